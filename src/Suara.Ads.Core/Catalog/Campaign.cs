@@ -1,0 +1,75 @@
+namespace Suara.Ads.Core.Catalog;
+
+/// <summary>A campaign as the admin API and catalog documents carry it.</summary>
+/// <remarks>
+/// Enumerated values (<see cref="Status"/>, <see cref="Priority"/>, <see cref="Pacing"/>, …) are kept as
+/// strings so that a wrong value is reported by <see cref="CatalogValidator"/> against its field instead of
+/// failing deserialization as a whole. The snapshot builder turns them into enums.
+/// </remarks>
+public sealed record Campaign
+{
+    /// <summary>The campaign id.</summary>
+    public string Id { get; init; } = "";
+
+    /// <summary>The owning advertiser's id.</summary>
+    public string AdvertiserId { get; init; } = "";
+
+    /// <summary>Display name.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary><c>active</c>, <c>paused</c> or <c>archived</c>. Only active campaigns serve.</summary>
+    public string Status { get; init; } = "active";
+
+    /// <summary>Start of the flight (inclusive); none means it has always started.</summary>
+    public DateTimeOffset? Start { get; init; }
+
+    /// <summary>End of the flight (inclusive, to the second); none means open-ended.</summary>
+    public DateTimeOffset? End { get; init; }
+
+    /// <summary><c>sponsorship</c>, <c>standard</c> or <c>house</c>.</summary>
+    public string Priority { get; init; } = "standard";
+
+    /// <summary>Relative weight within its tier, 1 to 1,000,000.</summary>
+    public int Weight { get; init; } = 100;
+
+    /// <summary>Optional delivery goal.</summary>
+    public CampaignGoal? Goal { get; init; }
+
+    /// <summary><c>even</c> or <c>asap</c>.</summary>
+    public string Pacing { get; init; } = "asap";
+
+    /// <summary>Optional per-viewer frequency cap.</summary>
+    public FrequencyCap? FrequencyCap { get; init; }
+
+    /// <summary>Labels of which at most one campaign may appear on a page.</summary>
+    public IReadOnlyList<string> ExclusionLabels { get; init; } = [];
+
+    /// <summary>Ids of the placements the campaign may serve in.</summary>
+    public IReadOnlyList<string> Placements { get; init; } = [];
+
+    /// <summary>Optional targeting rule in the targeting language; none matches everyone.</summary>
+    public string? Targeting { get; init; }
+
+    /// <summary>The creatives.</summary>
+    public IReadOnlyList<Creative> Creatives { get; init; } = [];
+}
+
+/// <summary>A delivery goal.</summary>
+public sealed record CampaignGoal
+{
+    /// <summary>Number of impressions to deliver.</summary>
+    public long Impressions { get; init; }
+
+    /// <summary><c>flight</c> or <c>day</c> (a day in the site's time zone).</summary>
+    public string Per { get; init; } = "flight";
+}
+
+/// <summary>A per-viewer frequency cap.</summary>
+public sealed record FrequencyCap
+{
+    /// <summary>Most impressions a viewer may get in one period.</summary>
+    public int Impressions { get; init; }
+
+    /// <summary><c>hour</c>, <c>day</c>, <c>week</c> or <c>flight</c>.</summary>
+    public string Per { get; init; } = "day";
+}
