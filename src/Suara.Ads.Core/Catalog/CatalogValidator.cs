@@ -1,6 +1,473 @@
+using Suara.Ads.Core.Targeting;
+using Suara.Ads.Core.Utilities;
+
 namespace Suara.Ads.Core.Catalog;
 
-/// <summary>Validates catalog entities and whole documents. PLACEHOLDER, filled in by the model work.</summary>
+/// <summary>
+/// Validates catalog entities and whole documents, reporting every problem against its field path
+/// (e.g. <c>campaigns[3].creatives[0].clickUrl</c>).
+/// </summary>
 public static class CatalogValidator
 {
+    /// <summary>Longest name.</summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>Longest URL.</summary>
+    public const int MaxUrlLength = 2048;
+
+    /// <summary>Most creatives a campaign may have.</summary>
+    public const int MaxCreatives = 100;
+
+    /// <summary>Most placements a campaign may list.</summary>
+    public const int MaxCampaignPlacements = 500;
+
+    /// <summary>Most exclusion labels a campaign may have.</summary>
+    public const int MaxLabels = 20;
+
+    /// <summary>Largest html creative, in characters.</summary>
+    public const int MaxHtmlLength = 64 * 1024;
+
+    /// <summary>Largest weight.</summary>
+    public const int MaxWeight = 1_000_000;
+
+    /// <summary>Validates a site.</summary>
+    public static void ValidateSite(Site site, string prefix, ValidationErrors errors)
+    {
+        ValidateId(site.Id, prefix, errors);
+        ValidateName(site.Name, prefix + "name", errors);
+        if (site.Domains is null)
+        {
+            errors.Add(prefix + "domains", "must be an array of host names");
+        }
+        else
+        {
+            if (site.Domains.Count > 50)
+            {
+                errors.Add(prefix + "domains", "at most 50 domains");
+            }
+
+            for (var i = 0; i < site.Domains.Count; i++)
+            {
+                var d = site.Domains[i];
+                if (string.IsNullOrWhiteSpace(d) || d.Length > 253 || Uri.CheckHostName(d) == UriHostNameType.Unknown)
+                {
+                    errors.Add($"{prefix}domains[{i}]", "must be a host name such as 'suara.example'");
+                }
+            }
+        }
+
+        if (string.IsNullOrEmpty(site.TimeZone) || !TimeZoneInfo.TryFindSystemTimeZoneById(site.TimeZone, out _))
+        {
+            errors.Add(prefix + "timeZone", "must be an IANA time zone such as 'Asia/Kuala_Lumpur'");
+        }
+    }
+
+    /// <summary>Validates a placement; <paramref name="siteExists"/> tells whether a site id is known.</summary>
+    public static void ValidatePlacement(Placement placement, string prefix, ValidationErrors errors, Func<string, bool> siteExists)
+    {
+        ValidateId(placement.Id, prefix, errors);
+        ValidateName(placement.Name, prefix + "name", errors);
+        if (string.IsNullOrEmpty(placement.Site))
+        {
+            errors.Add(prefix + "site", "is required");
+        }
+        else if (!siteExists(placement.Site))
+        {
+            errors.Add(prefix + "site", $"unknown site '{placement.Site}'");
+        }
+
+        if (placement.Sizes is null || placement.Sizes.Count == 0)
+        {
+            errors.Add(prefix + "sizes", "must list at least one size such as '728x90'");
+        }
+        else
+        {
+            for (var i = 0; i < placement.Sizes.Count; i++)
+            {
+                if (!CreativeSize.TryParse(placement.Sizes[i], out _))
+                {
+                    errors.Add($"{prefix}sizes[{i}]", "must be WIDTHxHEIGHT in pixels, e.g. '300x250'");
+                }
+            }
+        }
+
+        if (placement.Formats is null || placement.Formats.Count == 0)
+        {
+            errors.Add(prefix + "formats", "must list at least one of: image, html, text");
+        }
+        else
+        {
+            for (var i = 0; i < placement.Formats.Count; i++)
+            {
+                if (!CatalogNames.TryParseFormat(placement.Formats[i], out _))
+                {
+                    errors.Add($"{prefix}formats[{i}]", "must be one of: image, html, text");
+                }
+            }
+        }
+    }
+
+    /// <summary>Validates an advertiser.</summary>
+    public static void ValidateAdvertiser(Advertiser advertiser, string prefix, ValidationErrors errors)
+    {
+        ValidateId(advertiser.Id, prefix, errors);
+        ValidateName(advertiser.Name, prefix + "name", errors);
+    }
+
+    /// <summary>
+    /// Validates a campaign against the advertisers and placements it refers to.
+    /// </summary>
+    /// <returns>The compiled targeting rule when the targeting is valid (<see cref="TargetingRule.Everyone"/> when absent), else <c>null</c>.</returns>
+    public static TargetingRule? ValidateCampaign(
+        Campaign campaign,
+        string prefix,
+        ValidationErrors errors,
+        Func<string, bool> advertiserExists,
+        Func<string, Placement?> findPlacement)
+    {
+        ValidateId(campaign.Id, prefix, errors);
+        ValidateName(campaign.Name, prefix + "name", errors);
+
+        if (string.IsNullOrEmpty(campaign.AdvertiserId))
+        {
+            errors.Add(prefix + "advertiserId", "is required");
+        }
+        else if (!advertiserExists(campaign.AdvertiserId))
+        {
+            errors.Add(prefix + "advertiserId", $"unknown advertiser '{campaign.AdvertiserId}'");
+        }
+
+        OneOf(campaign.Status, CatalogNames.Statuses, prefix + "status", errors);
+        OneOf(campaign.Priority, CatalogNames.Priorities, prefix + "priority", errors);
+        OneOf(campaign.Pacing, CatalogNames.Pacings, prefix + "pacing", errors);
+
+        if (campaign.Start is { } start && campaign.End is { } end && end <= start)
+        {
+            errors.Add(prefix + "end", "must be after start");
+        }
+
+        if (campaign.Weight is < 1 or > MaxWeight)
+        {
+            errors.Add(prefix + "weight", $"must be between 1 and {MaxWeight}");
+        }
+
+        if (campaign.Goal is { } goal)
+        {
+            if (goal.Impressions < 1)
+            {
+                errors.Add(prefix + "goal.impressions", "must be at least 1");
+            }
+
+            OneOf(goal.Per, CatalogNames.GoalPeriods, prefix + "goal.per", errors);
+            if (goal.Per == "flight" && campaign.Pacing == "even" && (campaign.Start is null || campaign.End is null))
+            {
+                errors.Add(prefix + "pacing", "even pacing of a flight goal needs both start and end");
+            }
+        }
+
+        if (campaign.FrequencyCap is { } cap)
+        {
+            if (cap.Impressions is < 1 or > 1_000_000)
+            {
+                errors.Add(prefix + "frequencyCap.impressions", "must be between 1 and 1000000");
+            }
+
+            OneOf(cap.Per, CatalogNames.CapPeriods, prefix + "frequencyCap.per", errors);
+        }
+
+        if (campaign.ExclusionLabels is null)
+        {
+            errors.Add(prefix + "exclusionLabels", "must be an array");
+        }
+        else
+        {
+            if (campaign.ExclusionLabels.Count > MaxLabels)
+            {
+                errors.Add(prefix + "exclusionLabels", $"at most {MaxLabels} labels");
+            }
+
+            for (var i = 0; i < campaign.ExclusionLabels.Count; i++)
+            {
+                if (!Ids.IsValid(campaign.ExclusionLabels[i]))
+                {
+                    errors.Add($"{prefix}exclusionLabels[{i}]", Ids.Rule);
+                }
+            }
+        }
+
+        var placements = new List<Placement>();
+        if (campaign.Placements is null || campaign.Placements.Count == 0)
+        {
+            errors.Add(prefix + "placements", "must list at least one placement");
+        }
+        else if (campaign.Placements.Count > MaxCampaignPlacements)
+        {
+            errors.Add(prefix + "placements", $"at most {MaxCampaignPlacements} placements");
+        }
+        else
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < campaign.Placements.Count; i++)
+            {
+                var id = campaign.Placements[i];
+                if (!seen.Add(id ?? ""))
+                {
+                    errors.Add($"{prefix}placements[{i}]", $"'{id}' is listed twice");
+                }
+                else if (id is null || findPlacement(id) is not { } p)
+                {
+                    errors.Add($"{prefix}placements[{i}]", $"unknown placement '{id}'");
+                }
+                else
+                {
+                    placements.Add(p);
+                }
+            }
+        }
+
+        TargetingRule? rule = TargetingRule.Everyone;
+        if (!string.IsNullOrWhiteSpace(campaign.Targeting))
+        {
+            var compiled = TargetingRule.Compile(campaign.Targeting);
+            if (!compiled.Success)
+            {
+                foreach (var error in compiled.Errors)
+                {
+                    errors.Add(prefix + "targeting", error.ToString());
+                }
+
+                rule = null;
+            }
+            else
+            {
+                rule = compiled.Rule;
+            }
+        }
+
+        ValidateCreatives(campaign, prefix, errors, placements);
+        return rule;
+    }
+
+    private static void ValidateCreatives(Campaign campaign, string prefix, ValidationErrors errors, List<Placement> placements)
+    {
+        if (campaign.Creatives is null || campaign.Creatives.Count == 0)
+        {
+            errors.Add(prefix + "creatives", "must have at least one creative");
+            return;
+        }
+
+        if (campaign.Creatives.Count > MaxCreatives)
+        {
+            errors.Add(prefix + "creatives", $"at most {MaxCreatives} creatives");
+            return;
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < campaign.Creatives.Count; i++)
+        {
+            var c = campaign.Creatives[i];
+            var p = $"{prefix}creatives[{i}].";
+            if (c is null)
+            {
+                errors.Add($"{prefix}creatives[{i}]", "must be an object");
+                continue;
+            }
+
+            ValidateId(c.Id, p, errors);
+            if (c.Id is not null && !ids.Add(c.Id))
+            {
+                errors.Add(p + "id", $"'{c.Id}' is used by another creative of this campaign");
+            }
+
+            var formatOk = CatalogNames.TryParseFormat(c.Format, out var format);
+            if (!formatOk)
+            {
+                errors.Add(p + "format", "must be one of: image, html, text");
+            }
+
+            var sizeOk = CreativeSize.TryParse(c.Size, out _);
+            if (!sizeOk)
+            {
+                errors.Add(p + "size", "must be WIDTHxHEIGHT in pixels, e.g. '300x250'");
+            }
+
+            if (c.Weight is < 1 or > MaxWeight)
+            {
+                errors.Add(p + "weight", $"must be between 1 and {MaxWeight}");
+            }
+
+            if (!IsAbsoluteHttpUrl(c.ClickUrl))
+            {
+                errors.Add(p + "clickUrl", "must be an absolute http or https URL");
+            }
+
+            if (formatOk)
+            {
+                ValidateCreativeContent(c, format, p, errors);
+            }
+
+            if (formatOk && sizeOk && placements.Count > 0 && !placements.Exists(pl => Fits(c, pl)))
+            {
+                var offered = string.Join("; ", placements.Select(pl =>
+                    $"{pl.Id} takes {string.Join("/", pl.Sizes)} {string.Join("/", pl.Formats)}"));
+                errors.Add($"{prefix}creatives[{i}]", $"a {c.Size} {c.Format} creative fits none of the campaign's placements ({offered})");
+            }
+        }
+    }
+
+    private static void ValidateCreativeContent(Creative c, CreativeFormat format, string p, ValidationErrors errors)
+    {
+        switch (format)
+        {
+            case CreativeFormat.Image:
+                if (!IsAbsoluteHttpUrl(c.ImageUrl) && !IsServerPath(c.ImageUrl))
+                {
+                    errors.Add(p + "imageUrl", "an image creative needs an absolute http(s) URL or a path on the ad server starting with '/'");
+                }
+
+                MaxLength(c.Alt, 300, p + "alt", errors);
+                break;
+            case CreativeFormat.Text:
+                if (string.IsNullOrWhiteSpace(c.Headline))
+                {
+                    errors.Add(p + "headline", "a text creative needs a headline");
+                }
+
+                MaxLength(c.Headline, 120, p + "headline", errors);
+                MaxLength(c.Body, 500, p + "body", errors);
+                break;
+            case CreativeFormat.Html:
+                if (string.IsNullOrWhiteSpace(c.Html))
+                {
+                    errors.Add(p + "html", "an html creative needs markup");
+                }
+
+                MaxLength(c.Html, MaxHtmlLength, p + "html", errors);
+                break;
+        }
+    }
+
+    /// <summary>Whether <paramref name="creative"/> fits <paramref name="placement"/> by size and format.</summary>
+    public static bool Fits(Creative creative, Placement placement) =>
+        placement.Sizes is not null && placement.Formats is not null
+        && placement.Sizes.Contains(creative.Size, StringComparer.Ordinal)
+        && placement.Formats.Contains(creative.Format, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Validates a whole catalog document: every entity, duplicate ids, and references between them.
+    /// </summary>
+    /// <param name="document">The document.</param>
+    /// <param name="rules">The compiled targeting rule of each campaign, by index; entries are <c>null</c> where invalid.</param>
+    public static ValidationErrors ValidateDocument(CatalogDocument document, out TargetingRule?[] rules)
+    {
+        var errors = new ValidationErrors();
+        var sites = Unique(document.Sites, "sites", s => s?.Id, errors);
+        var placements = Unique(document.Placements, "placements", p => p?.Id, errors);
+        var advertisers = Unique(document.Advertisers, "advertisers", a => a?.Id, errors);
+        Unique(document.Campaigns, "campaigns", c => c?.Id, errors);
+
+        Each(document.Sites, "sites", errors, (s, _, p) => ValidateSite(s, p, errors));
+        Each(document.Placements, "placements", errors, (pl, _, p) => ValidatePlacement(pl, p, errors, sites.ContainsKey));
+        Each(document.Advertisers, "advertisers", errors, (a, _, p) => ValidateAdvertiser(a, p, errors));
+
+        var campaigns = document.Campaigns ?? [];
+        var compiled = new TargetingRule?[campaigns.Count];
+        Each(campaigns, "campaigns", errors, (c, i, p) =>
+            compiled[i] = ValidateCampaign(c, p, errors, advertisers.ContainsKey, id => placements.GetValueOrDefault(id)));
+        rules = compiled;
+        return errors;
+    }
+
+    private static Dictionary<string, T> Unique<T>(IReadOnlyList<T>? items, string name, Func<T, string?> id, ValidationErrors errors)
+        where T : class
+    {
+        var result = new Dictionary<string, T>(StringComparer.Ordinal);
+        if (items is null)
+        {
+            return result;
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is { } item && id(item) is { } key && !result.TryAdd(key, item))
+            {
+                errors.Add($"{name}[{i}].id", $"'{key}' is used by another of the {name}");
+            }
+        }
+
+        return result;
+    }
+
+    private static void Each<T>(IReadOnlyList<T>? items, string name, ValidationErrors errors, Action<T, int, string> validate)
+        where T : class
+    {
+        if (items is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is { } item)
+            {
+                validate(item, i, $"{name}[{i}].");
+            }
+            else
+            {
+                errors.Add($"{name}[{i}]", "must be an object");
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="url"/> is an absolute http or https URL.</summary>
+    public static bool IsAbsoluteHttpUrl(string? url) =>
+        !string.IsNullOrEmpty(url) && url.Length <= MaxUrlLength
+        && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && !string.IsNullOrEmpty(uri.Host);
+
+    private static bool IsServerPath(string? url) =>
+        !string.IsNullOrEmpty(url) && url.Length <= MaxUrlLength && url[0] == '/'
+        && (url.Length == 1 || url[1] != '/') && !url.Contains('\\', StringComparison.Ordinal)
+        && Uri.TryCreate(url, UriKind.Relative, out _);
+
+    private static void ValidateId(string? id, string prefix, ValidationErrors errors)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            errors.Add(prefix + "id", "is required");
+        }
+        else if (!Ids.IsValid(id))
+        {
+            errors.Add(prefix + "id", Ids.Rule);
+        }
+    }
+
+    private static void ValidateName(string? name, string field, ValidationErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            errors.Add(field, "is required");
+        }
+        else
+        {
+            MaxLength(name, MaxNameLength, field, errors);
+        }
+    }
+
+    private static void MaxLength(string? value, int max, string field, ValidationErrors errors)
+    {
+        if (value is not null && value.Length > max)
+        {
+            errors.Add(field, $"at most {max} characters");
+        }
+    }
+
+    private static void OneOf(string? value, IReadOnlyList<string> allowed, string field, ValidationErrors errors)
+    {
+        if (value is null || !allowed.Contains(value, StringComparer.Ordinal))
+        {
+            errors.Add(field, $"must be one of: {string.Join(", ", allowed)}");
+        }
+    }
 }

@@ -1,0 +1,29 @@
+namespace Suara.Ads.Core.Events;
+
+/// <summary>What an event token says: which ad, which event, when it was issued, to whom.</summary>
+public sealed record EventClaims
+{
+    /// <summary>The event.</summary>
+    public required EventType Type { get; init; }
+
+    /// <summary>The decision the ad came from.</summary>
+    public required Guid DecisionId { get; init; }
+
+    /// <summary>When the token was issued (whole seconds).</summary>
+    public required DateTimeOffset IssuedAt { get; init; }
+
+    /// <summary>The site.</summary>
+    public required string Site { get; init; }
+
+    /// <summary>The placement.</summary>
+    public required string Placement { get; init; }
+
+    /// <summary>The campaign.</summary>
+    public required string Campaign { get; init; }
+
+    /// <summary>The creative.</summary>
+    public required string Creative { get; init; }
+
+    /// <summary>The viewer id, empty when the page sent none.</summary>
+    public string Viewer { get; init; } = "";
+}

@@ -1,0 +1,23 @@
+using Suara.Ads.Core.Targeting;
+
+namespace Suara.Ads.Core.Selection;
+
+/// <summary>A page asking for ads: the engine's input.</summary>
+public sealed class DecisionRequest
+{
+    /// <summary>The site id.</summary>
+    public required string Site { get; init; }
+
+    /// <summary>The slots, in page order: earlier slots are filled first.</summary>
+    public required IReadOnlyList<SlotRequest> Slots { get; init; }
+
+    /// <summary>Opaque first-party viewer id; none means frequency caps cannot apply.</summary>
+    public string? UserId { get; init; }
+
+    /// <summary>
+    /// The page and viewer facts targeting reads. The engine sets <see cref="TargetingContext.Site"/>,
+    /// <see cref="TargetingContext.Placement"/>, <see cref="TargetingContext.Hour"/> and
+    /// <see cref="TargetingContext.Weekday"/> itself.
+    /// </summary>
+    public required TargetingContext Context { get; init; }
+}

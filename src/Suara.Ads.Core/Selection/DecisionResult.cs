@@ -1,0 +1,25 @@
+namespace Suara.Ads.Core.Selection;
+
+/// <summary>The engine's answer for one page.</summary>
+public sealed class DecisionResult
+{
+    internal DecisionResult(SlotDecision?[] slots, SlotExplanation[]? explanations, DateTime siteLocalTime, int siteDay)
+    {
+        Slots = slots;
+        Explanations = explanations;
+        SiteLocalTime = siteLocalTime;
+        SiteDay = siteDay;
+    }
+
+    /// <summary>One entry per requested slot, in request order; <c>null</c> is a no-fill.</summary>
+    public IReadOnlyList<SlotDecision?> Slots { get; }
+
+    /// <summary>Per-slot candidate traces, when asked for.</summary>
+    public IReadOnlyList<SlotExplanation>? Explanations { get; }
+
+    /// <summary>The decision time in the site's time zone.</summary>
+    public DateTime SiteLocalTime { get; }
+
+    /// <summary>The site-local day (days since 0001-01-01), the key of day goals.</summary>
+    public int SiteDay { get; }
+}

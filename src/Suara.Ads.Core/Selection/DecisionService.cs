@@ -1,0 +1,68 @@
+using Suara.Ads.Core.Catalog;
+using Suara.Ads.Core.Delivery;
+using Suara.Ads.Core.Snapshot;
+
+namespace Suara.Ads.Core.Selection;
+
+/// <summary>
+/// Runs one decision end to end: reads the viewer's frequency state (the one awaited read), decides on the
+/// snapshot, then records what was served (local enqueue only).
+/// </summary>
+public sealed class DecisionService
+{
+    private readonly DecisionEngine _engine;
+    private readonly IDeliveryLedger _ledger;
+    private readonly IFrequencyStore _frequency;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the service.</summary>
+    public DecisionService(DecisionEngine engine, IDeliveryLedger ledger, IFrequencyStore frequency, TimeProvider time)
+    {
+        _engine = engine;
+        _ledger = ledger;
+        _frequency = frequency;
+        _time = time;
+    }
+
+    /// <summary>
+    /// Decides <paramref name="request"/> on <paramref name="snapshot"/>, which it must pass
+    /// <see cref="DecisionEngine.Validate"/> against. An <paramref name="explain"/> decision is a dry run:
+    /// it is not recorded as served, so debugging does not move goals, pacing or caps.
+    /// </summary>
+    public async ValueTask<DecisionResult> DecideAsync(CatalogSnapshot snapshot, DecisionRequest request, bool explain, CancellationToken cancellationToken)
+    {
+        var history = ViewerHistory.Empty;
+        if (request.UserId is { } user && snapshot.HasFrequencyCaps)
+        {
+            history = await _frequency.GetAsync(user, cancellationToken).ConfigureAwait(false);
+        }
+
+        var now = _time.GetUtcNow();
+        var result = _engine.Decide(snapshot, request, history, now, explain);
+        if (!explain)
+        {
+            Record(result, request.UserId, now);
+        }
+
+        return result;
+    }
+
+    private void Record(DecisionResult result, string? userId, DateTimeOffset now)
+    {
+        foreach (var slot in result.Slots)
+        {
+            if (slot is null)
+            {
+                continue;
+            }
+
+            var campaign = slot.CompiledCreative.Campaign;
+            _ledger.RecordServed(campaign.Id, result.SiteDay);
+            if (userId is not null && campaign.CapImpressions > 0)
+            {
+                var key = new FrequencyKey(campaign.Id, FrequencyWindows.Key(campaign.CapPeriod, result.SiteLocalTime));
+                _frequency.RecordServed(userId, key, FrequencyWindows.Retention(campaign.CapPeriod, campaign.Source.End ?? DateTimeOffset.MaxValue, now));
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Collections.Frozen;
+using Suara.Ads.Core.Catalog;
+
+namespace Suara.Ads.Core.Snapshot;
+
+/// <summary>
+/// An immutable, compiled and indexed catalog. Built off the request path by <see cref="CatalogSnapshotBuilder"/>
+/// and published by swapping one reference (<see cref="CatalogSnapshotHolder"/>); a decision reads one snapshot
+/// from start to end, so it never sees half a change.
+/// </summary>
+public sealed class CatalogSnapshot
+{
+    internal CatalogSnapshot(
+        CatalogDocument document,
+        long version,
+        FrozenDictionary<string, CompiledSite> sites,
+        FrozenDictionary<string, CompiledPlacement> placements,
+        CompiledCampaign[] campaigns,
+        CompiledCreative[] creatives,
+        string[] labels)
+    {
+        Document = document;
+        Version = version;
+        Sites = sites;
+        Placements = placements;
+        Campaigns = campaigns;
+        Creatives = creatives;
+        Labels = labels;
+        CampaignsById = campaigns.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
+        HasFrequencyCaps = Array.Exists(campaigns, c => c.CapImpressions > 0);
+    }
+
+    /// <summary>An empty catalog: every slot is a no-fill.</summary>
+    public static CatalogSnapshot Empty { get; } = CatalogSnapshotBuilder.Build(new CatalogDocument(), 0);
+
+    /// <summary>The document the snapshot was built from.</summary>
+    public CatalogDocument Document { get; }
+
+    /// <summary>Catalog version (increases with every change; 0 for an empty catalog).</summary>
+    public long Version { get; }
+
+    /// <summary>Number of campaigns.</summary>
+    public int CampaignCount => Campaigns.Length;
+
+    internal FrozenDictionary<string, CompiledSite> Sites { get; }
+
+    internal FrozenDictionary<string, CompiledPlacement> Placements { get; }
+
+    internal CompiledCampaign[] Campaigns { get; }
+
+    internal FrozenDictionary<string, CompiledCampaign> CampaignsById { get; }
+
+    internal CompiledCreative[] Creatives { get; }
+
+    internal string[] Labels { get; }
+
+    /// <summary>Whether any campaign has a frequency cap (if none, viewer state need not be read).</summary>
+    public bool HasFrequencyCaps { get; }
+}

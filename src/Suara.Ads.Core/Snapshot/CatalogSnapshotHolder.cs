@@ -1,0 +1,26 @@
+namespace Suara.Ads.Core.Snapshot;
+
+/// <summary>
+/// Holds the current <see cref="CatalogSnapshot"/>. Readers take <see cref="Current"/> once per decision; a rebuild
+/// publishes a complete new snapshot with one reference swap, so readers see the old or the new catalog, never a mix.
+/// </summary>
+public sealed class CatalogSnapshotHolder
+{
+    private CatalogSnapshot _current = CatalogSnapshot.Empty;
+
+    /// <summary>Whether a catalog has been loaded (even an empty one) since start.</summary>
+    public bool IsLoaded => Volatile.Read(ref _loaded);
+
+    private bool _loaded;
+
+    /// <summary>The snapshot in force.</summary>
+    public CatalogSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>Publishes <paramref name="snapshot"/>.</summary>
+    public void Publish(CatalogSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        Interlocked.Exchange(ref _current, snapshot);
+        Volatile.Write(ref _loaded, true);
+    }
+}

@@ -1,0 +1,27 @@
+using Suara.Ads.Core.Catalog;
+
+namespace Suara.Ads.Core.Snapshot;
+
+/// <summary>A placement with its candidate index.</summary>
+internal sealed class CompiledPlacement
+{
+    public CompiledPlacement(Placement source, CompiledSite site, TierIndex[] tiers, PlacementEntry[] all)
+    {
+        Source = source;
+        Site = site;
+        Tiers = tiers;
+        All = all;
+    }
+
+    public Placement Source { get; }
+
+    public string Id => Source.Id;
+
+    public CompiledSite Site { get; }
+
+    /// <summary>Serving candidates (active, with at least one fitting creative) by <see cref="PriorityTier"/>.</summary>
+    public TierIndex[] Tiers { get; }
+
+    /// <summary>Every campaign that lists the placement, whatever its state: the explain view.</summary>
+    public PlacementEntry[] All { get; }
+}
