@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+using Suara.Ads.Core.Catalog;
+
+namespace Suara.Ads.Server.Contracts;
+
+/// <summary>Source-generated JSON for every type the server reads or writes.</summary>
+[JsonSourceGenerationOptions(
+    System.Text.Json.JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    AllowTrailingCommas = false,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow,
+    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(DecisionRequestBody))]
+[JsonSerializable(typeof(DecisionResponse))]
+[JsonSerializable(typeof(CatalogDocument))]
+[JsonSerializable(typeof(HealthResponse))]
+internal sealed partial class AdsJsonContext : JsonSerializerContext;
