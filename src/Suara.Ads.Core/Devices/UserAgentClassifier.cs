@@ -1,8 +1,182 @@
+using System.Buffers;
+
 namespace Suara.Ads.Core.Devices;
 
-/// <summary>Classifies User-Agent strings. PLACEHOLDER, replaced by the table-driven classifier.</summary>
+/// <summary>
+/// Classifies User-Agent strings into device type, OS family, browser family and a bot flag, using small
+/// ordered rule tables (token → value) matched with ordinal ignore-case substring search.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Each table is read top to bottom and the first rule whose token occurs in the User-Agent wins, so the
+/// order of the rows is the logic: Edge before Chrome, Samsung/Opera/UC before Chrome, Chrome before Safari,
+/// iPad before iPhone, tablet tokens before <c>Mobi</c>, and a bare <c>Android</c> (no <c>Mobi</c>) last,
+/// which makes it a tablet.
+/// </para>
+/// <para>
+/// Only the first <see cref="MaxExaminedLength"/> characters are examined. Every returned string is one of
+/// the interned constants of this class or of the tables, and <see cref="Classify(string?)"/> allocates
+/// nothing. iPadOS 13+ Safari in its default desktop mode sends a Macintosh User-Agent and is classified as a
+/// macOS desktop; the request's own <c>device</c> field, when present, overrides the classification.
+/// </para>
+/// </remarks>
 public static class UserAgentClassifier
 {
+    /// <summary>How many leading characters of a User-Agent are examined; the rest is ignored.</summary>
+    public const int MaxExaminedLength = 1024;
+
+    /// <summary>Device value for desktops, laptops, TVs, consoles and unknown devices.</summary>
+    public const string Desktop = "desktop";
+
+    /// <summary>Device value for phones.</summary>
+    public const string Mobile = "mobile";
+
+    /// <summary>Device value for tablets.</summary>
+    public const string Tablet = "tablet";
+
+    /// <summary>OS or browser value when no rule matched.</summary>
+    public const string Other = "other";
+
+    /// <summary>What a missing, empty or unrecognised User-Agent classifies as.</summary>
+    public static readonly UserAgentInfo Unknown = new(Desktop, Other, Other, false);
+
+    // Any of these (ignore-case) anywhere marks a bot, crawler, monitor, link expander or HTTP tool.
+    // The generic "bot", "crawl" and "spider" cover Googlebot, bingbot, AdsBot-Google, Twitterbot, Slackbot,
+    // Applebot, DuckDuckBot, YandexBot, Baiduspider, AhrefsBot, GPTBot, UptimeRobot and most others.
+    private static readonly SearchValues<string> s_botTokens = SearchValues.Create(
+        [
+            "bot", "crawl", "spider", "slurp", "mediapartners-google", "facebookexternalhit", "facebookcatalog",
+            "googleother", "google-inspectiontool", "feedfetcher", "google-read-aloud", "ia_archiver",
+            "headless", "lighthouse", "phantomjs", "gtmetrix", "pingdom", "ptst/", "whatsapp/", "embedly",
+            "curl/", "wget/", "python", "go-http-client", "java/", "libwww-perl", "httpclient", "scrapy",
+            "axios/", "node-fetch", "postmanruntime", "httpie",
+        ],
+        StringComparison.OrdinalIgnoreCase);
+
+    // Device rules. Bots skip this table: a bot is mobile when it says "Mobi", otherwise desktop.
+    private static readonly (string Token, string Value)[] s_deviceRules =
+    [
+        ("Windows Phone", Mobile),  // Before Android/iPhone: WP UAs also claim both.
+        ("iPad", Tablet),
+        ("iPhone", Mobile),
+        ("iPod", Mobile),
+        ("Kindle", Tablet),
+        ("Silk/", Tablet),          // Amazon Fire tablets, including Silk's desktop mode (Macintosh UA).
+        ("PlayBook", Tablet),
+        ("Tablet", Tablet),         // Firefox for Android tablets: "(Android 13; Tablet; rv:...)".
+        ("Mobi", Mobile),           // "Mobile" and Opera's "Mobi".
+        ("Opera Mini", Mobile),     // Presto Opera Mini: "(Android; Opera Mini/...)" without "Mobi".
+        ("SMART-TV", Desktop),      // TVs are not tablets even when they run Android or Tizen.
+        ("SmartTV", Desktop),
+        ("Android TV", Desktop),
+        ("Android", Tablet),        // Android without "Mobi" is a tablet.
+    ];
+
+    private static readonly (string Token, string Value)[] s_osRules =
+    [
+        ("Windows Phone", "windowsphone"),
+        ("iPad", "ipados"),
+        ("iPhone", "ios"),
+        ("iPod", "ios"),
+        ("KAIOS", "kaios"),         // Before Android: KaiOS UAs say "Android".
+        ("CrOS", "chromeos"),       // Before Linux: "X11; CrOS x86_64".
+        ("Android", "android"),
+        ("Silk/", "android"),       // Fire OS is Android; Silk's desktop mode claims Macintosh.
+        ("Tizen", "tizen"),
+        ("Web0S", "webos"),
+        ("webOS", "webos"),
+        ("Windows", "windows"),
+        ("Macintosh", "macos"),
+        ("Mac OS X", "macos"),
+        ("Linux", "linux"),
+    ];
+
+    // In-app webviews map to the app (facebook, instagram), not to the engine underneath.
+    private static readonly (string Token, string Value)[] s_browserRules =
+    [
+        ("Instagram", "instagram"),
+        ("FBAN/", "facebook"),
+        ("FBAV/", "facebook"),
+        ("FB_IAB", "facebook"),
+        ("Edg/", "edge"),
+        ("EdgA/", "edge"),
+        ("EdgiOS/", "edge"),
+        ("Edge/", "edge"),
+        ("OPR/", "opera"),
+        ("OPiOS/", "opera"),
+        ("OPT/", "opera"),
+        ("Opera", "opera"),
+        ("SamsungBrowser", "samsung"),
+        ("UCBrowser", "ucbrowser"),
+        ("UCWEB", "ucbrowser"),
+        ("MiuiBrowser", "miui"),
+        ("HuaweiBrowser", "huawei"),
+        ("YaBrowser", "yandex"),
+        ("Silk/", "silk"),          // Before Chrome: "Silk/... like Chrome/...".
+        ("Trident/", "ie"),
+        ("MSIE ", "ie"),
+        ("FxiOS/", "firefox"),
+        ("Firefox/", "firefox"),
+        ("CriOS/", "chrome"),
+        ("Chrome/", "chrome"),      // Also HeadlessChrome and Chromium.
+        ("Tizen", "samsung"),       // Tizen TVs' built-in browser, which does not always say so.
+        ("Android", Other),         // Pre-Chrome AOSP browser: "Version/4.0 Mobile Safari" without Chrome.
+        ("Safari/", "safari"),
+    ];
+
     /// <summary>Classifies <paramref name="userAgent"/>; a missing or empty one is a desktop of unknown OS and browser.</summary>
-    public static UserAgentInfo Classify(string? userAgent) => new("desktop", "other", "other", false);
+    /// <param name="userAgent">The raw User-Agent header; only its first <see cref="MaxExaminedLength"/> characters are read.</param>
+    /// <returns>The classification. Never allocates.</returns>
+    public static UserAgentInfo Classify(string? userAgent)
+    {
+        if (string.IsNullOrWhiteSpace(userAgent))
+        {
+            return Unknown;
+        }
+
+        var ua = userAgent.AsSpan(0, Math.Min(userAgent.Length, MaxExaminedLength));
+        var isBot = IsBot(ua);
+        var device = isBot
+            ? (ua.Contains("Mobi", StringComparison.OrdinalIgnoreCase) ? Mobile : Desktop)
+            : Match(ua, s_deviceRules, Desktop);
+        return new UserAgentInfo(device, Match(ua, s_osRules, Other), Match(ua, s_browserRules, Other), isBot);
+    }
+
+    private static string Match(ReadOnlySpan<char> ua, (string Token, string Value)[] rules, string fallback)
+    {
+        foreach (var (token, value) in rules)
+        {
+            if (ua.Contains(token, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        return fallback;
+    }
+
+    private static bool IsBot(ReadOnlySpan<char> ua)
+    {
+        var start = 0;
+        while (start < ua.Length)
+        {
+            var found = ua[start..].IndexOfAny(s_botTokens);
+            if (found < 0)
+            {
+                return false;
+            }
+
+            var at = start + found;
+
+            // The only common false positive of "bot": Cubot, an Android phone brand ("CUBOT P40").
+            if (at < 2 || !ua[(at - 2)..].StartsWith("cubot", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            start = at + 1;
+        }
+
+        return false;
+    }
 }
