@@ -1,34 +1,129 @@
+using Suara.Ads.Core.Targeting.Evaluation;
+using Suara.Ads.Core.Targeting.Syntax;
+
 namespace Suara.Ads.Core.Targeting;
 
 /// <summary>
 /// A compiled, type-checked targeting rule. Immutable and thread-safe; <see cref="Matches"/> allocates nothing.
 /// </summary>
+/// <remarks>
+/// <see cref="Compile"/> parses the text, type-checks it (reporting every type error with its line and
+/// column) and compiles it to a tree of sealed evaluator nodes. See <c>docs/targeting.md</c> for the language.
+/// </remarks>
 public sealed class TargetingRule
 {
-    // PLACEHOLDER: the targeting work replaces this file with the real compiler.
-    private TargetingRule(string source) => Source = source;
+    private readonly TargetingEvaluator _evaluator;
+
+    private TargetingRule(string source, TargetingNode? syntax, TargetingEvaluator evaluator, IReadOnlyList<IndexableConstraint> constraints)
+    {
+        Source = source;
+        Syntax = syntax;
+        _evaluator = evaluator;
+        IndexableConstraints = constraints;
+    }
 
     /// <summary>A rule that matches every context (no targeting).</summary>
-    public static TargetingRule Everyone { get; } = new("");
+    public static TargetingRule Everyone { get; } = new("", null, ConstantEvaluator.True, []);
 
     /// <summary>The rule's source text.</summary>
     public string Source { get; }
 
     /// <summary>Top-level conjuncts usable by an index; empty when the rule has none.</summary>
-    public IReadOnlyList<IndexableConstraint> IndexableConstraints { get; } = [];
+    public IReadOnlyList<IndexableConstraint> IndexableConstraints { get; }
+
+    /// <summary>The parsed rule; <c>null</c> for an empty rule (which matches everyone).</summary>
+    internal TargetingNode? Syntax { get; }
+
+    /// <summary>The rule in canonical form (lower-case keywords, single quotes, minimal parentheses).</summary>
+    public string CanonicalText => Syntax is null ? "" : TargetingPrinter.Print(Syntax);
 
     /// <summary>Parses, type-checks and compiles <paramref name="source"/>.</summary>
     /// <returns>The rule, or the errors (each with line and column) when it does not compile.</returns>
-    public static TargetingCompileResult Compile(string source) => new(new TargetingRule(source), []);
+    public static TargetingCompileResult Compile(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var (syntax, syntaxError) = TargetingParser.Parse(source);
+        if (syntaxError is not null)
+        {
+            return new(null, [syntaxError]);
+        }
+
+        if (syntax is null)
+        {
+            return new(new TargetingRule(source, null, ConstantEvaluator.True, []), []);
+        }
+
+        var errors = TargetingTypeChecker.Check(syntax);
+        if (errors.Count > 0)
+        {
+            return new(null, errors);
+        }
+
+        return new(new TargetingRule(source, syntax, TargetingCompiler.Compile(syntax), FindIndexableConstraints(syntax)), []);
+    }
 
     /// <summary>Whether the rule matches <paramref name="context"/>.</summary>
-    public bool Matches(TargetingContext context) => true;
+    public bool Matches(TargetingContext context) => _evaluator.Evaluate(context);
 
     /// <summary>
     /// For explain output: the source text of the first clause that made the rule fail for
     /// <paramref name="context"/>, or <c>null</c> when the rule matches. Slow path, may allocate.
     /// </summary>
-    public string? Explain(TargetingContext context) => null;
+    /// <remarks>
+    /// The clause is printed canonically. In an <c>and</c>, the first failing operand is explained (recursively);
+    /// a failing <c>or</c> group is printed whole, and a failing <c>not x</c> as <c>not x</c>.
+    /// </remarks>
+    public string? Explain(TargetingContext context) => _evaluator.Explain(context);
+
+    /// <inheritdoc />
+    public override string ToString() => Source;
+
+    private static IndexableConstraint[] FindIndexableConstraints(TargetingNode syntax)
+    {
+        var constraints = new List<IndexableConstraint>();
+        Collect(syntax);
+        return constraints.ToArray();
+
+        void Collect(TargetingNode node)
+        {
+            switch (node)
+            {
+                case AndNode and:
+                    foreach (var operand in and.Operands)
+                    {
+                        Collect(operand);
+                    }
+
+                    break;
+                case ComparisonNode { Operator: ComparisonOperator.Equal } comparison:
+                    Add(comparison.Field, [comparison.Value]);
+                    break;
+                case InNode { Negated: false } list:
+                    Add(list.Field, list.Values);
+                    break;
+            }
+        }
+
+        void Add(FieldReference reference, IReadOnlyList<TargetingLiteral> literals)
+        {
+            if (!TargetingFields.TryResolve(reference.Name, out var field, out _) || !TargetingFields.IsIndexable(field))
+            {
+                return;
+            }
+
+            var values = new List<string>(literals.Count);
+            foreach (var literal in literals)
+            {
+                string value = literal.Text.ToLowerInvariant();
+                if (!values.Contains(value))
+                {
+                    values.Add(value);
+                }
+            }
+
+            constraints.Add(new IndexableConstraint(field, values.ToArray()));
+        }
+    }
 }
 
 /// <summary>The outcome of <see cref="TargetingRule.Compile"/>.</summary>
