@@ -3,5 +3,5 @@ namespace Suara.Ads.Core.Targeting.Evaluation;
 /// <summary>A test on a string value; implemented by structs so generic evaluators specialize per operator.</summary>
 internal interface IStringPredicate
 {
-    public bool Test(string value);
+    bool Test(string value);
 }
