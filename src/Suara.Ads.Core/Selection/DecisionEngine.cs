@@ -94,7 +94,7 @@ public sealed class DecisionEngine
         context.Hour = localTime.Hour;
         context.Weekday = localTime.DayOfWeek;
 
-        var eval = new Evaluation(now.UtcTicks, localTime, siteDay, dayStartUtcTicks, history, _ledger);
+        var eval = new Evaluation(now.UtcTicks, localTime, siteDay, dayStartUtcTicks, history, _ledger, snapshot.Labels);
         var page = new PageState(
             slotCount <= StackLimit ? stackalloc int[slotCount] : new int[slotCount],
             slotCount <= StackLimit ? stackalloc int[slotCount] : new int[slotCount],
@@ -308,11 +308,11 @@ public sealed class DecisionEngine
 
         foreach (var label in c.LabelIds)
         {
-            if (page.HasLabel(label))
+            if (page.HasLabelOfOtherCampaign(label, c.Index))
             {
                 if (wantDetail)
                 {
-                    detail = "shares an exclusion label with a campaign already on the page";
+                    detail = $"another campaign on the page has the exclusion label '{eval.Labels[label]}'";
                 }
 
                 return CandidateOutcome.Excluded;
@@ -444,7 +444,7 @@ public sealed class DecisionEngine
     }
 
     /// <summary>Per-decision values every check reads.</summary>
-    private readonly struct Evaluation(long nowUtcTicks, DateTime localTime, int siteDay, long dayStartUtcTicks, ViewerHistory history, IDeliveryLedger ledger)
+    private readonly struct Evaluation(long nowUtcTicks, DateTime localTime, int siteDay, long dayStartUtcTicks, ViewerHistory history, IDeliveryLedger ledger, string[] labels)
     {
         public long NowUtcTicks { get; } = nowUtcTicks;
 
@@ -457,6 +457,8 @@ public sealed class DecisionEngine
         public ViewerHistory History { get; } = history;
 
         public IDeliveryLedger Ledger { get; } = ledger;
+
+        public string[] Labels { get; } = labels;
     }
 
     /// <summary>What is already on the page: creatives, campaigns (for caps) and exclusion labels.</summary>
@@ -472,7 +474,20 @@ public sealed class DecisionEngine
 
         public readonly int CountCampaign(int index) => _count == 0 ? 0 : _campaigns[.._count].Count(index);
 
-        public readonly bool HasLabel(int label) => _labelCount != 0 && _labels[.._labelCount].Contains(label);
+        /// <summary>Whether a campaign other than <paramref name="campaign"/> on the page carries <paramref name="label"/>.</summary>
+        public readonly bool HasLabelOfOtherCampaign(int label, int campaign)
+        {
+            // Labels are stored as (label, campaign) pairs.
+            for (var i = 0; i < _labelCount; i += 2)
+            {
+                if (_labels[i] == label && _labels[i + 1] != campaign)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         public void Add(CompiledCreative creative)
         {
@@ -481,7 +496,7 @@ public sealed class DecisionEngine
             _count++;
             foreach (var label in creative.Campaign.LabelIds)
             {
-                if (_labelCount == _labels.Length)
+                if (_labelCount + 2 > _labels.Length)
                 {
                     var grown = new int[_labels.Length * 2];
                     _labels.CopyTo(grown);
@@ -489,6 +504,7 @@ public sealed class DecisionEngine
                 }
 
                 _labels[_labelCount++] = label;
+                _labels[_labelCount++] = creative.Campaign.Index;
             }
         }
     }

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs Suara Ads with the demo catalog. Installs redis-server when missing and starts a local Redis
+# (data in ./.redis) unless one already answers on the configured port.
+set -euo pipefail
+cd "$(dirname "$0")"
+. scripts/redis.sh
+
+PORT=${PORT:-8080}
+REDIS_PORT=${REDIS_PORT:-6379}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+ensure_redis_installed
+if redis_ping "$REDIS_PORT"; then
+  echo "Using the Redis already running on 127.0.0.1:$REDIS_PORT"
+else
+  echo "Starting Redis on 127.0.0.1:$REDIS_PORT (data in .redis/)"
+  start_redis "$REDIS_PORT" "$PWD/.redis" --save 60 1 --appendonly yes
+  trap 'stop_redis "$PWD/.redis"' EXIT
+fi
+
+export Redis__Configuration=${Redis__Configuration:-127.0.0.1:$REDIS_PORT}
+export Ads__Seed=${Ads__Seed:-demo}
+base="http://localhost:$PORT"
+dotnet build src/Suara.Ads.Server -c Release -nologo -clp:ErrorsOnly
+
+cat <<MSG
+
+Suara Ads is starting on $base
+  Decisions:  curl -s -X POST $base/v1/decisions -H 'Content-Type: application/json' \\
+                -d '{"site":"suara","page":{"section":"news"},"slots":[{"id":"top","placement":"article-top"}]}'
+  Health:     $base/healthz   Readiness: $base/readyz
+  The admin key is printed below when Ads__AdminKey is not set (needed for ?explain=true).
+Press Ctrl+C to stop.
+
+MSG
+dotnet run -c Release --no-build --project src/Suara.Ads.Server -- --urls "http://0.0.0.0:$PORT"

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds in Release and runs every test. Starts a private Redis on a free port and stops it after.
+# The last line is "N passed, N failed" (", N skipped" when any were skipped).
+set -euo pipefail
+cd "$(dirname "$0")"
+. scripts/redis.sh
+
+ensure_redis_installed
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+work=$(mktemp -d /tmp/suara-test.XXXXXX)
+port=$(free_port)
+trap 'stop_redis "$work/redis"; rm -rf "$work"' EXIT
+start_redis "$port" "$work/redis" --save '' --appendonly no
+export SUARA_TEST_REDIS="127.0.0.1:$port"
+echo "Test Redis on $SUARA_TEST_REDIS"
+
+dotnet build Suara.Ads.sln -c Release -nologo -clp:ErrorsOnly
+mkdir -p test-artifacts
+set +e
+dotnet test Suara.Ads.sln -c Release --no-build -nologo --logger "console;verbosity=minimal" 2>&1 | tee "$work/test.log"
+status=${PIPESTATUS[0]}
+set -e
+
+# Sum the per-project summaries ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ...").
+read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- ' "$work/test.log" | awk -F'[:,]' '
+  { for (i = 1; i <= NF; i++) { gsub(/ /, "", $i) }
+    for (i = 1; i < NF; i++) {
+      if ($i ~ /Failed$/) f += $(i+1); else if ($i == "Passed") p += $(i+1); else if ($i == "Skipped") s += $(i+1)
+    } }
+  END { print p+0, f+0, s+0 }')
+projects=$(grep -cE '(Passed|Failed)! +- ' "$work/test.log" || true)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1   # the run failed without a test failing (build or host crash): never report green
+fi
+if [ "$projects" -lt 2 ]; then
+  echo "Expected results from 2 test projects, got $projects." >&2
+  failed=$((failed + 1))
+fi
+summary="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+echo "$summary"
+[ "$failed" -eq 0 ]
