@@ -156,7 +156,7 @@ public sealed class DecisionEngine
                 Collect(tier.Unkeyed, request, ref page, in eval, scratch, ref eligible, ref totalWeight);
                 foreach (var field in tier.Fields)
                 {
-                    if (field.ByValue.TryGetValue(FieldIndex.ValueOf(context, field.Field), out var entries))
+                    if (field.ByValue.TryGetValue(context.GetString(field.Field), out var entries))
                     {
                         Collect(entries, request, ref page, in eval, scratch, ref eligible, ref totalWeight);
                     }

@@ -51,19 +51,4 @@ internal sealed class FieldIndex
 
     /// <summary>Number of distinct entries in this table.</summary>
     public int EntryCount { get; }
-
-    /// <summary>The context's value of <see cref="Field"/>.</summary>
-    public static string ValueOf(TargetingContext context, TargetingField field) => field switch
-    {
-        TargetingField.Country => context.Country,
-        TargetingField.Region => context.Region,
-        TargetingField.Device => context.Device,
-        TargetingField.Os => context.Os,
-        TargetingField.Browser => context.Browser,
-        TargetingField.Language => context.Language,
-        TargetingField.Site => context.Site,
-        TargetingField.Placement => context.Placement,
-        TargetingField.Section => context.Section,
-        _ => "",
-    };
 }

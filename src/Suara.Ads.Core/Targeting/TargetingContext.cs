@@ -61,4 +61,23 @@ public sealed class TargetingContext
 
     /// <summary>Key-values sent by the page (<c>kv.NAME</c>); keys are case-insensitive.</summary>
     public IReadOnlyDictionary<string, string> Kv { get; set; } = s_noKv;
+
+    /// <summary>The value of a string field (not <see cref="TargetingField.Keywords"/>, <see cref="TargetingField.Hour"/>, <see cref="TargetingField.Weekday"/> or <see cref="TargetingField.Kv"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="field"/> is not a string field.</exception>
+    public string GetString(TargetingField field) => field switch
+    {
+        TargetingField.Country => Country,
+        TargetingField.Region => Region,
+        TargetingField.Device => Device,
+        TargetingField.Os => Os,
+        TargetingField.Browser => Browser,
+        TargetingField.Language => Language,
+        TargetingField.Site => Site,
+        TargetingField.Placement => Placement,
+        TargetingField.Section => Section,
+        TargetingField.Url => Url,
+        TargetingField.Path => Path,
+        TargetingField.Referrer => Referrer,
+        _ => throw new ArgumentOutOfRangeException(nameof(field)),
+    };
 }

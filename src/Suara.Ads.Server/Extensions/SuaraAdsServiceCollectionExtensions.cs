@@ -47,6 +47,8 @@ public static class SuaraAdsServiceCollectionExtensions
     /// <summary>Adds the middleware and maps every endpoint.</summary>
     public static WebApplication UseSuaraAds(this WebApplication app)
     {
+        // Resolve the admin key now, so a generated one is logged at start rather than at first use.
+        app.Services.GetRequiredService<AdminKeyProvider>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // A malformed request that Kestrel or routing rejects is the client's fault: keep its 4xx.

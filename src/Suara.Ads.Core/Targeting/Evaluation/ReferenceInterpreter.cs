@@ -157,20 +157,5 @@ internal static class ReferenceInterpreter
         return "";
     }
 
-    private static string StringField(TargetingField field, TargetingContext context) => field switch
-    {
-        TargetingField.Country => context.Country,
-        TargetingField.Region => context.Region,
-        TargetingField.Device => context.Device,
-        TargetingField.Os => context.Os,
-        TargetingField.Browser => context.Browser,
-        TargetingField.Language => context.Language,
-        TargetingField.Site => context.Site,
-        TargetingField.Placement => context.Placement,
-        TargetingField.Section => context.Section,
-        TargetingField.Url => context.Url,
-        TargetingField.Path => context.Path,
-        TargetingField.Referrer => context.Referrer,
-        _ => throw new ArgumentOutOfRangeException(nameof(field)),
-    };
+    private static string StringField(TargetingField field, TargetingContext context) => context.GetString(field);
 }

@@ -1,0 +1,78 @@
+using Suara.Ads.Core.Events;
+
+namespace Suara.Ads.Core.Tests.Events;
+
+public sealed class EventTokenCodecTests
+{
+    private static readonly DateTimeOffset s_issued = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
+    private readonly EventTokenCodec _codec = new("k0123456789abcdef0123456789abcdef");
+
+    private static EventClaims Claims(string viewer = "viewer-1") => new()
+    {
+        Type = EventType.Viewable,
+        DecisionId = Guid.Parse("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"),
+        IssuedAt = s_issued,
+        Site = "suara",
+        Placement = "article-top",
+        Campaign = "skyway-london",
+        Creative = "london-728",
+        Viewer = viewer,
+    };
+
+    [Fact]
+    public void SignThenVerify_RoundTripsEveryClaim()
+    {
+        var token = _codec.Sign(Claims());
+        Assert.Matches("^[A-Za-z0-9_-]+$", token);
+        Assert.Equal(EventTokenStatus.Valid, _codec.Verify(token, s_issued.AddMinutes(5), out var claims));
+        Assert.Equal(Claims(), claims);
+    }
+
+    [Fact]
+    public void Verify_AnyAlteredCharacter_IsInvalid()
+    {
+        var token = _codec.Sign(Claims());
+        for (var i = 0; i < token.Length; i++)
+        {
+            var altered = token[..i] + (token[i] == 'A' ? 'B' : 'A') + token[(i + 1)..];
+            Assert.Equal(EventTokenStatus.Invalid, _codec.Verify(altered, s_issued, out var claims));
+            Assert.Null(claims);
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a token")]
+    [InlineData("AAAA")]
+    [InlineData("%%%")]
+    public void Verify_Garbage_IsInvalid(string token) =>
+        Assert.Equal(EventTokenStatus.Invalid, _codec.Verify(token, s_issued, out _));
+
+    [Fact]
+    public void Verify_OtherKey_IsInvalid()
+    {
+        var other = new EventTokenCodec("another-key-another-key-another-key");
+        Assert.Equal(EventTokenStatus.Invalid, other.Verify(_codec.Sign(Claims()), s_issued, out _));
+    }
+
+    [Fact]
+    public void Verify_OlderThan24Hours_IsExpired()
+    {
+        var token = _codec.Sign(Claims());
+        Assert.Equal(EventTokenStatus.Valid, _codec.Verify(token, s_issued.AddHours(24), out _));
+        Assert.Equal(EventTokenStatus.Expired, _codec.Verify(token, s_issued.AddHours(24).AddSeconds(1), out var claims));
+        Assert.NotNull(claims);
+    }
+
+    [Fact]
+    public void Sign_LongViewerId_IsKeptAsDigest()
+    {
+        var token = _codec.Sign(Claims(new string('v', 512)));
+        Assert.Equal(EventTokenStatus.Valid, _codec.Verify(token, s_issued, out var claims));
+        Assert.Matches("^[0-9a-f]{64}$", claims!.Viewer);
+    }
+
+    [Fact]
+    public void Constructor_ShortKey_IsRefused() =>
+        Assert.Throws<ArgumentException>(() => new EventTokenCodec("short"));
+}
