@@ -6,8 +6,9 @@ using BenchmarkDotNet.Validators;
 namespace Suara.Ads.Benchmarks.Config;
 
 /// <summary>
-/// The configuration every benchmark class uses (<c>[Config(typeof(BenchConfig))]</c>): the default exporters and
-/// columns, allocation figures, a refusal to run unoptimized code, and one short job.
+/// The configuration every benchmark class uses (<c>[Config(typeof(BenchConfig))]</c>): allocation figures, a refusal
+/// to run unoptimized code, and one short job. <c>BenchmarkSwitcher</c> and <c>BenchmarkRunner</c> merge it into
+/// <see cref="DefaultConfig"/>, which brings the usual columns, loggers and exporters (so it must not add them again).
 /// </summary>
 /// <remarks>
 /// The job is deliberately short (1 launch, 3 warmup and 5 measured iterations): the reference machine is a
@@ -22,7 +23,6 @@ public sealed class BenchConfig : ManualConfig
     /// <summary>Creates the configuration.</summary>
     public BenchConfig()
     {
-        Add(DefaultConfig.Instance);
         AddDiagnoser(MemoryDiagnoser.Default);
 
         // A Debug build or an attached debugger makes every figure meaningless: fail instead of warning.

@@ -9,7 +9,8 @@ namespace Suara.Ads.Benchmarks.Selection;
 /// The baseline the engine is measured against: a deliberately simple selector with the engine's eligibility
 /// rules and none of its structure. For every slot it scans every campaign of the catalog, checks that it lists
 /// the placement, is active and in flight, has a fitting creative not yet on the page, matches its targeting, is
-/// under its goal and pacing line and the viewer's cap, and shares no exclusion label with the page; the highest
+/// under its goal and pacing line and the viewer's cap, and shares no exclusion label with another campaign already
+/// on the page (a campaign may repeat despite its own labels); the highest
 /// tier with a candidate wins, a campaign is drawn by weight, then a creative by weight.
 /// </summary>
 /// <remarks>
@@ -49,7 +50,7 @@ public sealed class NaiveSelector
         var picks = new NaivePick?[request.Slots.Count];
         var pageCreatives = new List<Creative>();
         var pageCampaigns = new List<string>();
-        var pageLabels = new List<string>();
+        var pageLabels = new List<(string Label, string Campaign)>();
         for (var s = 0; s < request.Slots.Count; s++)
         {
             var slot = request.Slots[s];
@@ -70,7 +71,7 @@ public sealed class NaiveSelector
                     || !c.Rule.Matches(context)
                     || !UnderGoal(c, now.UtcTicks, siteDay, dayStart)
                     || !UnderCap(c, request.UserId, history, localTime, pageCampaigns)
-                    || c.Source.ExclusionLabels.Any(pageLabels.Contains))
+                    || c.Source.ExclusionLabels.Any(l => pageLabels.Exists(p => p.Label == l && p.Campaign != c.Source.Id)))
                 {
                     continue;
                 }
@@ -97,7 +98,7 @@ public sealed class NaiveSelector
             var creative = creatives[Draw(creatives.Select(cr => (long)cr.Weight).ToList())];
             pageCreatives.Add(creative);
             pageCampaigns.Add(winner.Source.Id);
-            pageLabels.AddRange(winner.Source.ExclusionLabels);
+            pageLabels.AddRange(winner.Source.ExclusionLabels.Select(l => (l, winner.Source.Id)));
             picks[s] = new NaivePick(slot.Id, winner.Source, creative);
         }
 
