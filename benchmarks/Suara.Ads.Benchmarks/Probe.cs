@@ -68,7 +68,7 @@ internal static class Probe
                     visited += tier.Unkeyed.Length;
                     foreach (var f in tier.Fields)
                     {
-                        visited += f.ByValue.TryGetValue(FieldIndex.ValueOf(r.Context, f.Field), out var e) ? e.Length : 0;
+                        visited += f.ByValue.TryGetValue(r.Context.GetString(f.Field), out var e) ? e.Length : 0;
                     }
                 }
             }
