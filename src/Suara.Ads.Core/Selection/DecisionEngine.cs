@@ -26,8 +26,26 @@ public sealed class DecisionEngine
 
     private const int StackLimit = 64;
 
+    /// <summary>Tiers with fewer candidates for the request than this are scanned; larger ones are sampled first.</summary>
+    private const int SampleThreshold = 32;
+
+    /// <summary>Draws rejected in a row before falling back to a scan of the tier.</summary>
+    private const int MaxRejections = 8;
+
+    /// <summary>Most candidate lists a tier can offer one request: the unkeyed list plus one per keyed field.</summary>
+    private const int MaxBuckets = 16;
+
+    /// <summary>
+    /// Running sums of campaign weights of each index list (entry i's share of a draw is [sum(i - 1), sum(i))),
+    /// computed on first use and kept as long as the snapshot holding the list lives.
+    /// </summary>
+    private static readonly ConditionalWeakTable<PlacementEntry[], long[]> s_weightSums = new();
+
     [ThreadStatic]
     private static PlacementEntry[]? t_scratch;
+
+    [ThreadStatic]
+    private static PlacementEntry[]?[]? t_buckets;
 
     private readonly IDeliveryLedger _ledger;
     private readonly IRandomSource _random;
@@ -148,6 +166,12 @@ public sealed class DecisionEngine
                 continue;
             }
 
+            // Large tier: draw by weight among the request's candidates and check only what is drawn.
+            if (tier.Count >= SampleThreshold && TrySample(tier, request, ref page, in eval) is { } sampled)
+            {
+                return PickCreative(sampled, ref page);
+            }
+
             var scratch = t_scratch is { } s && s.Length >= tier.Count ? s : (t_scratch = new PlacementEntry[Math.Max(tier.Count, 64)]);
             var eligible = 0;
             long totalWeight = 0;
@@ -179,6 +203,87 @@ public sealed class DecisionEngine
 
         return null;
     }
+
+    /// <summary>
+    /// Rejection sampling over the tier's candidates for this request (the unkeyed list and the one list per keyed
+    /// field that matches the context; they are disjoint, as each campaign is filed under one field): draw a
+    /// candidate in proportion to its weight, return it if eligible, else draw again. The accepted candidate is
+    /// distributed exactly as a weighted draw among the eligible ones, so this is the scan-then-draw rule with
+    /// about (total weight / eligible weight) checks instead of one per candidate. <c>null</c> after
+    /// <see cref="MaxRejections"/> misses (few or no eligible candidates): the caller scans the tier, which keeps
+    /// the distribution exact and decides whether the tier has any candidate at all.
+    /// </summary>
+    private PlacementEntry? TrySample(TierIndex tier, DecisionRequest request, ref PageState page, in Evaluation eval)
+    {
+        var buckets = t_buckets ??= new PlacementEntry[MaxBuckets][];
+        Span<long> ends = stackalloc long[MaxBuckets];
+        var count = 0;
+        long total = 0;
+        if (tier.Unkeyed.Length > 0)
+        {
+            buckets[count] = tier.Unkeyed;
+            total += WeightSums(tier.Unkeyed)[^1];
+            ends[count++] = total;
+        }
+
+        foreach (var field in tier.Fields)
+        {
+            if (count < MaxBuckets && field.ByValue.TryGetValue(request.Context.GetString(field.Field), out var entries) && entries.Length > 0)
+            {
+                buckets[count] = entries;
+                total += WeightSums(entries)[^1];
+                ends[count++] = total;
+            }
+        }
+
+        try
+        {
+            if (total == 0)
+            {
+                return null;
+            }
+
+            for (var attempt = 0; attempt < MaxRejections; attempt++)
+            {
+                var r = _random.NextInt64(total);
+                var b = 0;
+                while (r >= ends[b])
+                {
+                    b++;
+                }
+
+                var list = buckets[b]!;
+                var offset = r - (b == 0 ? 0 : ends[b - 1]);
+                var i = Array.BinarySearch(WeightSums(list), offset);
+                var entry = list[i < 0 ? ~i : i + 1];
+                if (Check(entry, request, ref page, in eval, out _) == CandidateOutcome.Selected)
+                {
+                    return entry;
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            // Do not keep a retired snapshot's lists alive from a pool thread.
+            Array.Clear(buckets, 0, count);
+        }
+    }
+
+    private static long[] WeightSums(PlacementEntry[] entries) =>
+        s_weightSums.TryGetValue(entries, out var sums) ? sums : s_weightSums.GetValue(entries, static e =>
+        {
+            var running = new long[e.Length];
+            long sum = 0;
+            for (var i = 0; i < e.Length; i++)
+            {
+                sum += e[i].Campaign.Weight;
+                running[i] = sum;
+            }
+
+            return running;
+        });
 
     private static void Collect(PlacementEntry[] entries, DecisionRequest request, ref PageState page, in Evaluation eval, PlacementEntry[] scratch, ref int eligible, ref long totalWeight)
     {
