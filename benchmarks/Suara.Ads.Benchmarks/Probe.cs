@@ -65,10 +65,10 @@ internal static class Probe
                 for (var t = 0; t <= lastTier; t++)
                 {
                     var tier = p.Tiers[t];
-                    visited += tier.Unkeyed.Length;
+                    visited += tier.Unkeyed.Count;
                     foreach (var f in tier.Fields)
                     {
-                        visited += f.ByValue.TryGetValue(r.Context.GetString(f.Field), out var e) ? e.Length : 0;
+                        visited += f.ByValue.TryGetValue(r.Context.GetString(f.Field), out var e) ? e.Count : 0;
                     }
                 }
             }
@@ -101,8 +101,8 @@ internal static class Probe
         {
             var p = snapshot.Placements[slot.Placement];
             var tiers = p.Tiers.Select(t =>
-                $"{t.Count} ({t.Unkeyed.Length} unkeyed; " + string.Join(", ", t.Fields.Select(f =>
-                    $"{f.Field}: {f.EntryCount} in {f.ByValue.Count} keys, max {(f.ByValue.Count == 0 ? 0 : f.ByValue.Values.Max(v => v.Length))}")) + ")");
+                $"{t.Count} ({t.Unkeyed.Count} unkeyed; " + string.Join(", ", t.Fields.Select(f =>
+                    $"{f.Field}: {f.EntryCount} in {f.ByValue.Count} keys, max {(f.ByValue.Count == 0 ? 0 : f.ByValue.Values.Max(v => v.Count))}")) + ")");
             Console.WriteLine($"    {p.Id,-15} {string.Join(" | ", tiers)}");
         }
     }

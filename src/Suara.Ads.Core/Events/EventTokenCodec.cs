@@ -26,6 +26,10 @@ public sealed class EventTokenCodec
 
     private readonly byte[] _key;
 
+    // The one-shot HMACSHA256.HashData sets up a keyed context per call (about 1.5 µs on Linux); a keyed
+    // IncrementalHash reused per thread costs less than half. IncrementalHash is not thread-safe, hence one per thread.
+    private readonly ThreadLocal<IncrementalHash> _hmac;
+
     /// <summary>Creates a codec with <paramref name="signingKey"/> (32+ characters, the same on every instance).</summary>
     public EventTokenCodec(string signingKey)
     {
@@ -36,6 +40,14 @@ public sealed class EventTokenCodec
         }
 
         _key = Encoding.UTF8.GetBytes(signingKey);
+        _hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key));
+    }
+
+    private void Mac(ReadOnlySpan<byte> payload, Span<byte> destination)
+    {
+        var hmac = _hmac.Value!;
+        hmac.AppendData(payload);
+        hmac.GetHashAndReset(destination);
     }
 
     /// <summary>Issues a token for <paramref name="claims"/>.</summary>
@@ -55,7 +67,7 @@ public sealed class EventTokenCodec
         n += WriteString(buffer[n..], claims.Creative);
         n += WriteString(buffer[n..], claims.Viewer);
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(_key, buffer[..n], mac);
+        Mac(buffer[..n], mac);
         mac[..MacLength].CopyTo(buffer[n..]);
         n += MacLength;
         return Base64Url.EncodeToString(buffer[..n]);
@@ -81,7 +93,7 @@ public sealed class EventTokenCodec
 
             var payload = rented.AsSpan(0, written - MacLength);
             Span<byte> mac = stackalloc byte[32];
-            HMACSHA256.HashData(_key, payload, mac);
+            Mac(payload, mac);
             if (!CryptographicOperations.FixedTimeEquals(mac[..MacLength], rented.AsSpan(written - MacLength, MacLength)))
             {
                 return EventTokenStatus.Invalid;

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Suara.Ads.Core.Catalog;
 using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Core.Targeting;
 using Suara.Ads.Core.Utilities;
 
 namespace Suara.Ads.Core.Selection;
@@ -32,20 +33,14 @@ public sealed class DecisionEngine
     /// <summary>Draws rejected in a row before falling back to a scan of the tier.</summary>
     private const int MaxRejections = 8;
 
-    /// <summary>Most candidate lists a tier can offer one request: the unkeyed list plus one per keyed field.</summary>
-    private const int MaxBuckets = 16;
-
-    /// <summary>
-    /// Running sums of campaign weights of each index list (entry i's share of a draw is [sum(i - 1), sum(i))),
-    /// computed on first use and kept as long as the snapshot holding the list lives.
-    /// </summary>
-    private static readonly ConditionalWeakTable<PlacementEntry[], long[]> s_weightSums = new();
+    /// <summary>Most candidate lists a tier can offer one request: the unkeyed list plus one per indexable field.</summary>
+    private const int MaxLists = 16;
 
     [ThreadStatic]
     private static PlacementEntry[]? t_scratch;
 
     [ThreadStatic]
-    private static PlacementEntry[]?[]? t_buckets;
+    private static CandidateList[]? t_lists;
 
     private readonly IDeliveryLedger _ledger;
     private readonly IRandomSource _random;
@@ -157,7 +152,7 @@ public sealed class DecisionEngine
 
     private CompiledCreative? DecideSlot(CompiledPlacement placement, DecisionRequest request, ref PageState page, in Evaluation eval)
     {
-        var context = request.Context;
+        var lists = t_lists ??= new CandidateList[MaxLists];
         for (var t = 0; t < placement.Tiers.Length; t++)
         {
             var tier = placement.Tiers[t];
@@ -166,38 +161,24 @@ public sealed class DecisionEngine
                 continue;
             }
 
-            // Large tier: draw by weight among the request's candidates and check only what is drawn.
-            if (tier.Count >= SampleThreshold && TrySample(tier, request, ref page, in eval) is { } sampled)
-            {
-                return PickCreative(sampled, ref page);
-            }
-
-            var scratch = t_scratch is { } s && s.Length >= tier.Count ? s : (t_scratch = new PlacementEntry[Math.Max(tier.Count, 64)]);
-            var eligible = 0;
-            long totalWeight = 0;
+            var (count, candidates) = GatherLists(tier, request.Context, lists);
             try
             {
-                Collect(tier.Unkeyed, request, ref page, in eval, scratch, ref eligible, ref totalWeight);
-                foreach (var field in tier.Fields)
+                // Large tier: draw by weight among the request's candidates and check only what is drawn.
+                if (candidates >= SampleThreshold && TrySample(lists.AsSpan(0, count), request, ref page, in eval) is { } sampled)
                 {
-                    if (field.ByValue.TryGetValue(context.GetString(field.Field), out var entries))
-                    {
-                        Collect(entries, request, ref page, in eval, scratch, ref eligible, ref totalWeight);
-                    }
+                    return PickCreative(sampled, ref page);
                 }
 
-                if (eligible == 0)
+                if (ScanAndDraw(lists.AsSpan(0, count), candidates, request, ref page, in eval) is { } winner)
                 {
-                    continue;
+                    return PickCreative(winner, ref page);
                 }
-
-                // Fast path: one eligible campaign needs no draw.
-                var winner = eligible == 1 ? scratch[0] : Draw(scratch.AsSpan(0, eligible), totalWeight);
-                return PickCreative(winner, ref page);
             }
             finally
             {
-                Array.Clear(scratch, 0, eligible);
+                // Do not keep a retired snapshot's lists alive from a pool thread.
+                Array.Clear(lists, 0, count);
             }
         }
 
@@ -205,95 +186,97 @@ public sealed class DecisionEngine
     }
 
     /// <summary>
-    /// Rejection sampling over the tier's candidates for this request (the unkeyed list and the one list per keyed
-    /// field that matches the context; they are disjoint, as each campaign is filed under one field): draw a
-    /// candidate in proportion to its weight, return it if eligible, else draw again. The accepted candidate is
-    /// distributed exactly as a weighted draw among the eligible ones, so this is the scan-then-draw rule with
-    /// about (total weight / eligible weight) checks instead of one per candidate. <c>null</c> after
-    /// <see cref="MaxRejections"/> misses (few or no eligible candidates): the caller scans the tier, which keeps
-    /// the distribution exact and decides whether the tier has any candidate at all.
+    /// The tier's candidate lists for this request: the unkeyed list, and for each keyed field the list of the
+    /// context's value. They are disjoint, as each campaign is filed under one field.
     /// </summary>
-    private PlacementEntry? TrySample(TierIndex tier, DecisionRequest request, ref PageState page, in Evaluation eval)
+    private static (int Count, int Candidates) GatherLists(TierIndex tier, TargetingContext context, CandidateList[] lists)
     {
-        var buckets = t_buckets ??= new PlacementEntry[MaxBuckets][];
-        Span<long> ends = stackalloc long[MaxBuckets];
         var count = 0;
-        long total = 0;
-        if (tier.Unkeyed.Length > 0)
+        var candidates = 0;
+        if (tier.Unkeyed.Count > 0)
         {
-            buckets[count] = tier.Unkeyed;
-            total += WeightSums(tier.Unkeyed)[^1];
-            ends[count++] = total;
+            lists[count++] = tier.Unkeyed;
+            candidates += tier.Unkeyed.Count;
         }
 
         foreach (var field in tier.Fields)
         {
-            if (count < MaxBuckets && field.ByValue.TryGetValue(request.Context.GetString(field.Field), out var entries) && entries.Length > 0)
+            if (field.ByValue.TryGetValue(context.GetString(field.Field), out var list) && list.Count > 0)
             {
-                buckets[count] = entries;
-                total += WeightSums(entries)[^1];
-                ends[count++] = total;
+                lists[count++] = list;
+                candidates += list.Count;
             }
         }
 
+        return (count, candidates);
+    }
+
+    /// <summary>
+    /// Rejection sampling: draw a candidate in proportion to its weight, return it if eligible, else draw again.
+    /// The accepted candidate is distributed exactly as a weighted draw among the eligible ones, so this is the
+    /// scan-then-draw rule with about (total weight / eligible weight) checks instead of one per candidate.
+    /// <c>null</c> after <see cref="MaxRejections"/> misses (few or no eligible candidates): the caller then scans,
+    /// which keeps the distribution exact and decides whether the tier has any candidate at all.
+    /// </summary>
+    private PlacementEntry? TrySample(ReadOnlySpan<CandidateList> lists, DecisionRequest request, ref PageState page, in Evaluation eval)
+    {
+        long total = 0;
+        foreach (var list in lists)
+        {
+            total += list.TotalWeight;
+        }
+
+        for (var attempt = 0; attempt < MaxRejections; attempt++)
+        {
+            var r = _random.NextInt64(total);
+            var b = 0;
+            while (r >= lists[b].TotalWeight)
+            {
+                r -= lists[b].TotalWeight;
+                b++;
+            }
+
+            var entry = lists[b].At(r);
+            if (Check(entry, request, ref page, in eval, out _) == CandidateOutcome.Selected)
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Checks every candidate, then draws one eligible by weight; <c>null</c> when none is eligible.</summary>
+    private PlacementEntry? ScanAndDraw(ReadOnlySpan<CandidateList> lists, int candidates, DecisionRequest request, ref PageState page, in Evaluation eval)
+    {
+        var scratch = t_scratch is { } s && s.Length >= candidates ? s : (t_scratch = new PlacementEntry[Math.Max(candidates, 64)]);
+        var eligible = 0;
+        long totalWeight = 0;
         try
         {
-            if (total == 0)
+            foreach (var list in lists)
             {
-                return null;
-            }
-
-            for (var attempt = 0; attempt < MaxRejections; attempt++)
-            {
-                var r = _random.NextInt64(total);
-                var b = 0;
-                while (r >= ends[b])
+                foreach (var entry in list.Entries)
                 {
-                    b++;
-                }
-
-                var list = buckets[b]!;
-                var offset = r - (b == 0 ? 0 : ends[b - 1]);
-                var i = Array.BinarySearch(WeightSums(list), offset);
-                var entry = list[i < 0 ? ~i : i + 1];
-                if (Check(entry, request, ref page, in eval, out _) == CandidateOutcome.Selected)
-                {
-                    return entry;
+                    if (Check(entry, request, ref page, in eval, out _) == CandidateOutcome.Selected)
+                    {
+                        scratch[eligible++] = entry;
+                        totalWeight += entry.Campaign.Weight;
+                    }
                 }
             }
 
-            return null;
+            // Fast path: one eligible campaign needs no draw.
+            return eligible switch
+            {
+                0 => null,
+                1 => scratch[0],
+                _ => Draw(scratch.AsSpan(0, eligible), totalWeight),
+            };
         }
         finally
         {
-            // Do not keep a retired snapshot's lists alive from a pool thread.
-            Array.Clear(buckets, 0, count);
-        }
-    }
-
-    private static long[] WeightSums(PlacementEntry[] entries) =>
-        s_weightSums.TryGetValue(entries, out var sums) ? sums : s_weightSums.GetValue(entries, static e =>
-        {
-            var running = new long[e.Length];
-            long sum = 0;
-            for (var i = 0; i < e.Length; i++)
-            {
-                sum += e[i].Campaign.Weight;
-                running[i] = sum;
-            }
-
-            return running;
-        });
-
-    private static void Collect(PlacementEntry[] entries, DecisionRequest request, ref PageState page, in Evaluation eval, PlacementEntry[] scratch, ref int eligible, ref long totalWeight)
-    {
-        foreach (var entry in entries)
-        {
-            if (Check(entry, request, ref page, in eval, out _) == CandidateOutcome.Selected)
-            {
-                scratch[eligible++] = entry;
-                totalWeight += entry.Campaign.Weight;
-            }
+            Array.Clear(scratch, 0, eligible);
         }
     }
 

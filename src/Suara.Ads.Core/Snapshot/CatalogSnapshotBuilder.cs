@@ -206,9 +206,9 @@ public static class CatalogSnapshotBuilder
             .OrderBy(k => k.Key)
             .Select(k => new FieldIndex(
                 k.Key,
-                k.Value.ToFrozenDictionary(v => v.Key, v => v.Value.ToArray(), StringComparer.OrdinalIgnoreCase),
+                k.Value.ToFrozenDictionary(v => v.Key, v => new CandidateList([.. v.Value]), StringComparer.OrdinalIgnoreCase),
                 keyedCounts[k.Key]))
             .ToArray();
-        return new TierIndex([.. unkeyed], fields);
+        return new TierIndex(new CandidateList([.. unkeyed]), fields);
     }
 }

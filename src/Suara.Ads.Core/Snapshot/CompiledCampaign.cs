@@ -12,6 +12,7 @@ internal sealed class CompiledCampaign
         Source = source;
         Rule = rule;
         LabelIds = labelIds;
+        Weight = source.Weight;
         Status = CatalogNames.ParseStatus(source.Status);
         Tier = CatalogNames.ParseTier(source.Priority);
         StartUtcTicks = source.Start?.UtcTicks ?? DateTimeOffset.MinValue.UtcTicks;
@@ -43,7 +44,8 @@ internal sealed class CompiledCampaign
 
     public PriorityTier Tier { get; }
 
-    public int Weight => Source.Weight;
+    /// <summary>Copied from the source so the hot path does not reach into the catalog record.</summary>
+    public int Weight { get; }
 
     public TargetingRule Rule { get; }
 

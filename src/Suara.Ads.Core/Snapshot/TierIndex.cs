@@ -11,13 +11,13 @@ namespace Suara.Ads.Core.Snapshot;
 /// </summary>
 internal sealed class TierIndex
 {
-    public static readonly TierIndex Empty = new([], []);
+    public static readonly TierIndex Empty = new(new CandidateList([]), []);
 
-    public TierIndex(PlacementEntry[] unkeyed, FieldIndex[] fields)
+    public TierIndex(CandidateList unkeyed, FieldIndex[] fields)
     {
         Unkeyed = unkeyed;
         Fields = fields;
-        Count = unkeyed.Length;
+        Count = unkeyed.Count;
         foreach (var f in fields)
         {
             Count += f.EntryCount;
@@ -25,7 +25,7 @@ internal sealed class TierIndex
     }
 
     /// <summary>Entries whose rule has no usable constraint.</summary>
-    public PlacementEntry[] Unkeyed { get; }
+    public CandidateList Unkeyed { get; }
 
     /// <summary>Keyed entries, one table per field.</summary>
     public FieldIndex[] Fields { get; }
@@ -37,7 +37,7 @@ internal sealed class TierIndex
 /// <summary>Entries keyed by the value of one targeting field.</summary>
 internal sealed class FieldIndex
 {
-    public FieldIndex(TargetingField field, FrozenDictionary<string, PlacementEntry[]> byValue, int entryCount)
+    public FieldIndex(TargetingField field, FrozenDictionary<string, CandidateList> byValue, int entryCount)
     {
         Field = field;
         ByValue = byValue;
@@ -47,7 +47,7 @@ internal sealed class FieldIndex
     public TargetingField Field { get; }
 
     /// <summary>Value (case-insensitive) to the entries filed under it. An entry may be under several values.</summary>
-    public FrozenDictionary<string, PlacementEntry[]> ByValue { get; }
+    public FrozenDictionary<string, CandidateList> ByValue { get; }
 
     /// <summary>Number of distinct entries in this table.</summary>
     public int EntryCount { get; }

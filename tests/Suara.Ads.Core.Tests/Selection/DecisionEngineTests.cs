@@ -193,6 +193,46 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
+    public void Decide_LargeTierWithFewEligible_StillSplitsByWeight()
+    {
+        // 40 candidates make the tier large enough to be sampled; 38 of them never match, so most draws are
+        // rejected and the engine falls back to scanning. Expect 3:1 between the two that can serve.
+        var blocked = Enumerable.Range(0, 38).Select(i => Campaign($"sg{i}") with { Targeting = "not section == 'news'", Weight = 1_000 });
+        var doc = Document([.. blocked, Campaign("heavy") with { Weight = 300 }, Campaign("light") with { Weight = 100 }]);
+        var snapshot = CatalogSnapshotBuilder.Build(doc, 1);
+        var engine = new DecisionEngine(_ledger, new SeededRandomSource(11));
+        var heavy = Enumerable.Range(0, 4_000).Count(_ => engine.Decide(snapshot, Requests.Page(), ViewerHistory.Empty, Now).Slots[0]!.Campaign.Id == "heavy");
+        Assert.InRange(heavy, 3_000 - 110, 3_000 + 110);
+    }
+
+    [Fact]
+    public void Decide_LargeTierSampled_FollowsWeightsAndSkipsIneligible()
+    {
+        // 60 eligible campaigns of weights 1..60 and 20 heavy ineligible ones: campaign k should win k/1830 of the time.
+        var eligible = Enumerable.Range(1, 60).Select(k => Campaign($"c{k}") with { Weight = k });
+        var ineligible = Enumerable.Range(0, 20).Select(i => Campaign($"x{i}") with { Weight = 500, Targeting = "device == 'desktop'" });
+        var snapshot = CatalogSnapshotBuilder.Build(Document([.. eligible, .. ineligible]), 1);
+        var engine = new DecisionEngine(_ledger, new SeededRandomSource(5));
+        var wins = new Dictionary<string, int>();
+        const int Draws = 30_000;
+        for (var i = 0; i < Draws; i++)
+        {
+            var id = engine.Decide(snapshot, Requests.Page(), ViewerHistory.Empty, Now).Slots[0]!.Campaign.Id;
+            wins[id] = wins.GetValueOrDefault(id) + 1;
+        }
+
+        Assert.DoesNotContain(wins.Keys, id => id.StartsWith('x'));
+        // Chi-square over the 60 cells: 59 degrees of freedom, 99.9th percentile is about 98.
+        var chi = Enumerable.Range(1, 60).Sum(k =>
+        {
+            var expected = Draws * k / 1830.0;
+            var observed = wins.GetValueOrDefault($"c{k}");
+            return (observed - expected) * (observed - expected) / expected;
+        });
+        Assert.True(chi < 98, $"chi-square {chi:0.0}");
+    }
+
+    [Fact]
     public void Decide_CreativeWeights_SplitInProportion()
     {
         var doc = Document(Campaign("a", Image("x", weight: 1), Image("y", weight: 4)));

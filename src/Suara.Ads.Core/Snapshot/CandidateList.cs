@@ -1,0 +1,37 @@
+namespace Suara.Ads.Core.Snapshot;
+
+/// <summary>
+/// A list of candidates in an index bucket with the running sums of their campaign weights, so that a candidate can
+/// be drawn in proportion to its weight by binary search (entry i owns the draws in [sum(i - 1), sum(i))).
+/// </summary>
+internal sealed class CandidateList
+{
+    public CandidateList(PlacementEntry[] entries)
+    {
+        Entries = entries;
+        WeightSums = new long[entries.Length];
+        long sum = 0;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            sum += entries[i].Campaign.Weight;
+            WeightSums[i] = sum;
+        }
+
+        TotalWeight = sum;
+    }
+
+    public PlacementEntry[] Entries { get; }
+
+    public long[] WeightSums { get; }
+
+    public long TotalWeight { get; }
+
+    public int Count => Entries.Length;
+
+    /// <summary>The entry owning draw <paramref name="offset"/>, 0 &lt;= offset &lt; <see cref="TotalWeight"/>.</summary>
+    public PlacementEntry At(long offset)
+    {
+        var i = Array.BinarySearch(WeightSums, offset);
+        return Entries[i < 0 ? ~i : i + 1];
+    }
+}
