@@ -59,6 +59,7 @@ public static class SuaraAdsServiceCollectionExtensions
         app.UseCors();
         app.MapDecisionsApi();
         app.MapHealthApi();
+        app.MapSnippetApi();
         return app;
     }
 }

@@ -1,0 +1,193 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Suara.Ads.Core.Events;
+using Suara.Ads.Core.Selection;
+using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Core.Utilities;
+using Suara.Ads.Server.Contracts;
+using Suara.Ads.Server.Decisions;
+using Suara.Ads.Server.Options;
+using Suara.Ads.Server.Rendering;
+using Suara.Ads.Server.Security;
+
+namespace Suara.Ads.Server.Apis;
+
+/// <summary>
+/// The page side that needs no script on the publisher's page: <c>GET /v1/slot.html</c> (one slot as a document
+/// for an <c>iframe</c>) and the <c>/demo/</c> entry point of the demo site in <c>wwwroot/demo/</c>.
+/// </summary>
+internal static class SnippetApi
+{
+    /// <summary>
+    /// Scripts are never allowed: the slot is plain markup, counted with an image pixel. The policy is inherited by
+    /// the <c>srcdoc</c> iframe of html creatives too, so they render as static markup here.
+    /// </summary>
+    private const string ContentSecurityPolicy =
+        "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; frame-src *; base-uri 'none'; form-action 'none'";
+
+    private const string EmptyDocument =
+        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"robots\" content=\"noindex\"><title>Advertisement</title></head><body></body></html>";
+
+    // Query parameter -> the field path DecisionRequestMapper reports, so that errors name what the caller sent.
+    private static readonly (string Field, string Parameter)[] s_fieldNames =
+    [
+        ("slots[0].placement", "placement"),
+        ("slots[0].id", "placement"),
+        ("slots", "placement"),
+        ("page.url", "url"),
+        ("page.section", "section"),
+        ("page.language", "language"),
+        ("page.keywords", "keywords"),
+        ("user.id", "user"),
+    ];
+
+    public static IEndpointRouteBuilder MapSnippetApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/slot.html", RenderSlotAsync)
+            .WithName("RenderSlot")
+            .WithTags("Snippet")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html")
+            .ProducesValidationProblem();
+
+        // Static files are served without default documents; the demo site's front page is its article.
+        app.MapGet("/demo", () => Results.Redirect("/demo/index.html")).ExcludeFromDescription();
+        app.MapGet("/demo/", () => Results.Redirect("/demo/index.html")).ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> RenderSlotAsync(
+        HttpContext http,
+        CatalogSnapshotHolder catalog,
+        DecisionService decisions,
+        SigningKeyProvider signing,
+        TimeProvider time,
+        IOptions<AdsOptions> options,
+        CancellationToken cancellationToken)
+    {
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        var query = http.Request.Query;
+        var errors = new ValidationErrors();
+        var site = Single(query, "site", errors);
+        var placement = Single(query, "placement", errors);
+        var section = Single(query, "section", errors);
+        var language = Single(query, "language", errors);
+        var keywords = Single(query, "keywords", errors);
+        var user = Single(query, "user", errors);
+
+        // Without an explicit url, the page that frames the slot is the one its Referer names (when it sends one).
+        var url = Single(query, "url", errors);
+        if (url is null && http.Request.Headers.Referer.ToString() is { Length: > 0 and <= DecisionRequestMapper.MaxStringLength } referer)
+        {
+            url = referer;
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors, "The slot request is not valid.");
+        }
+
+        var body = new DecisionRequestBody
+        {
+            Site = site,
+            Slots = [new SlotBody { Id = "slot", Placement = placement }],
+            Page = new PageBody
+            {
+                Url = url,
+                Section = section,
+                Language = language,
+                Keywords = keywords?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            },
+            User = user is { Length: > 0 } ? new UserBody { Id = user } : null,
+        };
+
+        var opts = options.Value;
+        var request = DecisionRequestMapper.Map(
+            body,
+            http.Request.Headers.UserAgent,
+            http.Request.Headers[opts.TrustedCountryHeader],
+            http.Request.Headers[opts.TrustedRegionHeader],
+            errors);
+        if (request is null)
+        {
+            return Problems.Validation(Rename(errors), "The slot request is not valid.");
+        }
+
+        var snapshot = catalog.Current;
+        errors = DecisionEngine.Validate(snapshot, request);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(Rename(errors), "The slot request names a site or placement that is not in the catalog.");
+        }
+
+        var result = await decisions.DecideAsync(snapshot, request, explain: false, cancellationToken).ConfigureAwait(false);
+        http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers["Referrer-Policy"] = "no-referrer-when-downgrade";
+        if (result.Slots[0] is not { } decision)
+        {
+            return Results.Content(EmptyDocument, "text/html; charset=utf-8", Encoding.UTF8);
+        }
+
+        return Results.Content(Document(decision, request, signing.Codec, time.GetUtcNow(), EventUrls.BaseUrl(http, opts)), "text/html; charset=utf-8", Encoding.UTF8);
+    }
+
+    private static string Document(SlotDecision decision, DecisionRequest request, EventTokenCodec codec, DateTimeOffset now, string baseUrl)
+    {
+        var decisionId = Guid.CreateVersion7(now);
+        var issuedAt = EventUrls.IssuedAt(now);
+        var click = baseUrl + EventUrls.For(codec, EventType.Click, decisionId, issuedAt, decision, request.UserId);
+        var impression = baseUrl + EventUrls.For(codec, EventType.Impression, decisionId, issuedAt, decision, request.UserId);
+        var markup = CreativeMarkup.Render(decision.Creative, decision.Format, decision.Size, click, baseUrl);
+
+        // Only catalog values (encoded by CreativeMarkup) and signed URLs reach the document; nothing from the query.
+        return new StringBuilder(markup.Length + 512)
+            .Append("<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"robots\" content=\"noindex\"><title>Advertisement</title>")
+            .Append("<style>html,body{margin:0;padding:0;overflow:hidden;background:transparent}</style></head><body>")
+            .Append(markup)
+            .Append("<img src=\"").Append(System.Net.WebUtility.HtmlEncode(impression))
+            .Append("\" width=\"1\" height=\"1\" alt=\"\" style=\"position:absolute;left:-10px;top:-10px;border:0\">")
+            .Append("</body></html>")
+            .ToString();
+    }
+
+    private static string? Single(IQueryCollection query, string name, ValidationErrors errors)
+    {
+        if (!query.TryGetValue(name, out StringValues values))
+        {
+            return null;
+        }
+
+        if (values.Count > 1)
+        {
+            errors.Add(name, "must be given once");
+            return null;
+        }
+
+        return values[0];
+    }
+
+    private static ValidationErrors Rename(ValidationErrors errors)
+    {
+        var renamed = new ValidationErrors();
+        foreach (var (field, messages) in errors.ToDictionary())
+        {
+            var name = field;
+            foreach (var (from, to) in s_fieldNames)
+            {
+                if (field == from || field.StartsWith(from + "[", StringComparison.Ordinal))
+                {
+                    name = to;
+                    break;
+                }
+            }
+
+            foreach (var message in messages)
+            {
+                renamed.Add(name, message);
+            }
+        }
+
+        return renamed;
+    }
+}
