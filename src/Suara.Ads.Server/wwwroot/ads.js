@@ -1,0 +1,257 @@
+/*! Suara Ads page script. Tagging guide: docs/tagging.md. No dependencies; never throws into the page. */
+(function (w, d) {
+  'use strict';
+  var api = w.suaraAds && typeof w.suaraAds === 'object' ? w.suaraAds : {};
+  if (api.loaded) return; // the script is on the page twice: the first copy does the work
+  var VID_KEY = 'suara_ads_vid', MAX = 512, BATCH = 20;
+  var script, origin, site, seq = 0, queue = [], flushTimer = 0, scanTimer = 0;
+  var live = new Set(); // viewability state of rendered slots
+  var asked = new WeakMap(); // slot element -> its latest request, so a stale answer never overwrites a newer one
+  var viewIo = null, lazyIo = null;
+
+  function safe(fn) {
+    return function () {
+      try { return fn.apply(this, arguments); } catch (e) { /* an ad must never break the page */ }
+    };
+  }
+
+  function str(v) { return v == null ? undefined : String(v).slice(0, MAX) || undefined; }
+
+  // Page settings: window.suaraAds first, then the script tag's data attributes, then <html lang>.
+  function pageSettings() {
+    var a = function (n) { return script && script.getAttribute('data-' + n); };
+    var kw = api.keywords != null ? api.keywords : a('keywords');
+    if (typeof kw === 'string') kw = kw.split(',');
+    kw = Array.isArray(kw) ? kw.map(function (k) { return str(String(k).trim()); }).filter(Boolean).slice(0, 50) : undefined;
+    var kv;
+    if (api.kv && typeof api.kv === 'object') {
+      kv = {};
+      Object.keys(api.kv).slice(0, 50).forEach(function (k) { if (k && k.length <= 64 && api.kv[k] != null) kv[k] = String(api.kv[k]).slice(0, MAX); });
+    }
+    return {
+      page: {
+        url: str(location.href),
+        referrer: str(d.referrer),
+        section: str(api.section != null ? api.section : a('section')),
+        keywords: kw && kw.length ? kw : undefined,
+        language: str(api.language || a('language') || d.documentElement.lang)
+      },
+      kv: kv
+    };
+  }
+
+  function uuid() {
+    var c = w.crypto;
+    if (c && c.randomUUID) return c.randomUUID();
+    var b = new Uint8Array(16);
+    if (c && c.getRandomValues) c.getRandomValues(b);
+    else for (var i = 0; i < 16; i++) b[i] = Math.random() * 256;
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
+    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+  }
+
+  // A first-party viewer id for frequency caps; none at all under Global Privacy Control.
+  function viewer() {
+    try {
+      if (navigator.globalPrivacyControl === true) { localStorage.removeItem(VID_KEY); return null; }
+      var id = localStorage.getItem(VID_KEY);
+      if (!id || id.length > 64) { id = uuid(); localStorage.setItem(VID_KEY, id); }
+      return id;
+    } catch (e) { return null; } // storage blocked: no id, no caps
+  }
+
+  function absolute(path) { return new URL(path, origin).href; }
+
+  function beacon(path) {
+    var url = absolute(path);
+    try { if (navigator.sendBeacon && navigator.sendBeacon(url)) return; } catch (e) { /* fall back */ }
+    try { fetch(url, { method: 'POST', keepalive: true, mode: 'no-cors', credentials: 'omit' }).catch(function () {}); } catch (e) { /* give up */ }
+  }
+
+  function setStatus(el, s) { el.setAttribute('data-suara-status', s); }
+
+  function cleanup(el) {
+    live.forEach(function (st) {
+      if (st.el === el || !st.el.isConnected) {
+        clearTimeout(st.timer);
+        if (viewIo) viewIo.unobserve(st.el);
+        live.delete(st);
+      }
+    });
+    if (lazyIo && el) lazyIo.unobserve(el);
+  }
+
+  function collapse(el, status) {
+    el.innerHTML = '';
+    el.style.display = 'none';
+    el.removeAttribute('data-campaign');
+    el.removeAttribute('data-creative');
+    setStatus(el, status);
+  }
+
+  // MRC display rule: at least 50% of the pixels in view for one continuous second, tab visible.
+  function checkView(st) {
+    var visible = st.ratio >= 0.5 && !d.hidden;
+    if (visible && !st.timer && !st.done) {
+      st.timer = setTimeout(safe(function () {
+        st.timer = 0;
+        if (st.ratio >= 0.5 && !d.hidden && !st.done) {
+          st.done = true;
+          viewIo.unobserve(st.el);
+          live.delete(st);
+          beacon(st.viewableUrl);
+        }
+      }), 1000);
+    } else if (!visible && st.timer) {
+      clearTimeout(st.timer);
+      st.timer = 0;
+    }
+  }
+
+  function watch(el, slot) {
+    if (!('IntersectionObserver' in w)) return; // viewability cannot be measured: no viewable event
+    if (!viewIo) {
+      viewIo = new IntersectionObserver(safe(function (entries) {
+        entries.forEach(function (e) {
+          live.forEach(function (st) {
+            if (st.el === e.target) { st.ratio = e.isIntersecting ? e.intersectionRatio : 0; checkView(st); }
+          });
+        });
+      }), { threshold: [0, 0.5, 1] });
+    }
+    live.add({ el: el, viewableUrl: slot.viewableUrl, ratio: 0, timer: 0, done: false });
+    viewIo.observe(el);
+  }
+
+  function render(el, slot, req) {
+    cleanup(el);
+    if (!slot || typeof slot.html !== 'string') { collapse(el, 'empty'); return; }
+    el.innerHTML = slot.html;
+    el.style.display = 'block';
+    el.style.width = slot.width + 'px';
+    el.style.height = slot.height + 'px';
+    el.setAttribute('data-campaign', slot.campaignId);
+    el.setAttribute('data-creative', slot.creativeId);
+    setStatus(el, 'filled');
+    var once = safe(function () {
+      if (once.done || asked.get(el) !== req) return; // refreshed since
+      once.done = true;
+      beacon(slot.impressionUrl);
+      watch(el, slot);
+    });
+    var img = slot.format === 'image' && el.querySelector('img');
+    // Images count when they have loaded (a broken image was never seen); text and html count at once.
+    if (img && !(img.complete && img.naturalWidth)) img.addEventListener('load', once);
+    else once();
+  }
+
+  function send(els) {
+    var map = {}, slots = [], req = {};
+    els.forEach(function (el) {
+      asked.set(el, req);
+      var id = el.id && el.id.length <= 64 ? el.id : '';
+      if (!id || map[id]) id = 'slot-' + (++seq);
+      map[id] = el;
+      slots.push({ id: id, placement: el.getAttribute('data-placement') });
+    });
+    var s = pageSettings(), vid = viewer();
+    var body = { site: site, page: s.page, slots: slots, kv: s.kv };
+    if (vid) body.user = { id: vid };
+    // text/plain keeps this a "simple" request: no CORS preflight (the server accepts any content type).
+    fetch(origin + '/v1/decisions', {
+      method: 'POST', body: JSON.stringify(body), credentials: 'omit',
+      headers: { 'Content-Type': 'text/plain' }
+    }).then(function (r) {
+      if (!r.ok) throw new Error('ad request ' + r.status);
+      return r.json();
+    }).then(safe(function (res) {
+      Object.keys(map).forEach(function (id) {
+        if (asked.get(map[id]) === req) render(map[id], res && res.slots ? res.slots[id] : null, req);
+      });
+    })).catch(function () {
+      Object.keys(map).forEach(function (id) {
+        try { if (asked.get(map[id]) === req) collapse(map[id], 'error'); } catch (e) { /* ignore */ }
+      });
+    });
+  }
+
+  var flush = safe(function () {
+    flushTimer = 0;
+    var els = queue.filter(function (el, i) { return queue.indexOf(el) === i && el.isConnected; });
+    queue = [];
+    for (var i = 0; i < els.length; i += BATCH) send(els.slice(i, i + BATCH));
+  });
+
+  function enqueue(el) {
+    if (!el.getAttribute('data-placement')) { setStatus(el, 'invalid'); return; }
+    setStatus(el, 'pending');
+    queue.push(el);
+    if (!flushTimer) flushTimer = setTimeout(flush, 0);
+  }
+
+  function add(el, force) {
+    if (!el || el.nodeType !== 1 || !el.matches('ins.suara-ad')) return;
+    if (!force && el.hasAttribute('data-suara-status')) return;
+    cleanup(el);
+    if (!force && el.hasAttribute('data-lazy') && 'IntersectionObserver' in w) {
+      if (!lazyIo) {
+        lazyIo = new IntersectionObserver(safe(function (entries) {
+          entries.forEach(function (e) {
+            if (e.isIntersecting) { lazyIo.unobserve(e.target); enqueue(e.target); }
+          });
+        }), { rootMargin: '200px 0px' });
+      }
+      setStatus(el, 'lazy');
+      lazyIo.observe(el);
+      return;
+    }
+    enqueue(el);
+  }
+
+  function all() { return Array.prototype.slice.call(d.querySelectorAll('ins.suara-ad')); }
+
+  var scan = safe(function () {
+    scanTimer = 0;
+    all().forEach(function (el) { add(el, false); });
+    cleanup(null); // forget slots that left the page
+  });
+
+  function list(x) {
+    if (!x) return [];
+    if (x.nodeType === 1) return [x];
+    return Array.prototype.slice.call(x);
+  }
+
+  /** Re-requests the given slots (an element, a list, or nothing for every slot on the page). */
+  api.refresh = safe(function (elements) {
+    (elements ? list(elements) : all()).forEach(function (el) { add(el, true); });
+  });
+  /** Adds slots (an element or a list) that are already in the page or were just created. */
+  api.push = safe(function (elements) { list(elements).forEach(function (el) { add(el, false); }); });
+
+  function run(fn) { try { if (typeof fn === 'function') fn(api); } catch (e) { /* the page's own code */ } }
+
+  var start = safe(function () {
+    scan();
+    if ('MutationObserver' in w) {
+      new MutationObserver(function () {
+        if (!scanTimer) scanTimer = setTimeout(scan, 50); // debounced: one request per burst of changes
+      }).observe(d.documentElement, { childList: true, subtree: true });
+    }
+    d.addEventListener('visibilitychange', safe(function () { live.forEach(checkView); }));
+  });
+
+  safe(function () {
+    script = d.currentScript || d.querySelector('script[src*="ads.js"][data-site]');
+    origin = new URL(script ? script.src : '/', location.href).origin;
+    site = (script && script.getAttribute('data-site')) || api.site;
+    api.loaded = true;
+    w.suaraAds = api;
+    var pending = Array.isArray(api.cmd) ? api.cmd : [];
+    api.cmd = { push: function () { Array.prototype.forEach.call(arguments, run); return 0; } };
+    if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', start);
+    else start();
+    pending.forEach(run);
+  })();
+})(window, document);
