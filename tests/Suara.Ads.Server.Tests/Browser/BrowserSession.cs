@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+
+namespace Suara.Ads.Server.Tests.Browser;
+
+/// <summary>
+/// One fresh browser context (own storage, so its own viewer id) with a page, recording every request it makes and
+/// every uncaught script error.
+/// </summary>
+internal sealed class BrowserSession : IAsyncDisposable
+{
+    public static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentQueue<IRequest> _requests = new();
+    private readonly ConcurrentQueue<string> _errors = new();
+
+    private BrowserSession(BrowserFixture fixture, IBrowserContext context, IPage page)
+    {
+        Fixture = fixture;
+        Context = context;
+        Page = page;
+        context.Request += (_, r) => _requests.Enqueue(r);
+        page.PageError += (_, e) => _errors.Enqueue(e);
+    }
+
+    public BrowserFixture Fixture { get; }
+
+    public IBrowserContext Context { get; }
+
+    public IPage Page { get; }
+
+    /// <summary>Uncaught script errors on the page.</summary>
+    public IReadOnlyCollection<string> Errors => _errors;
+
+    /// <summary>Absolute URLs of every request to <c>/v1/events/</c> so far.</summary>
+    public IReadOnlyList<string> EventRequests => [.. _requests.Where(r => r.Url.Contains("/v1/events/", StringComparison.Ordinal)).Select(r => r.Url)];
+
+    /// <summary>The bodies of every <c>POST /v1/decisions</c> so far, in order.</summary>
+    public IReadOnlyList<JsonObject> DecisionRequests => [.. _requests.Where(IsDecision).Select(r => JsonNode.Parse(r.PostData!)!.AsObject())];
+
+    public static async Task<BrowserSession> OpenAsync(BrowserFixture fixture, bool globalPrivacyControl = false)
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        });
+        context.SetDefaultTimeout(15_000);
+        if (globalPrivacyControl)
+        {
+            await context.AddInitScriptAsync("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true });");
+        }
+
+        var page = await context.NewPageAsync();
+        return new BrowserSession(fixture, context, page);
+    }
+
+    public string Absolute(string path) => Fixture.BaseUrl + path;
+
+    /// <summary>Opens <paramref name="path"/> and returns the answer to its first decision request.</summary>
+    public async Task<JsonObject> GotoAsync(string path)
+    {
+        var response = await Page.RunAndWaitForResponseAsync(
+            () => Page.GotoAsync(Absolute(path)),
+            r => r.Url.EndsWith("/v1/decisions", StringComparison.Ordinal));
+        Assert.Equal(200, response.Status);
+        return JsonNode.Parse(await response.TextAsync())!.AsObject();
+    }
+
+    /// <summary>Reloads the page and returns the answer to its first decision request.</summary>
+    public async Task<JsonObject> ReloadAsync()
+    {
+        var response = await Page.RunAndWaitForResponseAsync(
+            () => Page.ReloadAsync(),
+            r => r.Url.EndsWith("/v1/decisions", StringComparison.Ordinal));
+        Assert.Equal(200, response.Status);
+        return JsonNode.Parse(await response.TextAsync())!.AsObject();
+    }
+
+    /// <summary>Waits until every <c>ins.suara-ad</c> on the page has the status <paramref name="status"/>.</summary>
+    public Task WaitForSlotsAsync(string status = "filled", int count = 4) =>
+        Page.WaitForFunctionAsync(
+            "([status, count]) => { const all = [...document.querySelectorAll('ins.suara-ad')]; return all.length === count && all.every(e => e.dataset.suaraStatus === status); }",
+            new object[] { status, count });
+
+    /// <summary>The first request (already made or still to come) that matches; fails after <see cref="EventTimeout"/>.</summary>
+    public async Task<IRequest> WaitForRequestAsync(Func<IRequest, bool> predicate)
+    {
+        var found = new TaskCompletionSource<IRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnRequest(object? sender, IRequest r)
+        {
+            if (predicate(r))
+            {
+                found.TrySetResult(r);
+            }
+        }
+
+        Context.Request += OnRequest;
+        try
+        {
+            if (_requests.FirstOrDefault(predicate) is { } earlier)
+            {
+                return earlier;
+            }
+
+            return await found.Task.WaitAsync(EventTimeout);
+        }
+        finally
+        {
+            Context.Request -= OnRequest;
+        }
+    }
+
+    public Task<IRequest> WaitForRequestAsync(string absoluteUrl) => WaitForRequestAsync(r => r.Url == absoluteUrl);
+
+    public async ValueTask DisposeAsync() => await Context.CloseAsync();
+
+    private static bool IsDecision(IRequest r) => r.Method == "POST" && r.Url.EndsWith("/v1/decisions", StringComparison.Ordinal);
+}

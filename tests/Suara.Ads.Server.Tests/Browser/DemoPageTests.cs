@@ -1,0 +1,198 @@
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+
+namespace Suara.Ads.Server.Tests.Browser;
+
+/// <summary>ads.js on the demo site, in a real (headless) browser against the real server.</summary>
+public sealed class DemoPageTests : IClassFixture<BrowserFixture>
+{
+    private static readonly string[] s_slots = ["top", "inline", "side", "foot"];
+    private static readonly string[] s_airlines = ["skyway", "kenyalang", "selatjet"];
+
+    private readonly BrowserFixture _fixture;
+
+    public DemoPageTests(BrowserFixture fixture) => _fixture = fixture;
+
+    [Fact]
+    public async Task DemoPage_Load_FillsEverySlotAndSendsOneImpressionEach()
+    {
+        await using var session = await BrowserSession.OpenAsync(_fixture);
+
+        var decision = await session.GotoAsync("/demo/index.html");
+        await session.WaitForSlotsAsync("filled");
+
+        // One request for all four slots, with the page's targeting and a first-party viewer id.
+        var request = Assert.Single(session.DecisionRequests);
+        Assert.Equal("suara", (string?)request["site"]);
+        Assert.Equal(s_slots, request["slots"]!.AsArray().Select(s => (string?)s!["id"]));
+        Assert.Equal(["article-top", "article-inline", "sidebar", "footer"], request["slots"]!.AsArray().Select(s => (string?)s!["placement"]));
+        Assert.Equal("news", (string?)request["page"]!["section"]);
+        Assert.Equal("en", (string?)request["page"]!["language"]);
+        Assert.Equal(session.Absolute("/demo/index.html"), (string?)request["page"]!["url"]);
+        Assert.Contains("flood", request["page"]!["keywords"]!.AsArray().Select(k => (string?)k));
+        Assert.Equal("article", (string?)request["kv"]!["template"]);
+        var viewer = (string?)request["user"]!["id"];
+        Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", viewer);
+        Assert.Equal(viewer, await session.Page.EvaluateAsync<string>("localStorage.getItem('suara_ads_vid')"));
+
+        // Each slot shows what the server chose, and its impression beacon goes out once.
+        foreach (var id in s_slots)
+        {
+            var slot = decision["slots"]![id]!;
+            var ins = session.Page.Locator($"ins#{id}");
+            Assert.Equal((string?)slot["campaignId"], await ins.GetAttributeAsync("data-campaign"));
+            Assert.Equal((string?)slot["creativeId"], await ins.GetAttributeAsync("data-creative"));
+            var impression = session.Absolute((string)slot["impressionUrl"]!);
+            await session.WaitForRequestAsync(impression);
+            Assert.Single(session.EventRequests, u => u == impression);
+        }
+
+        // The footer starts below the fold: no viewable event for it yet.
+        Assert.DoesNotContain(session.Absolute((string)decision["slots"]!["foot"]!["viewableUrl"]!), session.EventRequests);
+
+        await session.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifacts.PathOf("demo-page.png"), FullPage = true });
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
+    public async Task DemoPage_TenReloads_NeverShowTwoAirlinesTogether()
+    {
+        await using var session = await BrowserSession.OpenAsync(_fixture);
+        await session.GotoAsync("/demo/index.html");
+        for (var i = 0; i < 10; i++)
+        {
+            if (i > 0)
+            {
+                await session.ReloadAsync();
+            }
+
+            await session.WaitForSlotsAsync("filled");
+            var campaigns = await session.Page.EvaluateAsync<string[]>("[...document.querySelectorAll('ins.suara-ad')].map(e => e.dataset.campaign)");
+            Assert.Equal(4, campaigns.Length);
+            var airlines = campaigns.Where(c => s_airlines.Any(a => c.StartsWith(a, StringComparison.Ordinal))).Distinct().ToArray();
+            Assert.True(airlines.Length <= 1, $"reload {i}: {string.Join(", ", campaigns)}");
+        }
+
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
+    public async Task DemoPage_ScrollToFooter_SendsFooterViewableOnce()
+    {
+        await using var session = await BrowserSession.OpenAsync(_fixture);
+        var decision = await session.GotoAsync("/demo/index.html");
+        await session.WaitForSlotsAsync("filled");
+        var topViewable = session.Absolute((string)decision["slots"]!["top"]!["viewableUrl"]!);
+        var footViewable = session.Absolute((string)decision["slots"]!["foot"]!["viewableUrl"]!);
+
+        // The leaderboard is in view from the start: after one second it is viewable.
+        await session.WaitForRequestAsync(topViewable);
+        Assert.DoesNotContain(footViewable, session.EventRequests);
+
+        await session.Page.EvaluateAsync("window.scrollTo(0, document.documentElement.scrollHeight)");
+        await session.WaitForRequestAsync(footViewable);
+
+        // Back up and down again: the viewable event is sent once per ad, however often it is seen.
+        await session.Page.EvaluateAsync("window.scrollTo(0, 0)");
+        await session.Page.EvaluateAsync("window.scrollTo(0, document.documentElement.scrollHeight)");
+        await session.Page.Locator("ins#foot").ScrollIntoViewIfNeededAsync();
+        Assert.Single(session.EventRequests, u => u == footViewable);
+        Assert.Single(session.EventRequests, u => u == topViewable);
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
+    public async Task DemoPage_ClickFooterCreative_GoesThroughClickUrlToLandingPage()
+    {
+        await using var session = await BrowserSession.OpenAsync(_fixture);
+        await session.Context.RouteAsync("https://*.example/**", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = 200,
+            ContentType = "text/html",
+            Body = "<!doctype html><title>Landing page</title><h1>Landing page</h1>",
+        }));
+        var decision = await session.GotoAsync("/demo/index.html");
+        await session.WaitForSlotsAsync("filled");
+        var foot = decision["slots"]!["foot"]!;
+        var clickUrl = session.Absolute((string)foot["clickUrl"]!);
+
+        // The footer takes image and text creatives only: both are a link straight to the tracked click URL.
+        var link = session.Page.Locator("ins#foot a");
+        Assert.Equal(clickUrl, await link.GetAttributeAsync("href"));
+        var popup = await session.Page.RunAndWaitForPopupAsync(() => link.ClickAsync());
+        await popup.WaitForLoadStateAsync(LoadState.Load);
+
+        Assert.Equal(DemoCatalog.ClickUrl((string)foot["campaignId"]!, (string)foot["creativeId"]!), popup.Url);
+        Assert.Single(session.EventRequests, u => u == clickUrl);
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
+    public async Task DemoPage_GlobalPrivacyControl_SendsNoViewerAndStoresNone()
+    {
+        await using var session = await BrowserSession.OpenAsync(_fixture, globalPrivacyControl: true);
+        await session.GotoAsync("/demo/index.html");
+        await session.WaitForSlotsAsync("filled");
+
+        var request = Assert.Single(session.DecisionRequests);
+        Assert.False(request.ContainsKey("user"));
+        Assert.Null(await session.Page.EvaluateAsync<string?>("localStorage.getItem('suara_ads_vid')"));
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
+    public async Task DemoPage_SlotAddedLater_IsRequestedAloneAndFilled()
+    {
+        await using var session = await BrowserSession.OpenAsync(_fixture);
+        await session.GotoAsync("/demo/index.html");
+        await session.WaitForSlotsAsync("filled");
+
+        await session.Page.ClickAsync("#load-more");
+        await session.Page.WaitForSelectorAsync("#extra-stories ins.suara-ad[data-suara-status=filled]");
+
+        Assert.Equal(2, session.DecisionRequests.Count);
+        var added = Assert.Single(session.DecisionRequests[1]["slots"]!.AsArray());
+        Assert.Equal("article-inline", (string?)added!["placement"]);
+        Assert.Equal("slot-1", (string?)added["id"]);
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
+    public async Task SuaraAdsApi_RefreshAndCmd_RequestTheGivenSlotAgainAndRunQueuedFunctions()
+    {
+        await using var session = await BrowserSession.OpenAsync(_fixture);
+        await session.GotoAsync("/demo/index.html");
+        await session.WaitForSlotsAsync("filled");
+
+        // cmd runs at once after load, and refresh() asks for just the slots it is given.
+        var ran = await session.Page.EvaluateAsync<bool>(
+            "new Promise(resolve => window.suaraAds.cmd.push(api => { api.refresh(document.getElementById('side')); resolve(true); }))");
+        Assert.True(ran);
+        await session.WaitForRequestAsync(r => r.Url.EndsWith("/v1/decisions", StringComparison.Ordinal) && r.PostData!.Contains("\"side\"", StringComparison.Ordinal) && !r.PostData.Contains("\"top\"", StringComparison.Ordinal));
+        await session.WaitForSlotsAsync("filled");
+        var refreshed = session.DecisionRequests[^1];
+        Assert.Equal(["side"], refreshed["slots"]!.AsArray().Select(s => (string?)s!["id"]));
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
+    public async Task SportPage_LazyFooter_IsRequestedOnlyNearTheViewport()
+    {
+        await using var session = await BrowserSession.OpenAsync(_fixture);
+        await session.GotoAsync("/demo/sport.html");
+        await session.Page.WaitForFunctionAsync("['top','inline','side'].every(id => document.getElementById(id).dataset.suaraStatus === 'filled')");
+
+        // Targeting from the script tag's data attributes.
+        var first = Assert.Single(session.DecisionRequests);
+        Assert.Equal("sport", (string?)first["page"]!["section"]);
+        Assert.Equal(["football", "cup", "selangor"], first["page"]!["keywords"]!.AsArray().Select(k => (string?)k));
+        Assert.Equal(["top", "inline", "side"], first["slots"]!.AsArray().Select(s => (string?)s!["id"]));
+        Assert.Equal("lazy", await session.Page.Locator("ins#foot").GetAttributeAsync("data-suara-status"));
+
+        await session.Page.EvaluateAsync("window.scrollTo(0, document.documentElement.scrollHeight)");
+        await session.Page.WaitForSelectorAsync("ins#foot[data-suara-status=filled]");
+        Assert.Equal(2, session.DecisionRequests.Count);
+        Assert.Equal(["foot"], session.DecisionRequests[1]["slots"]!.AsArray().Select(s => (string?)s!["id"]));
+        Assert.Empty(session.Errors);
+    }
+}
