@@ -26,4 +26,7 @@ public sealed record EventClaims
 
     /// <summary>The viewer id, empty when the page sent none.</summary>
     public string Viewer { get; init; } = "";
+
+    /// <summary>The token's identity (its MAC, base64url), set by verification: the key that counts a token once.</summary>
+    public string TokenId { get; init; } = "";
 }

@@ -125,6 +125,7 @@ public sealed class EventTokenCodec
                 Campaign = campaign,
                 Creative = creative,
                 Viewer = viewer,
+                TokenId = Base64Url.EncodeToString(rented.AsSpan(written - MacLength, MacLength)),
             };
             return now - issued > Lifetime ? EventTokenStatus.Expired : EventTokenStatus.Valid;
         }

@@ -1,4 +1,4 @@
-using Suara.Ads.Core.Catalog;
+using Suara.Ads.Core.Counting;
 using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Snapshot;
 
@@ -14,14 +14,16 @@ public sealed class DecisionService
     private readonly IDeliveryLedger _ledger;
     private readonly IFrequencyStore _frequency;
     private readonly TimeProvider _time;
+    private readonly EventAggregate? _counts;
 
-    /// <summary>Creates the service.</summary>
-    public DecisionService(DecisionEngine engine, IDeliveryLedger ledger, IFrequencyStore frequency, TimeProvider time)
+    /// <summary>Creates the service; served ads are also counted in <paramref name="counts"/> when given.</summary>
+    public DecisionService(DecisionEngine engine, IDeliveryLedger ledger, IFrequencyStore frequency, TimeProvider time, EventAggregate? counts = null)
     {
         _engine = engine;
         _ledger = ledger;
         _frequency = frequency;
         _time = time;
+        _counts = counts;
     }
 
     /// <summary>
@@ -49,6 +51,7 @@ public sealed class DecisionService
 
     private void Record(DecisionResult result, string? userId, DateTimeOffset now)
     {
+        var hour = now.ToUnixTimeSeconds() / 3600;
         foreach (var slot in result.Slots)
         {
             if (slot is null)
@@ -58,6 +61,7 @@ public sealed class DecisionService
 
             var campaign = slot.CompiledCreative.Campaign;
             _ledger.RecordServed(campaign.Id, result.SiteDay);
+            _counts?.AddServed(new CounterKey(campaign.Id, slot.Creative.Id, slot.PlacementId, hour, CounterKind.Served), result.SiteDay);
             if (userId is not null && campaign.CapImpressions > 0)
             {
                 var key = new FrequencyKey(campaign.Id, FrequencyWindows.Key(campaign.CapPeriod, result.SiteLocalTime));

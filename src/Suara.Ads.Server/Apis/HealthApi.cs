@@ -1,5 +1,7 @@
+using Suara.Ads.Core.Counting;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Contracts;
+using Suara.Ads.Server.Redis;
 
 namespace Suara.Ads.Server.Apis;
 
@@ -9,7 +11,7 @@ internal static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthResponse { Status = "ok" })).WithTags("Operations");
-        app.MapGet("/readyz", (CatalogSnapshotHolder catalog) =>
+        app.MapGet("/readyz", (CatalogSnapshotHolder catalog, RedisConnection redis, EventAggregate counts) =>
         {
             var snapshot = catalog.Current;
             var body = new HealthResponse
@@ -17,6 +19,10 @@ internal static class HealthApi
                 Status = catalog.IsLoaded ? "ready" : "not-ready",
                 CatalogVersion = snapshot.Version,
                 Campaigns = snapshot.CampaignCount,
+                Redis = redis.IsConnected ? "connected" : "unreachable",
+                PendingEvents = counts.Pending,
+                MaxPendingEvents = counts.Capacity,
+                DroppedEvents = counts.Dropped,
             };
             return catalog.IsLoaded
                 ? Results.Ok(body)

@@ -11,4 +11,16 @@ public sealed record HealthResponse
 
     /// <summary>Campaigns in the catalog in force.</summary>
     public int? Campaigns { get; init; }
+
+    /// <summary><c>connected</c> or <c>unreachable</c>.</summary>
+    public string? Redis { get; init; }
+
+    /// <summary>Counted events waiting to be written to Redis.</summary>
+    public long? PendingEvents { get; init; }
+
+    /// <summary>Most events that may wait (<c>Ads:MaxPendingEvents</c>).</summary>
+    public long? MaxPendingEvents { get; init; }
+
+    /// <summary>Events refused since start because the pending bound was reached.</summary>
+    public long? DroppedEvents { get; init; }
 }

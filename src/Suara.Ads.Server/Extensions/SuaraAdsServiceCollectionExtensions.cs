@@ -1,12 +1,15 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Suara.Ads.Core.Counting;
 using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Apis;
 using Suara.Ads.Server.Contracts;
+using Suara.Ads.Server.Counting;
 using Suara.Ads.Server.Hosting;
 using Suara.Ads.Server.Options;
+using Suara.Ads.Server.Redis;
 using Suara.Ads.Server.Security;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -22,12 +25,26 @@ public static class SuaraAdsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdsOptions>, AdsOptionsValidator>());
+        services.AddOptions<RedisOptions>()
+            .BindConfiguration(RedisOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IRandomSource>(SharedRandomSource.Instance);
         services.TryAddSingleton<CatalogSnapshotHolder>();
-        services.TryAddSingleton<IDeliveryLedger, InMemoryDeliveryLedger>();
-        services.TryAddSingleton<IFrequencyStore, InMemoryFrequencyStore>();
+        services.AddMemoryCache(o => o.SizeLimit = 200_000);
+        services.TryAddSingleton<RedisConnection>();
+        services.TryAddSingleton<RedisKeys>();
+        services.TryAddSingleton<RedisCounterStore>();
+        services.TryAddSingleton(sp => new EventAggregate(sp.GetRequiredService<IOptions<AdsOptions>>().Value.MaxPendingEvents));
+        services.TryAddSingleton<FrequencyWriteQueue>();
+        services.TryAddSingleton<RedisDeliveryLedger>();
+        services.TryAddSingleton<IDeliveryLedger>(sp => sp.GetRequiredService<RedisDeliveryLedger>());
+        services.TryAddSingleton<IFrequencyStore, RedisFrequencyStore>();
+        services.TryAddSingleton<CountingFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<CountingFlusher>());
+        services.AddHostedService<DeliveryRefresher>();
         services.TryAddSingleton<DecisionEngine>();
         services.TryAddSingleton<DecisionService>();
         services.TryAddSingleton<AdminKeyProvider>();
@@ -49,6 +66,7 @@ public static class SuaraAdsServiceCollectionExtensions
     {
         // Resolve the admin key now, so a generated one is logged at start rather than at first use.
         app.Services.GetRequiredService<AdminKeyProvider>();
+        app.Services.GetRequiredService<SigningKeyProvider>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // A malformed request that Kestrel or routing rejects is the client's fault: keep its 4xx.
@@ -58,6 +76,7 @@ public static class SuaraAdsServiceCollectionExtensions
         app.UseStaticFiles();
         app.UseCors();
         app.MapDecisionsApi();
+        app.MapEventsApi();
         app.MapHealthApi();
         app.MapSnippetApi();
         return app;

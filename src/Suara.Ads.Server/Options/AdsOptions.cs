@@ -31,6 +31,10 @@ public sealed class AdsOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Most counted events held in memory while Redis is away; beyond it new events are refused and counted as dropped.</summary>
+    [Range(1_000, 100_000_000)]
+    public long MaxPendingEvents { get; set; } = 2_000_000;
+
     /// <summary>
     /// Absolute base URL of this ad server as pages reach it (e.g. <c>https://ads.example</c>), used in creative
     /// markup; when unset, the scheme and host of each request are used.

@@ -21,8 +21,10 @@ public sealed class AdsServerFactory : WebApplicationFactory<Program>
     private readonly string _seed;
     private readonly string? _seedFile;
 
-    public AdsServerFactory(CatalogDocument? catalog = null, DateTimeOffset? now = null)
+    public AdsServerFactory(CatalogDocument? catalog = null, DateTimeOffset? now = null, string? keyPrefix = null, string? redis = null)
     {
+        KeyPrefix = keyPrefix ?? $"test-{Guid.NewGuid():N}:";
+        Redis = redis ?? TestRedis.Configuration;
         Time = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 30, 4, 0, 0, TimeSpan.Zero));
         if (catalog is null)
         {
@@ -38,12 +40,20 @@ public sealed class AdsServerFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider Time { get; }
 
+    /// <summary>Prefix of every Redis key this server writes: unique per factory unless shared on purpose.</summary>
+    public string KeyPrefix { get; }
+
+    /// <summary>The Redis this server uses.</summary>
+    public string Redis { get; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Ads:Seed", _seed);
         builder.UseSetting("Ads:AdminKey", AdminKey);
         builder.UseSetting("Ads:SigningKey", SigningKey);
         builder.UseSetting("Ads:PublicBaseUrl", "https://ads.example");
+        builder.UseSetting("Redis:Configuration", Redis);
+        builder.UseSetting("Redis:KeyPrefix", KeyPrefix);
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
     }
 

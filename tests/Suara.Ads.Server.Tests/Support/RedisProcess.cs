@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace Suara.Ads.Server.Tests.Support;
+
+/// <summary>
+/// A private redis-server for tests that stop and start Redis: on a free port, persisting every write (AOF,
+/// fsync always) so that a restart keeps what was written before it.
+/// </summary>
+public sealed class RedisProcess : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("suara-redis-").FullName;
+    private Process? _process;
+
+    public RedisProcess()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        Start();
+    }
+
+    public int Port { get; }
+
+    public string Configuration => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    public void Start()
+    {
+        var info = new ProcessStartInfo("redis-server")
+        {
+            ArgumentList = { "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", _dir },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start (is it installed? ./test.sh installs it)");
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            try
+            {
+                using var probe = ConnectionMultiplexer.Connect($"{Configuration},abortConnect=true,connectTimeout=500");
+                probe.GetDatabase().Ping();
+                return;
+            }
+            catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50); // waiting for a process to come up, not timing the code under test
+            }
+        }
+    }
+
+    public void Stop()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
