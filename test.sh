@@ -15,6 +15,9 @@ start_redis "$port" "$work/redis" --save '' --appendonly no
 export SUARA_TEST_REDIS="127.0.0.1:$port"
 echo "Test Redis on $SUARA_TEST_REDIS"
 
+# The browser tests drive Debian's chromium (Playwright does not download browsers here).
+command -v chromium >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 dotnet build Suara.Ads.sln -c Release -nologo -clp:ErrorsOnly
 mkdir -p test-artifacts
 set +e
