@@ -1,5 +1,5 @@
 /*! Suara Ads page script. Tagging guide: docs/tagging.md. No dependencies; never throws into the page. */
-(function (w, d) {
+((w, d) => {
   'use strict';
   var api = w.suaraAds && typeof w.suaraAds === 'object' ? w.suaraAds : {};
   if (api.loaded) return; // the script is on the page twice: the first copy does the work
@@ -19,14 +19,14 @@
 
   // Page settings: window.suaraAds first, then the script tag's data attributes, then <html lang>.
   function pageSettings() {
-    var a = function (n) { return script && script.getAttribute('data-' + n); };
+    var a = n => script && script.getAttribute('data-' + n);
     var kw = api.keywords != null ? api.keywords : a('keywords');
     if (typeof kw === 'string') kw = kw.split(',');
-    kw = Array.isArray(kw) ? kw.map(function (k) { return str(String(k).trim()); }).filter(Boolean).slice(0, 50) : undefined;
+    kw = Array.isArray(kw) ? kw.map(k => str(String(k).trim())).filter(Boolean).slice(0, 50) : undefined;
     var kv;
     if (api.kv && typeof api.kv === 'object') {
       kv = {};
-      Object.keys(api.kv).slice(0, 50).forEach(function (k) { if (k && k.length <= 64 && api.kv[k] != null) kv[k] = String(api.kv[k]).slice(0, MAX); });
+      Object.keys(api.kv).slice(0, 50).forEach(k => { if (k && k.length <= 64 && api.kv[k] != null) kv[k] = String(api.kv[k]).slice(0, MAX); });
     }
     return {
       page: {
@@ -47,7 +47,7 @@
     if (c && c.getRandomValues) c.getRandomValues(b);
     else for (var i = 0; i < 16; i++) b[i] = Math.random() * 256;
     b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
+    var h = Array.prototype.map.call(b, x => (x + 256).toString(16).slice(1)).join('');
     return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
   }
 
@@ -66,13 +66,13 @@
   function beacon(path) {
     var url = absolute(path);
     try { if (navigator.sendBeacon && navigator.sendBeacon(url)) return; } catch (e) { /* fall back */ }
-    try { fetch(url, { method: 'POST', keepalive: true, mode: 'no-cors', credentials: 'omit' }).catch(function () {}); } catch (e) { /* give up */ }
+    try { fetch(url, { method: 'POST', keepalive: true, mode: 'no-cors', credentials: 'omit' }).catch(() => {}); } catch (e) { /* give up */ }
   }
 
   function setStatus(el, s) { el.setAttribute('data-suara-status', s); }
 
   function cleanup(el) {
-    live.forEach(function (st) {
+    live.forEach(st => {
       if (st.el === el || !st.el.isConnected) {
         clearTimeout(st.timer);
         if (viewIo) viewIo.unobserve(st.el);
@@ -94,7 +94,7 @@
   function checkView(st) {
     var visible = st.ratio >= 0.5 && !d.hidden;
     if (visible && !st.timer && !st.done) {
-      st.timer = setTimeout(safe(function () {
+      st.timer = setTimeout(safe(() => {
         st.timer = 0;
         if (st.ratio >= 0.5 && !d.hidden && !st.done) {
           st.done = true;
@@ -112,9 +112,9 @@
   function watch(el, slot) {
     if (!('IntersectionObserver' in w)) return; // viewability cannot be measured: no viewable event
     if (!viewIo) {
-      viewIo = new IntersectionObserver(safe(function (entries) {
-        entries.forEach(function (e) {
-          live.forEach(function (st) {
+      viewIo = new IntersectionObserver(safe(entries => {
+        entries.forEach(e => {
+          live.forEach(st => {
             if (st.el === e.target) { st.ratio = e.isIntersecting ? e.intersectionRatio : 0; checkView(st); }
           });
         });
@@ -134,7 +134,7 @@
     el.setAttribute('data-campaign', slot.campaignId);
     el.setAttribute('data-creative', slot.creativeId);
     setStatus(el, 'filled');
-    var once = safe(function () {
+    var once = safe(() => {
       if (once.done || asked.get(el) !== req) return; // refreshed since
       once.done = true;
       beacon(slot.impressionUrl);
@@ -148,7 +148,7 @@
 
   function send(els) {
     var map = {}, slots = [], req = {};
-    els.forEach(function (el) {
+    els.forEach(el => {
       asked.set(el, req);
       var id = el.id && el.id.length <= 64 ? el.id : '';
       if (!id || map[id]) id = 'slot-' + (++seq);
@@ -162,23 +162,23 @@
     fetch(origin + '/v1/decisions', {
       method: 'POST', body: JSON.stringify(body), credentials: 'omit',
       headers: { 'Content-Type': 'text/plain' }
-    }).then(function (r) {
+    }).then(r => {
       if (!r.ok) throw new Error('ad request ' + r.status);
       return r.json();
-    }).then(safe(function (res) {
-      Object.keys(map).forEach(function (id) {
+    }).then(safe(res => {
+      Object.keys(map).forEach(id => {
         if (asked.get(map[id]) === req) render(map[id], res && res.slots ? res.slots[id] : null, req);
       });
-    })).catch(function () {
-      Object.keys(map).forEach(function (id) {
+    })).catch(() => {
+      Object.keys(map).forEach(id => {
         try { if (asked.get(map[id]) === req) collapse(map[id], 'error'); } catch (e) { /* ignore */ }
       });
     });
   }
 
-  var flush = safe(function () {
+  var flush = safe(() => {
     flushTimer = 0;
-    var els = queue.filter(function (el, i) { return queue.indexOf(el) === i && el.isConnected; });
+    var els = queue.filter((el, i) => { return queue.indexOf(el) === i && el.isConnected; });
     queue = [];
     for (var i = 0; i < els.length; i += BATCH) send(els.slice(i, i + BATCH));
   });
@@ -196,8 +196,8 @@
     cleanup(el);
     if (!force && el.hasAttribute('data-lazy') && 'IntersectionObserver' in w) {
       if (!lazyIo) {
-        lazyIo = new IntersectionObserver(safe(function (entries) {
-          entries.forEach(function (e) {
+        lazyIo = new IntersectionObserver(safe(entries => {
+          entries.forEach(e => {
             if (e.isIntersecting) { lazyIo.unobserve(e.target); enqueue(e.target); }
           });
         }), { rootMargin: '200px 0px' });
@@ -211,9 +211,9 @@
 
   function all() { return Array.prototype.slice.call(d.querySelectorAll('ins.suara-ad')); }
 
-  var scan = safe(function () {
+  var scan = safe(() => {
     scanTimer = 0;
-    all().forEach(function (el) { add(el, false); });
+    all().forEach(el => { add(el, false); });
     cleanup(null); // forget slots that left the page
   });
 
@@ -224,25 +224,25 @@
   }
 
   /** Re-requests the given slots (an element, a list, or nothing for every slot on the page). */
-  api.refresh = safe(function (elements) {
-    (elements ? list(elements) : all()).forEach(function (el) { add(el, true); });
+  api.refresh = safe(elements => {
+    (elements ? list(elements) : all()).forEach(el => { add(el, true); });
   });
   /** Adds slots (an element or a list) that are already in the page or were just created. */
-  api.push = safe(function (elements) { list(elements).forEach(function (el) { add(el, false); }); });
+  api.push = safe(elements => { list(elements).forEach(el => { add(el, false); }); });
 
   function run(fn) { try { if (typeof fn === 'function') fn(api); } catch (e) { /* the page's own code */ } }
 
-  var start = safe(function () {
+  var start = safe(() => {
     scan();
     if ('MutationObserver' in w) {
-      new MutationObserver(function () {
+      new MutationObserver(() => {
         if (!scanTimer) scanTimer = setTimeout(scan, 50); // debounced: one request per burst of changes
       }).observe(d.documentElement, { childList: true, subtree: true });
     }
-    d.addEventListener('visibilitychange', safe(function () { live.forEach(checkView); }));
+    d.addEventListener('visibilitychange', safe(() => { live.forEach(checkView); }));
   });
 
-  safe(function () {
+  safe(() => {
     script = d.currentScript || d.querySelector('script[src*="ads.js"][data-site]');
     origin = new URL(script ? script.src : '/', location.href).origin;
     site = (script && script.getAttribute('data-site')) || api.site;
