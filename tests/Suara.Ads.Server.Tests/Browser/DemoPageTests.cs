@@ -104,6 +104,55 @@ public sealed class DemoPageTests : IClassFixture<BrowserFixture>
     }
 
     [Fact]
+    public async Task DemoPage_TabHidden_PausesTheViewableClock()
+    {
+        // Arrange: the page's clock under the test's control, the tab's visibility a switch, and every beacon
+        // recorded in the page at the moment it is sent (so "not sent yet" is exact, not a race with the network).
+        await using var session = await BrowserSession.OpenAsync(_fixture);
+        await session.Context.AddInitScriptAsync("""
+            window.__hidden = true;
+            Object.defineProperty(Document.prototype, 'hidden', { get: () => window.__hidden, configurable: true });
+            Object.defineProperty(Document.prototype, 'visibilityState', { get: () => window.__hidden ? 'hidden' : 'visible', configurable: true });
+            window.__beacons = [];
+            const send = navigator.sendBeacon.bind(navigator);
+            navigator.sendBeacon = (url, data) => { window.__beacons.push(url); return send(url, data); };
+            window.__setHidden = h => { window.__hidden = h; document.dispatchEvent(new Event('visibilitychange')); };
+            """);
+        var start = new DateTime(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
+        await session.Page.Clock.InstallAsync(new ClockInstallOptions { TimeDate = start });
+        var decision = await session.GotoAsync("/demo/index.html");
+        await session.WaitForSlotsAsync("filled");
+        var top = decision["slots"]!["top"]!;
+        await session.WaitForRequestAsync(session.Absolute((string)top["impressionUrl"]!));
+        var viewable = session.Absolute((string)top["viewableUrl"]!);
+        async Task<int> SentAsync() => await session.Page.EvaluateAsync<int>("url => window.__beacons.filter(u => u === url).length", viewable);
+
+        // The leaderboard is in view, but the tab is hidden: the clock does not start.
+        await session.Page.Clock.PauseAtAsync(start.AddHours(1));
+        await session.Page.EvaluateAsync("new Promise(r => new IntersectionObserver((_, o) => { o.disconnect(); r(); }).observe(document.getElementById('top')))");
+        await session.Page.Clock.RunForAsync(5_000);
+        Assert.Equal(0, await SentAsync());
+
+        // Visible for 0.9 s, hidden for 0.05 s: the continuous second is broken and starts over.
+        await session.Page.EvaluateAsync("window.__setHidden(false)");
+        await session.Page.Clock.RunForAsync(900);
+        await session.Page.EvaluateAsync("window.__setHidden(true)");
+        await session.Page.Clock.RunForAsync(50);
+        Assert.Equal(0, await SentAsync());
+
+        // Visible again: after one full second, and not before, the viewable event goes out, once.
+        await session.Page.EvaluateAsync("window.__setHidden(false)");
+        await session.Page.Clock.RunForAsync(990);
+        Assert.Equal(0, await SentAsync());
+        await session.Page.Clock.RunForAsync(20);
+        Assert.Equal(1, await SentAsync());
+        await session.Page.Clock.RunForAsync(5_000);
+        Assert.Equal(1, await SentAsync());
+        Assert.Equal(204, (await (await session.WaitForRequestAsync(viewable)).ResponseAsync())?.Status);
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
     public async Task DemoPage_ClickFooterCreative_GoesThroughClickUrlToLandingPage()
     {
         await using var session = await BrowserSession.OpenAsync(_fixture);
