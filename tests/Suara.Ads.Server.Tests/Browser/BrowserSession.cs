@@ -113,6 +113,25 @@ internal sealed class BrowserSession : IAsyncDisposable
 
     public Task<IRequest> WaitForRequestAsync(string absoluteUrl) => WaitForRequestAsync(r => r.Url == absoluteUrl);
 
+    /// <summary>
+    /// A whole-page screenshot into <c>test-artifacts/</c>. Playwright's full-page mode leaves sandboxed iframes
+    /// (html creatives, drawn by another renderer process) blank, so the viewport is made as tall as the page instead.
+    /// </summary>
+    public async Task ScreenshotAsync(string fileName)
+    {
+        var viewport = Page.ViewportSize!;
+        var height = await Page.EvaluateAsync<int>("document.documentElement.scrollHeight");
+        await Page.SetViewportSizeAsync(viewport.Width, height);
+        foreach (var frame in Page.Frames)
+        {
+            await frame.WaitForLoadStateAsync(LoadState.Load);
+        }
+
+        await Page.EvaluateAsync("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifacts.PathOf(fileName) });
+        await Page.SetViewportSizeAsync(viewport.Width, viewport.Height);
+    }
+
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
 
     private static bool IsDecision(IRequest r) => r.Method == "POST" && r.Url.EndsWith("/v1/decisions", StringComparison.Ordinal);

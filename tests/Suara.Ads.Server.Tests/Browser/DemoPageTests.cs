@@ -51,7 +51,7 @@ public sealed class DemoPageTests : IClassFixture<BrowserFixture>
         // The footer starts below the fold: no viewable event for it yet.
         Assert.DoesNotContain(session.Absolute((string)decision["slots"]!["foot"]!["viewableUrl"]!), session.EventRequests);
 
-        await session.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifacts.PathOf("demo-page.png"), FullPage = true });
+        await session.ScreenshotAsync("demo-page.png");
         Assert.Empty(session.Errors);
     }
 
@@ -244,6 +244,7 @@ public sealed class DemoPageTests : IClassFixture<BrowserFixture>
         await session.Page.WaitForSelectorAsync("ins#foot[data-suara-status=filled]");
         Assert.Equal(2, session.DecisionRequests.Count);
         Assert.Equal(["foot"], session.DecisionRequests[1]["slots"]!.AsArray().Select(s => (string?)s!["id"]));
+        await session.ScreenshotAsync("demo-sport-page.png");
         Assert.Empty(session.Errors);
     }
 }
