@@ -10,6 +10,7 @@ using Suara.Ads.Server.Decisions;
 using Suara.Ads.Server.Options;
 using Suara.Ads.Server.Rendering;
 using Suara.Ads.Server.Security;
+using Suara.Ads.Server.Telemetry;
 
 namespace Suara.Ads.Server.Apis;
 
@@ -36,6 +37,7 @@ internal static class DecisionsApi
         SigningKeyProvider signing,
         TimeProvider time,
         IOptions<AdsOptions> options,
+        AdsMetrics metrics,
         CancellationToken cancellationToken)
     {
         var explain = false;
@@ -79,6 +81,8 @@ internal static class DecisionsApi
         }
 
         var result = await decisions.DecideAsync(snapshot, request, explain, cancellationToken).ConfigureAwait(false);
+        var filled = result.Slots.Count(s => s is not null);
+        metrics.Decision(filled, result.Slots.Count - filled);
         return TypedResults.Ok(BuildResponse(result, request, signing.Codec, time.GetUtcNow(), BaseUrl(http, opts)));
     }
 

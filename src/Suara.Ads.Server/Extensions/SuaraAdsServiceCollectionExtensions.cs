@@ -11,6 +11,8 @@ using Suara.Ads.Server.Hosting;
 using Suara.Ads.Server.Options;
 using Suara.Ads.Server.Redis;
 using Suara.Ads.Server.Security;
+using Suara.Ads.Server.Telemetry;
+using OpenTelemetry.Metrics;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -45,6 +47,11 @@ public static class SuaraAdsServiceCollectionExtensions
         services.TryAddSingleton<CountingFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<CountingFlusher>());
         services.AddHostedService<DeliveryRefresher>();
+
+        services.TryAddSingleton<AdsMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(AdsMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+            .AddPrometheusExporter());
         services.TryAddSingleton<DecisionEngine>();
         services.TryAddSingleton<DecisionService>();
         services.TryAddSingleton<AdminKeyProvider>();
@@ -78,6 +85,7 @@ public static class SuaraAdsServiceCollectionExtensions
         app.MapDecisionsApi();
         app.MapEventsApi();
         app.MapHealthApi();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
 }
