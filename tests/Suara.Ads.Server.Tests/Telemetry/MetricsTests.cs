@@ -5,6 +5,14 @@ using Suara.Ads.Server.Tests.Support;
 
 namespace Suara.Ads.Server.Tests.Telemetry;
 
+/// <summary>
+/// Runs alone: OpenTelemetry listens to meters by name, so another test host in the same process would add to
+/// these counts.
+/// </summary>
+[CollectionDefinition(nameof(MetricsTests), DisableParallelization = true)]
+public sealed class MetricsTestsCollection;
+
+[Collection(nameof(MetricsTests))]
 public sealed class MetricsTests
 {
     [Fact]
