@@ -13,5 +13,10 @@ namespace Suara.Ads.Server.Contracts;
 [JsonSerializable(typeof(DecisionRequestBody))]
 [JsonSerializable(typeof(DecisionResponse))]
 [JsonSerializable(typeof(CatalogDocument))]
+[JsonSerializable(typeof(Site))]
+[JsonSerializable(typeof(Placement))]
+[JsonSerializable(typeof(Advertiser))]
+[JsonSerializable(typeof(Campaign))]
+[JsonSerializable(typeof(Suara.Ads.Server.Catalog.AuditEntry))]
 [JsonSerializable(typeof(HealthResponse))]
 internal sealed partial class AdsJsonContext : JsonSerializerContext;
