@@ -1,12 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using Suara.Ads.Core.Counting;
+using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Counting;
 using Suara.Ads.Server.Options;
 using Suara.Ads.Server.Redis;
+using Suara.Ads.Server.Telemetry;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace Suara.Ads.Benchmarks.Counting;
@@ -198,6 +201,9 @@ internal static class CountingHarness
         return double.Parse(cpu["used_cpu_user"], CultureInfo.InvariantCulture) + double.Parse(cpu["used_cpu_sys"], CultureInfo.InvariantCulture);
     }
 
+    private static readonly System.Diagnostics.Metrics.IMeterFactory s_meters =
+        new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+
     private static CountingFlusher Flusher(RedisConnection connection, EventAggregate aggregate, string prefix)
     {
         var options = MsOptions.Create(new RedisOptions { KeyPrefix = prefix });
@@ -208,7 +214,8 @@ internal static class CountingHarness
             new FrequencyWriteQueue(connection, keys),
             TimeProvider.System,
             MsOptions.Create(new AdsOptions()),
-            NullLogger<CountingFlusher>.Instance);
+            NullLogger<CountingFlusher>.Instance,
+            new AdsMetrics(s_meters, aggregate, connection, new CatalogSnapshotHolder()));
     }
 
     /// <summary>One key per campaign × creative × placement × kind, the ids shared as in a catalog.</summary>
