@@ -5,9 +5,9 @@ using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Apis;
+using Suara.Ads.Server.Catalog;
 using Suara.Ads.Server.Contracts;
 using Suara.Ads.Server.Counting;
-using Suara.Ads.Server.Hosting;
 using Suara.Ads.Server.Options;
 using Suara.Ads.Server.Redis;
 using Suara.Ads.Server.Security;
@@ -56,7 +56,10 @@ public static class SuaraAdsServiceCollectionExtensions
         services.TryAddSingleton<DecisionService>();
         services.TryAddSingleton<AdminKeyProvider>();
         services.TryAddSingleton<SigningKeyProvider>();
-        services.AddHostedService<CatalogSeedLoader>();
+        services.TryAddSingleton<RedisCatalogStore>();
+        services.TryAddSingleton<CatalogService>();
+        services.TryAddSingleton<CatalogSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<CatalogSync>());
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -84,6 +87,7 @@ public static class SuaraAdsServiceCollectionExtensions
         app.UseCors();
         app.MapDecisionsApi();
         app.MapEventsApi();
+        app.MapAdminApi();
         app.MapHealthApi();
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
