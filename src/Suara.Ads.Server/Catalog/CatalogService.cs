@@ -67,7 +67,7 @@ internal sealed partial class CatalogService
         where T : class
     {
         entity = kind.WithId(entity, id);
-        return await ChangeAsync(async (document, version) =>
+        return await ChangeAsync((document, version) =>
         {
             var existing = kind.Find(document, id);
             if (!Matches(kind, existing, ifMatch))
@@ -103,18 +103,18 @@ internal sealed partial class CatalogService
             var existing = kind.Find(document, id);
             if (existing is null)
             {
-                return Task.FromResult<(ChangeResult, ChangePlan?)>((new ChangeResult(ChangeStatus.NotFound), null));
+                return (new ChangeResult(ChangeStatus.NotFound), null);
             }
 
             if (!Matches(kind, existing, ifMatch))
             {
-                return Task.FromResult<(ChangeResult, ChangePlan?)>((new ChangeResult(ChangeStatus.PreconditionFailed) { ETag = kind.ETag(existing) }, null));
+                return (new ChangeResult(ChangeStatus.PreconditionFailed) { ETag = kind.ETag(existing) }, null);
             }
 
             var references = kind.ReferencedBy(document, id);
             if (references.Count > 0)
             {
-                return Task.FromResult<(ChangeResult, ChangePlan?)>((new ChangeResult(ChangeStatus.Referenced) { References = references }, null));
+                return (new ChangeResult(ChangeStatus.Referenced) { References = references }, null);
             }
 
             var changes = new List<CatalogChange> { new(kind.Kind, id, null) };
@@ -124,7 +124,7 @@ internal sealed partial class CatalogService
             }
 
             var plan = new ChangePlan(kind.Remove(document, id), changes, Audit("delete", kind.Name, id, keyFingerprint));
-            return Task.FromResult<(ChangeResult, ChangePlan?)>((new ChangeResult(ChangeStatus.Deleted), plan));
+            return (new ChangeResult(ChangeStatus.Deleted), plan);
         });
 
     /// <summary>Replaces the whole catalog, or changes nothing when the document is not valid.</summary>
@@ -133,7 +133,7 @@ internal sealed partial class CatalogService
         {
             if (onlyIfEmpty && version != 0)
             {
-                return Task.FromResult<(ChangeResult, ChangePlan?)>((new ChangeResult(ChangeStatus.PreconditionFailed) { Version = version }, null));
+                return (new ChangeResult(ChangeStatus.PreconditionFailed) { Version = version }, null);
             }
 
             var changes = new List<CatalogChange>();
@@ -147,7 +147,7 @@ internal sealed partial class CatalogService
                 .Where(a => !imported.Advertisers.Any(i => i.Id == a.Id))
                 .Select(a => new CatalogChange(CatalogKind.ReportKeys, a.Id, null)));
             var plan = new ChangePlan(imported, changes, Audit(onlyIfEmpty ? "seed" : "import", "catalog", "", keyFingerprint), ReplaceAll: true);
-            return Task.FromResult<(ChangeResult, ChangePlan?)>((new ChangeResult(ChangeStatus.Replaced), plan));
+            return (new ChangeResult(ChangeStatus.Replaced), plan);
         });
 
     public Task<ChangeResult> RotateReportKeyAsync(string advertiserId, string keyFingerprint) =>
@@ -155,12 +155,12 @@ internal sealed partial class CatalogService
         {
             if (EntityKinds.Advertisers.Find(document, advertiserId) is null)
             {
-                return Task.FromResult<(ChangeResult, ChangePlan?)>((new ChangeResult(ChangeStatus.NotFound), null));
+                return (new ChangeResult(ChangeStatus.NotFound), null);
             }
 
             var key = SecretComparer.NewKey();
             var plan = new ChangePlan(document, [new CatalogChange(CatalogKind.ReportKeys, advertiserId, Hash(key))], Audit("rotate-report-key", "advertiser", advertiserId, keyFingerprint));
-            return Task.FromResult<(ChangeResult, ChangePlan?)>((new ChangeResult(ChangeStatus.Replaced) { ReportKey = key }, plan));
+            return (new ChangeResult(ChangeStatus.Replaced) { ReportKey = key }, plan);
         });
 
     /// <summary>Whether <paramref name="reportKey"/> is the advertiser's current report key (constant time).</summary>
@@ -178,7 +178,7 @@ internal sealed partial class CatalogService
     /// <summary>The fingerprint of a key for the audit trail: never the key itself.</summary>
     public static string Fingerprint(string key) => Hash(key)[..16];
 
-    private async Task<ChangeResult> ChangeAsync(Func<CatalogDocument, long, Task<(ChangeResult Result, ChangePlan? Plan)>> decide)
+    private async Task<ChangeResult> ChangeAsync(Func<CatalogDocument, long, (ChangeResult Result, ChangePlan? Plan)> decide)
     {
         if (!_store.IsAvailable)
         {
@@ -190,7 +190,7 @@ internal sealed partial class CatalogService
             for (var attempt = 0; attempt < Attempts; attempt++)
             {
                 var (document, version) = await _store.LoadAsync().ConfigureAwait(false);
-                var (result, plan) = await decide(document, version).ConfigureAwait(false);
+                var (result, plan) = decide(document, version);
                 if (plan is null)
                 {
                     return result;
