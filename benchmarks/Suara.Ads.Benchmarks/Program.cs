@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Suara.Ads.Benchmarks;
+using Suara.Ads.Benchmarks.Counting;
 
 if (args.Length > 0 && args[0] == "--probe")
 {
@@ -7,4 +8,11 @@ if (args.Length > 0 && args[0] == "--probe")
     return;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args.Length > 0 && args[0] == "--counting")
+{
+    await CountingHarness.RunAsync(args[1..]).ConfigureAwait(false);
+    return;
+}
+
+// Probe rather than Program: the referenced server project has a public Program class too.
+BenchmarkSwitcher.FromAssembly(typeof(Probe).Assembly).Run(args);

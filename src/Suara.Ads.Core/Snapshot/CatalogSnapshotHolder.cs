@@ -16,6 +16,29 @@ public sealed class CatalogSnapshotHolder
     /// <summary>The snapshot in force.</summary>
     public CatalogSnapshot Current => Volatile.Read(ref _current);
 
+    /// <summary>
+    /// Publishes <paramref name="snapshot"/> unless a newer version is already in force (a slow rebuild must not
+    /// replace what a faster one published). Returns whether it was published.
+    /// </summary>
+    public bool PublishIfNewer(CatalogSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        while (true)
+        {
+            var current = Volatile.Read(ref _current);
+            if (IsLoaded && snapshot.Version <= current.Version)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _current, snapshot, current) == current)
+            {
+                Volatile.Write(ref _loaded, true);
+                return true;
+            }
+        }
+    }
+
     /// <summary>Publishes <paramref name="snapshot"/>.</summary>
     public void Publish(CatalogSnapshot snapshot)
     {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Suara.Ads.Core.Events;
@@ -10,6 +9,7 @@ using Suara.Ads.Server.Decisions;
 using Suara.Ads.Server.Options;
 using Suara.Ads.Server.Rendering;
 using Suara.Ads.Server.Security;
+using Suara.Ads.Server.Telemetry;
 
 namespace Suara.Ads.Server.Apis;
 
@@ -36,6 +36,7 @@ internal static class DecisionsApi
         SigningKeyProvider signing,
         TimeProvider time,
         IOptions<AdsOptions> options,
+        AdsMetrics metrics,
         CancellationToken cancellationToken)
     {
         var explain = false;
@@ -52,7 +53,7 @@ internal static class DecisionsApi
             }
         }
 
-        var (body, problem) = await ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await JsonBody.ReadAsync(http.Request, AdsJsonContext.Default.DecisionRequestBody, DecisionRequestMapper.MaxBodyBytes, "a decision request", cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -79,65 +80,10 @@ internal static class DecisionsApi
         }
 
         var result = await decisions.DecideAsync(snapshot, request, explain, cancellationToken).ConfigureAwait(false);
+        var filled = result.Slots.Count(s => s is not null);
+        metrics.Decision(filled, result.Slots.Count - filled);
         return TypedResults.Ok(BuildResponse(result, request, signing.Codec, time.GetUtcNow(), BaseUrl(http, opts)));
     }
-
-    private static async Task<(DecisionRequestBody? Body, IResult? Problem)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > DecisionRequestMapper.MaxBodyBytes)
-        {
-            return (null, TooLarge());
-        }
-
-        // Read at most one byte past the limit, so an oversized body without Content-Length is refused too.
-        var buffer = ArrayPool<byte>.Shared.Rent(DecisionRequestMapper.MaxBodyBytes + 1);
-        try
-        {
-            var length = 0;
-            int read;
-            while (length <= DecisionRequestMapper.MaxBodyBytes
-                && (read = await request.Body.ReadAsync(buffer.AsMemory(length, DecisionRequestMapper.MaxBodyBytes + 1 - length), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                length += read;
-            }
-
-            if (length > DecisionRequestMapper.MaxBodyBytes)
-            {
-                return (null, TooLarge());
-            }
-
-            if (length == 0)
-            {
-                return (null, Problems.BadRequest("The request has no body.", "body", "a JSON object is required"));
-            }
-
-            try
-            {
-                var body = JsonSerializer.Deserialize(buffer.AsSpan(0, length), AdsJsonContext.Default.DecisionRequestBody);
-                return body is null
-                    ? (null, Problems.BadRequest("The body is not a JSON object.", "body", "a JSON object is required"))
-                    : (body, null);
-            }
-            catch (JsonException ex)
-            {
-                var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
-                return (null, Problems.BadRequest("The body is not valid JSON for a decision request.", field, JsonMessage(ex)));
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static IResult TooLarge() =>
-        Problems.BadRequest("The request body is too large.", "body", $"at most {DecisionRequestMapper.MaxBodyBytes} bytes");
-
-    /// <summary>System.Text.Json's messages mention .NET types; say it in JSON terms, with the position.</summary>
-    private static string JsonMessage(JsonException ex) =>
-        ex.LineNumber is { } line && ex.BytePositionInLine is { } pos
-            ? $"malformed JSON or a value of the wrong type (line {line + 1}, byte {pos + 1})"
-            : "malformed JSON or a value of the wrong type";
 
     private static string BaseUrl(HttpContext http, AdsOptions options) =>
         options.PublicBaseUrl is { Length: > 0 } configured

@@ -2,6 +2,7 @@ using Suara.Ads.Core.Counting;
 using Suara.Ads.Core.Events;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Security;
+using Suara.Ads.Server.Telemetry;
 
 namespace Suara.Ads.Server.Apis;
 
@@ -24,19 +25,21 @@ internal static class EventsApi
         return app;
     }
 
-    private static IResult Handle(string token, HttpContext http, SigningKeyProvider signing, EventAggregate aggregate, CatalogSnapshotHolder catalog, TimeProvider time)
+    private static IResult Handle(string token, HttpContext http, SigningKeyProvider signing, EventAggregate aggregate, CatalogSnapshotHolder catalog, TimeProvider time, AdsMetrics metrics)
     {
         http.Response.Headers.CacheControl = "no-store";
         var now = time.GetUtcNow();
         switch (signing.Codec.Verify(token, now, out var claims))
         {
             case EventTokenStatus.Invalid:
+                metrics.Event("unknown", "invalid");
                 return TypedResults.Problem(
                     detail: "The event token is not valid: it was altered, forged or truncated. Nothing was counted.",
                     statusCode: StatusCodes.Status400BadRequest,
                     title: "Invalid event token.",
                     type: "https://suara-ads.example/problems/invalid-token");
             case EventTokenStatus.Expired:
+                metrics.Event(TypeName(claims!.Type), "expired");
                 return TypedResults.Problem(
                     detail: $"The event token was issued at {claims!.IssuedAt:O} and expired after {EventTokenCodec.Lifetime.TotalHours:0} hours. Nothing was counted.",
                     statusCode: StatusCodes.Status410Gone,
@@ -51,7 +54,8 @@ internal static class EventsApi
             _ => CounterKind.Click,
         };
         var key = new CounterKey(claims.Campaign, claims.Creative, claims.Placement, now.ToUnixTimeSeconds() / 3600, kind);
-        aggregate.AddEvent(key, claims.TokenId, claims.IssuedAt.ToUnixTimeSeconds() / 3600);
+        var accepted = aggregate.AddEvent(key, claims.TokenId, claims.IssuedAt.ToUnixTimeSeconds() / 3600);
+        metrics.Event(TypeName(claims.Type), accepted ? "accepted" : aggregate.Pending >= aggregate.Capacity ? "dropped" : "duplicate");
 
         if (kind != CounterKind.Click)
         {
@@ -72,4 +76,11 @@ internal static class EventsApi
             title: "Creative not found.",
             type: "https://suara-ads.example/problems/creative-gone");
     }
+
+    private static string TypeName(EventType type) => type switch
+    {
+        EventType.Impression => "impression",
+        EventType.Viewable => "viewable",
+        _ => "click",
+    };
 }

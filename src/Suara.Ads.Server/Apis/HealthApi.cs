@@ -1,5 +1,6 @@
 using Suara.Ads.Core.Counting;
 using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Server.Catalog;
 using Suara.Ads.Server.Contracts;
 using Suara.Ads.Server.Redis;
 
@@ -11,7 +12,7 @@ internal static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthResponse { Status = "ok" })).WithTags("Operations");
-        app.MapGet("/readyz", (CatalogSnapshotHolder catalog, RedisConnection redis, EventAggregate counts) =>
+        app.MapGet("/readyz", (CatalogSnapshotHolder catalog, CatalogSync sync, RedisConnection redis, EventAggregate counts) =>
         {
             var snapshot = catalog.Current;
             var body = new HealthResponse
@@ -23,6 +24,7 @@ internal static class HealthApi
                 PendingEvents = counts.Pending,
                 MaxPendingEvents = counts.Capacity,
                 DroppedEvents = counts.Dropped,
+                CatalogError = sync.LastError,
             };
             return catalog.IsLoaded
                 ? Results.Ok(body)

@@ -21,6 +21,9 @@ public sealed record HealthResponse
     /// <summary>Most events that may wait (<c>Ads:MaxPendingEvents</c>).</summary>
     public long? MaxPendingEvents { get; init; }
 
+    /// <summary>Why the newest catalog version could not be built (the last good one keeps serving), if it could not.</summary>
+    public string? CatalogError { get; init; }
+
     /// <summary>Events refused since start because the pending bound was reached.</summary>
     public long? DroppedEvents { get; init; }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Suara.Ads.Core.Counting;
 using Suara.Ads.Server.Options;
 using Suara.Ads.Server.Redis;
+using Suara.Ads.Server.Telemetry;
 
 namespace Suara.Ads.Server.Counting;
 
@@ -21,10 +22,11 @@ internal sealed partial class CountingFlusher : BackgroundService
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
     private readonly ILogger<CountingFlusher> _logger;
+    private readonly AdsMetrics _metrics;
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private bool _outageLogged;
 
-    public CountingFlusher(EventAggregate aggregate, RedisCounterStore store, FrequencyWriteQueue frequency, TimeProvider time, IOptions<AdsOptions> options, ILogger<CountingFlusher> logger)
+    public CountingFlusher(EventAggregate aggregate, RedisCounterStore store, FrequencyWriteQueue frequency, TimeProvider time, IOptions<AdsOptions> options, ILogger<CountingFlusher> logger, AdsMetrics metrics)
     {
         _aggregate = aggregate;
         _store = store;
@@ -32,6 +34,7 @@ internal sealed partial class CountingFlusher : BackgroundService
         _time = time;
         _interval = options.Value.FlushInterval;
         _logger = logger;
+        _metrics = metrics;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -101,7 +104,9 @@ internal sealed partial class CountingFlusher : BackgroundService
                         writes[i] = WriteAsync(batches[i]);
                     }
 
+                    var started = _time.GetTimestamp();
                     await Task.WhenAll(writes).ConfigureAwait(false);
+                    _metrics.Flushed(_time.GetElapsedTime(started));
                 }
             }
 

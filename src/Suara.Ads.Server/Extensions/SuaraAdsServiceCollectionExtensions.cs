@@ -5,12 +5,14 @@ using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Apis;
+using Suara.Ads.Server.Catalog;
 using Suara.Ads.Server.Contracts;
 using Suara.Ads.Server.Counting;
-using Suara.Ads.Server.Hosting;
 using Suara.Ads.Server.Options;
 using Suara.Ads.Server.Redis;
 using Suara.Ads.Server.Security;
+using Suara.Ads.Server.Telemetry;
+using OpenTelemetry.Metrics;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -45,11 +47,19 @@ public static class SuaraAdsServiceCollectionExtensions
         services.TryAddSingleton<CountingFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<CountingFlusher>());
         services.AddHostedService<DeliveryRefresher>();
+
+        services.TryAddSingleton<AdsMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(AdsMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+            .AddPrometheusExporter());
         services.TryAddSingleton<DecisionEngine>();
         services.TryAddSingleton<DecisionService>();
         services.TryAddSingleton<AdminKeyProvider>();
         services.TryAddSingleton<SigningKeyProvider>();
-        services.AddHostedService<CatalogSeedLoader>();
+        services.TryAddSingleton<RedisCatalogStore>();
+        services.TryAddSingleton<CatalogService>();
+        services.TryAddSingleton<CatalogSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<CatalogSync>());
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -77,7 +87,9 @@ public static class SuaraAdsServiceCollectionExtensions
         app.UseCors();
         app.MapDecisionsApi();
         app.MapEventsApi();
+        app.MapAdminApi();
         app.MapHealthApi();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapSnippetApi();
         return app;
     }

@@ -29,5 +29,7 @@ internal sealed class RedisConnection : IDisposable
 
     public IDatabase Database => _multiplexer.GetDatabase();
 
+    public ISubscriber Subscriber => _multiplexer.GetSubscriber();
+
     public void Dispose() => _multiplexer.Dispose();
 }

@@ -20,9 +20,13 @@ internal sealed class RedisCounterStore
     /// <summary>How long a retry of a written batch is recognised.</summary>
     public static readonly TimeSpan BatchRetention = TimeSpan.FromDays(1);
 
+    /// <summary>Token ids per SADD: Lua's unpack has a stack limit of a few thousand values.</summary>
+    private const int MaxIdsPerOperation = 1_000;
+
     // ARGV: counter ttl, seen ttl, batch ttl, then operations:
-    //   'n', keyIndex, field, amount              -- plain increment
-    //   'e', keyIndex, field, tokenId, seenIndex  -- increment once per token id
+    //   'n', keyIndex, field, amount                    -- plain increment
+    //   'e', keyIndex, field, seenIndex, n, id1 .. idn  -- add the ids to the seen set; increment by how many were new
+    // Beacons are grouped by counter cell and seen set, so Redis does one SADD for many of them.
     private const string Script = """
         if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[3]) then return 0 end
         local ttl = {}
@@ -30,12 +34,14 @@ internal sealed class RedisCounterStore
         while i <= #ARGV do
           local k = tonumber(ARGV[i + 1])
           if ARGV[i] == 'e' then
-            local s = tonumber(ARGV[i + 4])
-            if redis.call('SADD', KEYS[s], ARGV[i + 3]) == 1 then
-              redis.call('HINCRBY', KEYS[k], ARGV[i + 2], 1)
+            local s = tonumber(ARGV[i + 3])
+            local n = tonumber(ARGV[i + 4])
+            local added = redis.call('SADD', KEYS[s], unpack(ARGV, i + 5, i + 4 + n))
+            if added > 0 then
+              redis.call('HINCRBY', KEYS[k], ARGV[i + 2], added)
             end
             ttl[s] = ARGV[2]
-            i = i + 5
+            i = i + 5 + n
           else
             redis.call('HINCRBY', KEYS[k], ARGV[i + 2], ARGV[i + 3])
             i = i + 4
@@ -108,13 +114,35 @@ internal sealed class RedisCounterStore
             args.Add(total);
         }
 
+        var groups = new Dictionary<(CounterKey Key, long IssuedHour), List<string>>();
         foreach (var e in batch.Events)
         {
-            args.Add("e");
-            args.Add(IndexOf(_keys.Counters(batch.Campaign, e.Key.Hour / 24)));
-            args.Add(Field(e.Key));
-            args.Add(e.TokenId);
-            args.Add(IndexOf(_keys.Seen(batch.Campaign, e.IssuedHour)));
+            if (!groups.TryGetValue((e.Key, e.IssuedHour), out var ids))
+            {
+                groups[(e.Key, e.IssuedHour)] = ids = [];
+            }
+
+            ids.Add(e.TokenId);
+        }
+
+        foreach (var ((key, issuedHour), ids) in groups)
+        {
+            var counter = IndexOf(_keys.Counters(batch.Campaign, key.Hour / 24));
+            var seen = IndexOf(_keys.Seen(batch.Campaign, issuedHour));
+            var field = Field(key);
+            for (var start = 0; start < ids.Count; start += MaxIdsPerOperation)
+            {
+                var count = Math.Min(MaxIdsPerOperation, ids.Count - start);
+                args.Add("e");
+                args.Add(counter);
+                args.Add(field);
+                args.Add(seen);
+                args.Add(count);
+                for (var j = start; j < start + count; j++)
+                {
+                    args.Add(ids[j]);
+                }
+            }
         }
 
         return _redis.Database.ScriptEvaluateAsync(Script, [.. keys], [.. args]);

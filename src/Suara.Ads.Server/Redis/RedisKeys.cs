@@ -38,6 +38,9 @@ internal sealed class RedisKeys
         return Key($"{{v:{Convert.ToHexStringLower(hash[..12])}}}:f");
     }
 
+    /// <summary>The shared admin key, when <c>Ads:AdminKey</c> is not configured.</summary>
+    public RedisKey AdminKey => Key("admin-key");
+
     /// <summary>The shared event-token signing key.</summary>
     public RedisKey SigningKey => Key("signing-key");
 

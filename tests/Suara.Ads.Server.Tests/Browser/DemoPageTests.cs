@@ -192,6 +192,21 @@ public sealed class DemoPageTests : IClassFixture<BrowserFixture>
     }
 
     [Fact]
+    public async Task DemoPage_AdServerUnreachable_HidesSlotsAndLeavesThePageAlone()
+    {
+        await using var session = await BrowserSession.OpenAsync(_fixture);
+        await session.Context.RouteAsync("**/v1/decisions", route => route.AbortAsync("connectionrefused"));
+
+        await session.Page.GotoAsync(session.Absolute("/demo/index.html"));
+        await session.WaitForSlotsAsync("error");
+
+        Assert.Equal(4, await session.Page.Locator("ins.suara-ad").EvaluateAllAsync<int>("all => all.filter(e => getComputedStyle(e).display === 'none').length"));
+        Assert.Equal("Relief convoys reach cut-off villages as east coast floods recede", await session.Page.InnerTextAsync("h1"));
+        Assert.Empty(session.EventRequests);
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
     public async Task DemoPage_SlotAddedLater_IsRequestedAloneAndFilled()
     {
         await using var session = await BrowserSession.OpenAsync(_fixture);

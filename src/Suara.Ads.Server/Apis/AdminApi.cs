@@ -1,0 +1,257 @@
+using Suara.Ads.Core.Catalog;
+using Suara.Ads.Core.Targeting;
+using Suara.Ads.Core.Utilities;
+using Suara.Ads.Server.Catalog;
+using Suara.Ads.Server.Contracts;
+using Suara.Ads.Server.Security;
+
+namespace Suara.Ads.Server.Apis;
+
+/// <summary>
+/// <c>/v1/admin/*</c>: the catalog (sites, placements, advertisers, campaigns, whole-catalog export and import),
+/// targeting validation and the audit trail, behind <c>Authorization: Bearer &lt;Ads:AdminKey&gt;</c>.
+/// </summary>
+internal static class AdminApi
+{
+    /// <summary>Largest entity body.</summary>
+    public const int MaxEntityBytes = 1024 * 1024;
+
+    /// <summary>Largest catalog import.</summary>
+    public const int MaxCatalogBytes = 256 * 1024 * 1024;
+
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/v1/admin")
+            .WithTags("Admin")
+            .AddEndpointFilter(async (context, next) =>
+            {
+                var keys = context.HttpContext.RequestServices.GetRequiredService<AdminKeyProvider>();
+                if (!keys.IsAdmin(context.HttpContext))
+                {
+                    context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+                    return Problems.Unauthorized("This endpoint needs 'Authorization: Bearer <Ads:AdminKey>'.");
+                }
+
+                return await next(context).ConfigureAwait(false);
+            })
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        MapEntity(admin, EntityKinds.Sites, AdsJsonContext.Default.PageSite);
+        MapEntity(admin, EntityKinds.Placements, AdsJsonContext.Default.PagePlacement);
+        MapEntity(admin, EntityKinds.Advertisers, AdsJsonContext.Default.PageAdvertiser);
+        MapEntity(admin, EntityKinds.Campaigns, AdsJsonContext.Default.PageCampaign);
+
+        admin.MapPost("/advertisers/{id}/report-key", async (string id, CatalogService catalog, AdminKeyProvider keys) =>
+        {
+            var result = await catalog.RotateReportKeyAsync(id, keys.Fingerprint).ConfigureAwait(false);
+            return result.Status switch
+            {
+                ChangeStatus.Replaced => Results.Ok(new ReportKeyResponse { ReportKey = result.ReportKey! }),
+                _ => Outcome(result, EntityKinds.Advertisers.Name, id),
+            };
+        }).Produces<ReportKeyResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        admin.MapGet("/catalog", async (CatalogService catalog) =>
+        {
+            if (!catalog.IsAvailable)
+            {
+                return Unavailable();
+            }
+
+            var (document, version) = await catalog.LoadAsync().ConfigureAwait(false);
+            return Results.Json(document, AdsJsonContext.Default.CatalogDocument, statusCode: StatusCodes.Status200OK);
+        }).Produces<CatalogDocument>();
+
+        admin.MapPut("/catalog", async (HttpRequest request, CatalogService catalog, AdminKeyProvider keys, CancellationToken cancellationToken) =>
+        {
+            var (body, problem) = await JsonBody.ReadAsync(request, AdsJsonContext.Default.CatalogDocument, MaxCatalogBytes, "a catalog document", cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var result = await catalog.ImportAsync(body!, keys.Fingerprint).ConfigureAwait(false);
+            return result.Status == ChangeStatus.Replaced
+                ? Results.Ok(new { version = result.Version })
+                : Outcome(result, "catalog", "");
+        }).ProducesValidationProblem();
+
+        admin.MapPost("/targeting/validate", async (HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            var (body, problem) = await JsonBody.ReadAsync(request, AdsJsonContext.Default.TargetingValidateRequest, 64 * 1024, "a targeting check", cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (body!.Targeting is null)
+            {
+                return Problems.BadRequest("No rule to check.", "targeting", "is required");
+            }
+
+            var compiled = TargetingRule.Compile(body.Targeting);
+            if (!compiled.Success)
+            {
+                var errors = new ValidationErrors();
+                foreach (var error in compiled.Errors)
+                {
+                    errors.Add("targeting", error.ToString());
+                }
+
+                return TypedResults.Problem(
+                    detail: "The targeting rule is not valid.",
+                    statusCode: StatusCodes.Status400BadRequest,
+                    title: "The request is not valid.",
+                    type: "https://suara-ads.example/problems/validation",
+                    extensions: new Dictionary<string, object?>
+                    {
+                        ["errors"] = errors.ToDictionary(),
+                        ["positions"] = compiled.Errors.Select(e => new Dictionary<string, object> { ["line"] = e.Line, ["column"] = e.Column, ["message"] = e.Message }).ToArray(),
+                    });
+            }
+
+            return Results.Ok(new TargetingValidateResponse { Valid = true, Canonical = compiled.Rule!.CanonicalText });
+        }).Produces<TargetingValidateResponse>().ProducesValidationProblem();
+
+        admin.MapGet("/audit", async (int? limit, CatalogService catalog) =>
+        {
+            if (limit is < 1 or > RedisCatalogStore.AuditLength)
+            {
+                return Problems.BadRequest("The query is not valid.", "limit", $"must be between 1 and {RedisCatalogStore.AuditLength}");
+            }
+
+            if (!catalog.IsAvailable)
+            {
+                return Unavailable();
+            }
+
+            return Results.Ok(new AuditResponse { Entries = await catalog.ReadAuditAsync(limit ?? 100).ConfigureAwait(false) });
+        }).Produces<AuditResponse>();
+
+        return app;
+    }
+
+    private static void MapEntity<T>(RouteGroupBuilder admin, EntityKind<T> kind, System.Text.Json.Serialization.Metadata.JsonTypeInfo<Page<T>> pageType)
+        where T : class
+    {
+        admin.MapGet($"/{kind.Plural}", async (int? limit, string? after, CatalogService catalog) =>
+        {
+            if (limit is < 1 or > MaxPageSize)
+            {
+                return Problems.BadRequest("The query is not valid.", "limit", $"must be between 1 and {MaxPageSize}");
+            }
+
+            if (!catalog.IsAvailable)
+            {
+                return Unavailable();
+            }
+
+            var (document, _) = await catalog.LoadAsync().ConfigureAwait(false);
+            var all = kind.List(document);
+            var size = limit ?? DefaultPageSize;
+            var items = all.Where(e => after is null || string.CompareOrdinal(kind.IdOf(e), after) > 0).Take(size + 1).ToArray();
+            var page = new Page<T>
+            {
+                Items = items.Take(size).ToArray(),
+                Total = all.Count,
+                Next = items.Length > size ? kind.IdOf(items[size - 1]) : null,
+            };
+            return Results.Json(page, pageType);
+        }).WithName($"List{kind.Plural}");
+
+        admin.MapGet($"/{kind.Plural}/{{id}}", async (string id, HttpResponse response, CatalogService catalog) =>
+        {
+            if (!catalog.IsAvailable)
+            {
+                return Unavailable();
+            }
+
+            var (document, _) = await catalog.LoadAsync().ConfigureAwait(false);
+            if (kind.Find(document, id) is not { } entity)
+            {
+                return NotFound(kind.Name, id);
+            }
+
+            response.Headers.ETag = kind.ETag(entity);
+            return Results.Json(entity, kind.Json);
+        }).WithName($"Get{kind.Name}").ProducesProblem(StatusCodes.Status404NotFound);
+
+        admin.MapPut($"/{kind.Plural}/{{id}}", async (string id, HttpRequest request, HttpResponse response, CatalogService catalog, AdminKeyProvider keys, CancellationToken cancellationToken) =>
+        {
+            if (!Ids.IsValid(id))
+            {
+                return Problems.BadRequest($"The {kind.Name} id is not valid.", "id", Ids.Rule);
+            }
+
+            var (body, problem) = await JsonBody.ReadAsync(request, kind.Json, MaxEntityBytes, $"a {kind.Name}", cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var bodyId = kind.IdOf(body!);
+            if (!string.IsNullOrEmpty(bodyId) && bodyId != id)
+            {
+                return Problems.BadRequest($"The body's id differs from the path's.", "id", $"is '{bodyId}' but the path says '{id}'");
+            }
+
+            var result = await catalog.PutAsync(kind, id, body!, request.Headers.IfMatch.ToString() is { Length: > 0 } ifMatch ? ifMatch : null, keys.Fingerprint).ConfigureAwait(false);
+            if (result.Status is ChangeStatus.Created or ChangeStatus.Replaced)
+            {
+                response.Headers.ETag = result.ETag;
+                var stored = kind.WithId(body!, id);
+                if (result.ReportKey is { } reportKey && stored is Advertiser advertiser)
+                {
+                    return Results.Json(new AdvertiserCreatedResponse { Id = advertiser.Id, Name = advertiser.Name, ReportKey = reportKey }, AdsJsonContext.Default.AdvertiserCreatedResponse, statusCode: StatusCodes.Status201Created);
+                }
+
+                return result.Status == ChangeStatus.Created
+                    ? Results.Json(stored, kind.Json, statusCode: StatusCodes.Status201Created)
+                    : Results.Json(stored, kind.Json);
+            }
+
+            return Outcome(result, kind.Name, id);
+        }).WithName($"Put{kind.Name}").ProducesValidationProblem().ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+        admin.MapDelete($"/{kind.Plural}/{{id}}", async (string id, HttpRequest request, CatalogService catalog, AdminKeyProvider keys) =>
+        {
+            var result = await catalog.DeleteAsync(kind, id, request.Headers.IfMatch.ToString() is { Length: > 0 } ifMatch ? ifMatch : null, keys.Fingerprint).ConfigureAwait(false);
+            return result.Status == ChangeStatus.Deleted ? Results.NoContent() : Outcome(result, kind.Name, id);
+        }).WithName($"Delete{kind.Name}").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    }
+
+    private static IResult Outcome(ChangeResult result, string kind, string id) => result.Status switch
+    {
+        ChangeStatus.NotFound => NotFound(kind, id),
+        ChangeStatus.Invalid => Problems.Validation(result.Errors!, $"The {kind} is not valid; nothing was stored."),
+        ChangeStatus.PreconditionFailed => TypedResults.Problem(
+            detail: result.ETag is null
+                ? $"The {kind} '{id}' does not exist, so If-Match cannot match."
+                : $"The {kind} '{id}' was changed since you read it (its ETag is now {result.ETag}). Read it again, then apply your change.",
+            statusCode: StatusCodes.Status412PreconditionFailed,
+            title: "Precondition failed.",
+            type: "https://suara-ads.example/problems/precondition-failed"),
+        ChangeStatus.Referenced => TypedResults.Problem(
+            detail: $"The {kind} '{id}' is still used by {string.Join(", ", result.References)}. Remove those references first.",
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Still in use.",
+            type: "https://suara-ads.example/problems/in-use",
+            extensions: new Dictionary<string, object?> { ["usedBy"] = result.References }),
+        _ => Unavailable(),
+    };
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(string kind, string id) => TypedResults.Problem(
+        detail: $"There is no {kind} '{id}'.",
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Not found.",
+        type: "https://suara-ads.example/problems/not-found");
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Unavailable() => TypedResults.Problem(
+        detail: "The catalog store (Redis) cannot be reached; nothing was read or changed. Decisions keep being served from the catalog in force.",
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "Catalog store unavailable.",
+        type: "https://suara-ads.example/problems/store-unavailable");
+}

@@ -1,0 +1,242 @@
+using System.Security.Cryptography;
+using System.Text;
+using StackExchange.Redis;
+using Suara.Ads.Core.Catalog;
+using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Core.Utilities;
+using Suara.Ads.Server.Security;
+
+namespace Suara.Ads.Server.Catalog;
+
+/// <summary>What became of an admin change.</summary>
+internal enum ChangeStatus
+{
+    Created,
+    Replaced,
+    Deleted,
+    NotFound,
+    PreconditionFailed,
+    Invalid,
+    Referenced,
+    Unavailable,
+}
+
+/// <summary>The outcome of an admin change.</summary>
+internal sealed record ChangeResult(ChangeStatus Status)
+{
+    public string? ETag { get; init; }
+
+    public ValidationErrors? Errors { get; init; }
+
+    public IReadOnlyList<string> References { get; init; } = [];
+
+    public string? ReportKey { get; init; }
+
+    public long Version { get; init; }
+}
+
+/// <summary>
+/// Changes the catalog in Redis: read it, apply the change, validate the whole catalog, write it only if nobody
+/// changed it meanwhile (else start again), then publish the new snapshot here at once (other instances hear of it
+/// on the change channel).
+/// </summary>
+internal sealed partial class CatalogService
+{
+    private const int Attempts = 5;
+
+    private readonly RedisCatalogStore _store;
+    private readonly CatalogSnapshotHolder _holder;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CatalogService> _logger;
+
+    public CatalogService(RedisCatalogStore store, CatalogSnapshotHolder holder, TimeProvider time, ILogger<CatalogService> logger)
+    {
+        _store = store;
+        _holder = holder;
+        _time = time;
+        _logger = logger;
+    }
+
+    public bool IsAvailable => _store.IsAvailable;
+
+    public Task<(CatalogDocument Document, long Version)> LoadAsync() => _store.LoadAsync();
+
+    public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit) => _store.ReadAuditAsync(limit);
+
+    public async Task<ChangeResult> PutAsync<T>(EntityKind<T> kind, string id, T entity, string? ifMatch, string keyFingerprint)
+        where T : class
+    {
+        entity = kind.WithId(entity, id);
+        return await ChangeAsync((document, version) =>
+        {
+            var existing = kind.Find(document, id);
+            if (!Matches(kind, existing, ifMatch))
+            {
+                return (new ChangeResult(ChangeStatus.PreconditionFailed) { ETag = existing is null ? null : kind.ETag(existing) }, null);
+            }
+
+            var errors = new ValidationErrors();
+            kind.Validate(entity, document, errors);
+            if (!errors.IsEmpty)
+            {
+                return (new ChangeResult(ChangeStatus.Invalid) { Errors = errors }, null);
+            }
+
+            var changes = new List<CatalogChange> { new(kind.Kind, id, kind.Serialize(entity)) };
+            string? reportKey = null;
+            if (existing is null && kind.Kind == CatalogKind.Advertisers)
+            {
+                reportKey = SecretComparer.NewKey();
+                changes.Add(new CatalogChange(CatalogKind.ReportKeys, id, Hash(reportKey)));
+            }
+
+            var status = existing is null ? ChangeStatus.Created : ChangeStatus.Replaced;
+            var plan = new ChangePlan(kind.Upsert(document, entity), changes, Audit(existing is null ? "create" : "replace", kind.Name, id, keyFingerprint));
+            return (new ChangeResult(status) { ETag = kind.ETag(entity), ReportKey = reportKey }, plan);
+        }).ConfigureAwait(false);
+    }
+
+    public Task<ChangeResult> DeleteAsync<T>(EntityKind<T> kind, string id, string? ifMatch, string keyFingerprint)
+        where T : class =>
+        ChangeAsync((document, _) =>
+        {
+            var existing = kind.Find(document, id);
+            if (existing is null)
+            {
+                return (new ChangeResult(ChangeStatus.NotFound), null);
+            }
+
+            if (!Matches(kind, existing, ifMatch))
+            {
+                return (new ChangeResult(ChangeStatus.PreconditionFailed) { ETag = kind.ETag(existing) }, null);
+            }
+
+            var references = kind.ReferencedBy(document, id);
+            if (references.Count > 0)
+            {
+                return (new ChangeResult(ChangeStatus.Referenced) { References = references }, null);
+            }
+
+            var changes = new List<CatalogChange> { new(kind.Kind, id, null) };
+            if (kind.Kind == CatalogKind.Advertisers)
+            {
+                changes.Add(new CatalogChange(CatalogKind.ReportKeys, id, null));
+            }
+
+            var plan = new ChangePlan(kind.Remove(document, id), changes, Audit("delete", kind.Name, id, keyFingerprint));
+            return (new ChangeResult(ChangeStatus.Deleted), plan);
+        });
+
+    /// <summary>Replaces the whole catalog, or changes nothing when the document is not valid.</summary>
+    public Task<ChangeResult> ImportAsync(CatalogDocument imported, string keyFingerprint, bool onlyIfEmpty = false) =>
+        ChangeAsync((document, version) =>
+        {
+            if (onlyIfEmpty && version != 0)
+            {
+                return (new ChangeResult(ChangeStatus.PreconditionFailed) { Version = version }, null);
+            }
+
+            var changes = new List<CatalogChange>();
+            changes.AddRange(imported.Sites.Select(s => new CatalogChange(CatalogKind.Sites, s.Id, EntityKinds.Sites.Serialize(s))));
+            changes.AddRange(imported.Placements.Select(p => new CatalogChange(CatalogKind.Placements, p.Id, EntityKinds.Placements.Serialize(p))));
+            changes.AddRange(imported.Advertisers.Select(a => new CatalogChange(CatalogKind.Advertisers, a.Id, EntityKinds.Advertisers.Serialize(a))));
+            changes.AddRange(imported.Campaigns.Select(c => new CatalogChange(CatalogKind.Campaigns, c.Id, EntityKinds.Campaigns.Serialize(c))));
+
+            // Advertisers that disappear lose their report keys; new ones get theirs from POST …/report-key.
+            changes.AddRange(document.Advertisers
+                .Where(a => !imported.Advertisers.Any(i => i.Id == a.Id))
+                .Select(a => new CatalogChange(CatalogKind.ReportKeys, a.Id, null)));
+            var plan = new ChangePlan(imported, changes, Audit(onlyIfEmpty ? "seed" : "import", "catalog", "", keyFingerprint), ReplaceAll: true);
+            return (new ChangeResult(ChangeStatus.Replaced), plan);
+        });
+
+    public Task<ChangeResult> RotateReportKeyAsync(string advertiserId, string keyFingerprint) =>
+        ChangeAsync((document, _) =>
+        {
+            if (EntityKinds.Advertisers.Find(document, advertiserId) is null)
+            {
+                return (new ChangeResult(ChangeStatus.NotFound), null);
+            }
+
+            var key = SecretComparer.NewKey();
+            var plan = new ChangePlan(document, [new CatalogChange(CatalogKind.ReportKeys, advertiserId, Hash(key))], Audit("rotate-report-key", "advertiser", advertiserId, keyFingerprint));
+            return (new ChangeResult(ChangeStatus.Replaced) { ReportKey = key }, plan);
+        });
+
+    /// <summary>Whether <paramref name="reportKey"/> is the advertiser's current report key (constant time).</summary>
+    public async Task<bool> IsReportKeyAsync(string advertiserId, string? reportKey)
+    {
+        if (reportKey is null || !_store.IsAvailable)
+        {
+            return false;
+        }
+
+        var stored = await _store.GetReportKeyHashAsync(advertiserId).ConfigureAwait(false);
+        return stored is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(reportKey)), Encoding.ASCII.GetBytes(stored));
+    }
+
+    /// <summary>The fingerprint of a key for the audit trail: never the key itself.</summary>
+    public static string Fingerprint(string key) => Hash(key)[..16];
+
+    private async Task<ChangeResult> ChangeAsync(Func<CatalogDocument, long, (ChangeResult Result, ChangePlan? Plan)> decide)
+    {
+        if (!_store.IsAvailable)
+        {
+            return new ChangeResult(ChangeStatus.Unavailable);
+        }
+
+        try
+        {
+            for (var attempt = 0; attempt < Attempts; attempt++)
+            {
+                var (document, version) = await _store.LoadAsync().ConfigureAwait(false);
+                var (result, plan) = decide(document, version);
+                if (plan is null)
+                {
+                    return result;
+                }
+
+                // Validate the catalog as it will be, whole, before anything is written.
+                if (!CatalogSnapshotBuilder.TryBuild(plan.Document, version + 1, out var snapshot, out var errors))
+                {
+                    return new ChangeResult(ChangeStatus.Invalid) { Errors = errors };
+                }
+
+                var written = await _store.ApplyAsync(version, plan.Changes, plan.Audit with { At = _time.GetUtcNow() }, plan.ReplaceAll).ConfigureAwait(false);
+                if (written < 0)
+                {
+                    LogConflict(_logger, version);
+                    continue;
+                }
+
+                _holder.PublishIfNewer(snapshot!);
+                return result with { Version = written };
+            }
+
+            return new ChangeResult(ChangeStatus.Unavailable);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogRedisFailed(_logger, ex.Message);
+            return new ChangeResult(ChangeStatus.Unavailable);
+        }
+    }
+
+    private static bool Matches<T>(EntityKind<T> kind, T? existing, string? ifMatch)
+        where T : class =>
+        ifMatch is null
+        || (ifMatch.Trim() == "*" ? existing is not null : existing is not null && ifMatch.Split(',').Any(t => t.Trim() == kind.ETag(existing)));
+
+    private static AuditEntry Audit(string action, string kind, string id, string keyFingerprint) =>
+        new() { Action = action, Kind = kind, Id = id, Key = keyFingerprint };
+
+    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    private sealed record ChangePlan(CatalogDocument Document, IReadOnlyList<CatalogChange> Changes, AuditEntry Audit, bool ReplaceAll = false);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "The catalog changed while a change based on version {Version} was prepared; trying again")]
+    private static partial void LogConflict(ILogger logger, long version);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "A catalog change failed on Redis: {Error}")]
+    private static partial void LogRedisFailed(ILogger logger, string error);
+}

@@ -1,0 +1,198 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Suara.Ads.Core.Catalog;
+using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Server.Hosting;
+using Suara.Ads.Server.Options;
+using Suara.Ads.Server.Redis;
+
+namespace Suara.Ads.Server.Catalog;
+
+/// <summary>
+/// Keeps this instance's snapshot in step with the catalog in Redis. At start it imports <c>Ads:Seed</c> into an
+/// empty catalog (never over an existing one) and loads the catalog. Then it rebuilds whenever a change notice
+/// arrives on the channel, and checks the version every <see cref="PollInterval"/> to catch notices missed while
+/// disconnected. A rebuild happens off the request path and is swapped in whole; a catalog that fails to build
+/// leaves the last good one serving, and <see cref="LastError"/> (shown by <c>/readyz</c>) says why.
+/// </summary>
+internal sealed partial class CatalogSync : BackgroundService
+{
+    /// <summary>How often the version is checked, in case a notice was missed.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    private readonly RedisCatalogStore _store;
+    private readonly CatalogService _catalog;
+    private readonly CatalogSnapshotHolder _holder;
+    private readonly RedisConnection _redis;
+    private readonly IOptions<AdsOptions> _options;
+    private readonly ILogger<CatalogSync> _logger;
+    private readonly SemaphoreSlim _changed = new(0, 1);
+    private readonly SemaphoreSlim _rebuilding = new(1, 1);
+    private CatalogDocument? _seed;
+
+    public CatalogSync(RedisCatalogStore store, CatalogService catalog, CatalogSnapshotHolder holder, RedisConnection redis, IOptions<AdsOptions> options, ILogger<CatalogSync> logger)
+    {
+        _store = store;
+        _catalog = catalog;
+        _holder = holder;
+        _redis = redis;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>Why the last rebuild failed, or <c>null</c> when the catalog in force is the current one.</summary>
+    public string? LastError { get; private set; }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Value.Seed is { Length: > 0 } seed)
+        {
+            _seed = await CatalogSeedLoader.ReadAsync(seed, cancellationToken).ConfigureAwait(false);
+            if (!CatalogSnapshotBuilder.TryBuild(_seed, 0, out _, out var errors))
+            {
+                throw new InvalidOperationException($"The seed catalog '{seed}' is not valid: {errors}");
+            }
+        }
+
+        var loaded = false;
+        if (_store.IsAvailable)
+        {
+            try
+            {
+                await SeedIfEmptyAsync().ConfigureAwait(false);
+                loaded = await RebuildAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                LogLoadFailed(_logger, ex.Message);
+            }
+        }
+
+        if (!loaded && !_store.IsAvailable)
+        {
+            // No Redis: serve the seed (or nothing) until the catalog can be read.
+            LogNoRedis(_logger);
+            _holder.PublishIfNewer(_seed is null ? CatalogSnapshot.Empty : CatalogSnapshotBuilder.Build(_seed, 0));
+        }
+
+        await _redis.Subscriber.SubscribeAsync(_store.Channel, (_, _) => Signal()).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // Real time on purpose: this is a liveness poll of infrastructure, not business time.
+                await _changed.WaitAsync(PollInterval, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            await CheckAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Rebuilds when the stored version differs from the one in force.</summary>
+    public async Task CheckAsync()
+    {
+        if (!_store.IsAvailable)
+        {
+            return;
+        }
+
+        try
+        {
+            await SeedIfEmptyAsync().ConfigureAwait(false);
+            var version = await _store.GetVersionAsync().ConfigureAwait(false);
+            if (version != _holder.Current.Version || !_holder.IsLoaded)
+            {
+                await RebuildAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogLoadFailed(_logger, ex.Message);
+        }
+    }
+
+    private void Signal()
+    {
+        if (_changed.CurrentCount == 0)
+        {
+            try
+            {
+                _changed.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled.
+            }
+        }
+    }
+
+    private async Task SeedIfEmptyAsync()
+    {
+        if (_seed is not null && await _store.GetVersionAsync().ConfigureAwait(false) == 0)
+        {
+            var result = await _catalog.ImportAsync(_seed, "seed", onlyIfEmpty: true).ConfigureAwait(false);
+            if (result.Status == ChangeStatus.Replaced)
+            {
+                LogSeeded(_logger, _options.Value.Seed!, _seed.Campaigns.Count);
+            }
+        }
+    }
+
+    private async Task<bool> RebuildAsync()
+    {
+        await _rebuilding.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var (document, version) = await _store.LoadAsync().ConfigureAwait(false);
+            if (_holder.IsLoaded && version <= _holder.Current.Version && version != 0)
+            {
+                return true;
+            }
+
+            if (!CatalogSnapshotBuilder.TryBuild(document, version, out var snapshot, out var errors))
+            {
+                LastError = $"catalog version {version} does not build; version {_holder.Current.Version} keeps serving: {errors}";
+                LogBuildFailed(_logger, version, _holder.Current.Version, errors.ToString());
+                return false;
+            }
+
+            if (version == 0 && _holder.IsLoaded)
+            {
+                return true;
+            }
+
+            _holder.PublishIfNewer(snapshot!);
+            LastError = null;
+            LogLoaded(_logger, version, document.Campaigns.Count);
+            return true;
+        }
+        finally
+        {
+            _rebuilding.Release();
+        }
+    }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Catalog version {Version} in force ({Campaigns} campaigns)")]
+    private static partial void LogLoaded(ILogger logger, long version, int campaigns);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Error, Message = "Catalog version {Version} does not build; version {Serving} keeps serving: {Errors}")]
+    private static partial void LogBuildFailed(ILogger logger, long version, long serving, string errors);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Reading the catalog from Redis failed: {Error}")]
+    private static partial void LogLoadFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Redis is unreachable at start: serving the seed catalog (if any) until the catalog can be read")]
+    private static partial void LogNoRedis(ILogger logger);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "Imported seed catalog {Seed} ({Campaigns} campaigns) into the empty catalog")]
+    private static partial void LogSeeded(ILogger logger, string seed, int campaigns);
+}

@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Suara.Ads.Core.Catalog;
+using Suara.Ads.Core.Utilities;
+using Suara.Ads.Server.Contracts;
+
+namespace Suara.Ads.Server.Catalog;
+
+/// <summary>What the admin API needs to know about one kind of catalog entity.</summary>
+internal sealed class EntityKind<T>
+    where T : class
+{
+    public required CatalogKind Kind { get; init; }
+
+    /// <summary>Singular name, e.g. <c>campaign</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Path segment, e.g. <c>campaigns</c>.</summary>
+    public required string Plural { get; init; }
+
+    public required JsonTypeInfo<T> Json { get; init; }
+
+    public required Func<T, string> IdOf { get; init; }
+
+    public required Func<T, string, T> WithId { get; init; }
+
+    public required Func<CatalogDocument, IReadOnlyList<T>> List { get; init; }
+
+    public required Func<CatalogDocument, IReadOnlyList<T>, CatalogDocument> Replace { get; init; }
+
+    /// <summary>Validates one entity against the rest of the catalog; field paths relative to the entity.</summary>
+    public required Action<T, CatalogDocument, ValidationErrors> Validate { get; init; }
+
+    /// <summary>Who refers to the entity with this id (e.g. the campaigns that use a placement).</summary>
+    public required Func<CatalogDocument, string, IReadOnlyList<string>> ReferencedBy { get; init; }
+
+    public T? Find(CatalogDocument document, string id) => List(document).FirstOrDefault(e => IdOf(e) == id);
+
+    public string Serialize(T entity) => JsonSerializer.Serialize(entity, Json);
+
+    /// <summary>A strong validator of the entity's current content.</summary>
+    public string ETag(T entity)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(Serialize(entity)), hash);
+        return "\"" + Convert.ToHexStringLower(hash[..12]) + "\"";
+    }
+
+    public CatalogDocument Upsert(CatalogDocument document, T entity)
+    {
+        var id = IdOf(entity);
+        var items = List(document).Where(e => IdOf(e) != id).Append(entity).OrderBy(IdOf, StringComparer.Ordinal).ToArray();
+        return Replace(document, items);
+    }
+
+    public CatalogDocument Remove(CatalogDocument document, string id) =>
+        Replace(document, List(document).Where(e => IdOf(e) != id).ToArray());
+}
+
+/// <summary>The four entity kinds.</summary>
+internal static class EntityKinds
+{
+    public static readonly EntityKind<Site> Sites = new()
+    {
+        Kind = CatalogKind.Sites,
+        Name = "site",
+        Plural = "sites",
+        Json = AdsJsonContext.Default.Site,
+        IdOf = s => s.Id,
+        WithId = (s, id) => s with { Id = id },
+        List = d => d.Sites,
+        Replace = (d, items) => d with { Sites = items },
+        Validate = (s, _, errors) => CatalogValidator.ValidateSite(s, "", errors),
+        ReferencedBy = (d, id) => d.Placements.Where(p => p.Site == id).Select(p => $"placement '{p.Id}'").ToArray(),
+    };
+
+    public static readonly EntityKind<Placement> Placements = new()
+    {
+        Kind = CatalogKind.Placements,
+        Name = "placement",
+        Plural = "placements",
+        Json = AdsJsonContext.Default.Placement,
+        IdOf = p => p.Id,
+        WithId = (p, id) => p with { Id = id },
+        List = d => d.Placements,
+        Replace = (d, items) => d with { Placements = items },
+        Validate = (p, d, errors) => CatalogValidator.ValidatePlacement(p, "", errors, id => d.Sites.Any(s => s.Id == id)),
+        ReferencedBy = (d, id) => d.Campaigns.Where(c => c.Placements.Contains(id)).Select(c => $"campaign '{c.Id}'").ToArray(),
+    };
+
+    public static readonly EntityKind<Advertiser> Advertisers = new()
+    {
+        Kind = CatalogKind.Advertisers,
+        Name = "advertiser",
+        Plural = "advertisers",
+        Json = AdsJsonContext.Default.Advertiser,
+        IdOf = a => a.Id,
+        WithId = (a, id) => a with { Id = id },
+        List = d => d.Advertisers,
+        Replace = (d, items) => d with { Advertisers = items },
+        Validate = (a, _, errors) => CatalogValidator.ValidateAdvertiser(a, "", errors),
+        ReferencedBy = (d, id) => d.Campaigns.Where(c => c.AdvertiserId == id).Select(c => $"campaign '{c.Id}'").ToArray(),
+    };
+
+    public static readonly EntityKind<Campaign> Campaigns = new()
+    {
+        Kind = CatalogKind.Campaigns,
+        Name = "campaign",
+        Plural = "campaigns",
+        Json = AdsJsonContext.Default.Campaign,
+        IdOf = c => c.Id,
+        WithId = (c, id) => c with { Id = id },
+        List = d => d.Campaigns,
+        Replace = (d, items) => d with { Campaigns = items },
+        Validate = (c, d, errors) => CatalogValidator.ValidateCampaign(c, "", errors, id => d.Advertisers.Any(a => a.Id == id), id => d.Placements.FirstOrDefault(p => p.Id == id)),
+        ReferencedBy = (_, _) => [],
+    };
+}

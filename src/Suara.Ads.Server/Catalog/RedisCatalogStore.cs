@@ -1,0 +1,175 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Suara.Ads.Core.Catalog;
+using Suara.Ads.Server.Contracts;
+using Suara.Ads.Server.Options;
+using Suara.Ads.Server.Redis;
+
+namespace Suara.Ads.Server.Catalog;
+
+/// <summary>
+/// The catalog in Redis, the source of truth: one hash per collection (id to JSON), a version number, an audit
+/// list and the advertisers' report-key hashes, all under the hash tag <c>{catalog}</c>, so that a change is
+/// written by one script: all of it or none, only if nobody changed the catalog since it was read (optimistic
+/// concurrency on the version), and announced on a channel with the new version.
+/// </summary>
+internal sealed class RedisCatalogStore
+{
+    /// <summary>Audit entries kept.</summary>
+    public const int AuditLength = 10_000;
+
+    private const string LoadScript = """
+        return { redis.call('GET', KEYS[1]) or '0', redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]),
+                 redis.call('HGETALL', KEYS[4]), redis.call('HGETALL', KEYS[5]) }
+        """;
+
+    // KEYS: version, audit, sites, placements, advertisers, campaigns, report keys.
+    // ARGV: channel, expected version, audit entry (JSON), audit length, then ops: 'clear' h | 'set' h id json | 'del' h id.
+    private const string ApplyScript = """
+        local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if current ~= tonumber(ARGV[2]) then return -1 end
+        local i = 5
+        while i <= #ARGV do
+          local op = ARGV[i]
+          local h = KEYS[tonumber(ARGV[i + 1]) + 3]
+          if op == 'clear' then
+            redis.call('DEL', h)
+            i = i + 2
+          elseif op == 'set' then
+            redis.call('HSET', h, ARGV[i + 2], ARGV[i + 3])
+            i = i + 4
+          else
+            redis.call('HDEL', h, ARGV[i + 2])
+            i = i + 3
+          end
+        end
+        local version = redis.call('INCR', KEYS[1])
+        local entry = cjson.decode(ARGV[3])
+        entry['version'] = version
+        redis.call('LPUSH', KEYS[2], cjson.encode(entry))
+        redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[4]) - 1)
+        redis.call('PUBLISH', ARGV[1], version)
+        return version
+        """;
+
+    private readonly RedisConnection _redis;
+    private readonly string _prefix;
+
+    public RedisCatalogStore(RedisConnection redis, IOptions<RedisOptions> options)
+    {
+        _redis = redis;
+        _prefix = options.Value.KeyPrefix;
+        Channel = RedisChannel.Literal(_prefix + "catalog-changed");
+    }
+
+    /// <summary>Where changes are announced (the message is the new version).</summary>
+    public RedisChannel Channel { get; }
+
+    public bool IsAvailable => _redis.IsConnected;
+
+    private RedisKey Key(string name) => new(_prefix + "{catalog}:" + name);
+
+    private RedisKey[] Keys =>
+    [
+        Key("version"), Key("audit"), Key("sites"), Key("placements"), Key("advertisers"), Key("campaigns"), Key("report-keys"),
+    ];
+
+    /// <summary>The stored version (0 when no catalog was ever written).</summary>
+    public async Task<long> GetVersionAsync()
+    {
+        var value = await _redis.Database.StringGetAsync(Key("version")).ConfigureAwait(false);
+        return value.TryParse(out long version) ? version : 0;
+    }
+
+    /// <summary>Reads the whole catalog and its version in one atomic step.</summary>
+    public async Task<(CatalogDocument Document, long Version)> LoadAsync()
+    {
+        var keys = Keys;
+        var result = await _redis.Database.ScriptEvaluateAsync(LoadScript, [keys[0], keys[2], keys[3], keys[4], keys[5]]).ConfigureAwait(false);
+        var parts = (RedisResult[])result!;
+        var version = long.Parse((string)parts[0]!, System.Globalization.CultureInfo.InvariantCulture);
+        var document = new CatalogDocument
+        {
+            Sites = Read(parts[1], AdsJsonContext.Default.Site),
+            Placements = Read(parts[2], AdsJsonContext.Default.Placement),
+            Advertisers = Read(parts[3], AdsJsonContext.Default.Advertiser),
+            Campaigns = Read(parts[4], AdsJsonContext.Default.Campaign),
+        };
+        return (document, version);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="changes"/> if the stored version is still <paramref name="expectedVersion"/>
+    /// (after clearing every collection first when <paramref name="replaceAll"/>).
+    /// </summary>
+    /// <returns>The new version, or -1 when the catalog changed in between.</returns>
+    public async Task<long> ApplyAsync(long expectedVersion, IReadOnlyList<CatalogChange> changes, AuditEntry audit, bool replaceAll = false)
+    {
+        var args = new List<RedisValue>
+        {
+            Channel.ToString(),
+            expectedVersion,
+            JsonSerializer.Serialize(audit, AdsJsonContext.Default.AuditEntry),
+            AuditLength,
+        };
+        if (replaceAll)
+        {
+            foreach (var kind in new[] { CatalogKind.Sites, CatalogKind.Placements, CatalogKind.Advertisers, CatalogKind.Campaigns })
+            {
+                args.Add("clear");
+                args.Add((int)kind);
+            }
+        }
+
+        foreach (var change in changes)
+        {
+            args.Add(change.Json is null ? "del" : "set");
+            args.Add((int)change.Kind);
+            args.Add(change.Id);
+            if (change.Json is not null)
+            {
+                args.Add(change.Json);
+            }
+        }
+
+        var result = await _redis.Database.ScriptEvaluateAsync(ApplyScript, Keys, [.. args]).ConfigureAwait(false);
+        return (long)result;
+    }
+
+    /// <summary>The newest audit entries first.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit)
+    {
+        var values = await _redis.Database.ListRangeAsync(Key("audit"), 0, limit - 1).ConfigureAwait(false);
+        return values.Select(v => JsonSerializer.Deserialize((string)v!, AdsJsonContext.Default.AuditEntry)!).ToArray();
+    }
+
+    /// <summary>The stored hash of an advertiser's report key, or <c>null</c>.</summary>
+    public async Task<string?> GetReportKeyHashAsync(string advertiserId)
+    {
+        var value = await _redis.Database.HashGetAsync(Key("report-keys"), advertiserId).ConfigureAwait(false);
+        return value.IsNull ? null : (string)value!;
+    }
+
+    private static List<T> Read<T>(RedisResult hash, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        var pairs = (RedisResult[])hash!;
+        var items = new List<T>(pairs.Length / 2);
+        for (var i = 1; i < pairs.Length; i += 2)
+        {
+            items.Add(JsonSerializer.Deserialize((string)pairs[i]!, type)!);
+        }
+
+        // Hashes have no order: keep the document stable by id.
+        return [.. items.OrderBy(IdOf, StringComparer.Ordinal)];
+    }
+
+    private static string IdOf<T>(T item) => item switch
+    {
+        Site s => s.Id,
+        Placement p => p.Id,
+        Advertiser a => a.Id,
+        Campaign c => c.Id,
+        _ => "",
+    };
+}

@@ -1,0 +1,101 @@
+using Suara.Ads.Core.Counting;
+
+namespace Suara.Ads.Core.Tests.Counting;
+
+public sealed class EventAggregateTests
+{
+    private static CounterKey Key(string campaign = "c1", CounterKind kind = CounterKind.Impression) => new(campaign, "cr", "sidebar", 495_000, kind);
+
+    [Fact]
+    public void AddEvent_SameTokenTwiceWhilePending_CountsOnce()
+    {
+        var aggregate = new EventAggregate();
+        Assert.True(aggregate.AddEvent(Key(), "t1", 1));
+        Assert.False(aggregate.AddEvent(Key(), "t1", 1));
+        Assert.Equal(1, aggregate.Pending);
+        var batch = Assert.Single(aggregate.TakeBatches());
+        Assert.Single(batch.Events);
+    }
+
+    [Fact]
+    public void TakeBatches_GroupsByCampaign_WithUniqueBatchIds()
+    {
+        var aggregate = new EventAggregate();
+        aggregate.AddEvent(Key("a"), "t1", 1);
+        aggregate.AddEvent(Key("b"), "t2", 1);
+        aggregate.AddServed(Key("a", CounterKind.Served), 739_000);
+        aggregate.AddServed(Key("a", CounterKind.Served), 739_000);
+
+        var batches = aggregate.TakeBatches().ToDictionary(b => b.Campaign);
+        Assert.Equal(3, batches["a"].EventCount);
+        Assert.Equal(2, batches["a"].Counts[Key("a", CounterKind.Served)]);
+        Assert.Equal(2, batches["a"].ServedByDay[739_000]);
+        Assert.Equal(1, batches["b"].EventCount);
+        Assert.NotEqual(batches["a"].BatchId, batches["b"].BatchId);
+        Assert.Empty(aggregate.TakeBatches());
+        Assert.Equal(4, aggregate.Pending); // taken is not written
+    }
+
+    [Fact]
+    public void Complete_ReleasesPendingAndTokens()
+    {
+        var aggregate = new EventAggregate();
+        aggregate.AddEvent(Key(), "t1", 1);
+        var batch = Assert.Single(aggregate.TakeBatches());
+        aggregate.Complete(batch);
+        Assert.Equal(0, aggregate.Pending);
+
+        // After a write the store de-duplicates; locally the token may be added again.
+        Assert.True(aggregate.AddEvent(Key(), "t1", 1));
+    }
+
+    [Fact]
+    public void Return_RetriesTheSameBatchFirst_Unchanged()
+    {
+        var aggregate = new EventAggregate();
+        aggregate.AddEvent(Key(), "t1", 1);
+        var failed = Assert.Single(aggregate.TakeBatches());
+        aggregate.Return(failed);
+        aggregate.AddEvent(Key(), "t2", 1);
+        Assert.False(aggregate.AddEvent(Key(), "t1", 1)); // still pending in the returned batch
+
+        var retry = aggregate.TakeBatches();
+        Assert.Equal(2, retry.Count);
+        Assert.Same(failed, retry[0]);
+        Assert.Equal("t2", Assert.Single(retry[1].Events).TokenId);
+        Assert.NotEqual(failed.BatchId, retry[1].BatchId);
+        Assert.Equal(2, aggregate.Pending);
+    }
+
+    [Fact]
+    public void Add_BeyondCapacity_IsRefusedAndCountedAsDropped()
+    {
+        var aggregate = new EventAggregate(capacity: 3);
+        Assert.True(aggregate.AddEvent(Key(), "t1", 1));
+        Assert.True(aggregate.AddServed(Key(kind: CounterKind.Served), 1));
+        Assert.True(aggregate.AddEvent(Key(), "t2", 1));
+        Assert.False(aggregate.AddEvent(Key(), "t3", 1));
+        Assert.False(aggregate.AddServed(Key(kind: CounterKind.Served), 1));
+        Assert.Equal(3, aggregate.Pending);
+        Assert.Equal(2, aggregate.Dropped);
+
+        aggregate.Complete(Assert.Single(aggregate.TakeBatches()));
+        Assert.True(aggregate.AddEvent(Key(), "t3", 1));
+    }
+
+    [Fact]
+    public async Task Add_FromManyThreads_CountsEveryEvent()
+    {
+        var aggregate = new EventAggregate();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 10_000; i++)
+            {
+                aggregate.AddEvent(Key($"c{i % 7}"), $"{t}-{i}", 1);
+            }
+        })));
+
+        Assert.Equal(40_000, aggregate.Pending);
+        Assert.Equal(40_000, aggregate.TakeBatches().Sum(b => b.Events.Count));
+    }
+}
