@@ -82,18 +82,13 @@ internal static class DecisionsApi
         var result = await decisions.DecideAsync(snapshot, request, explain, cancellationToken).ConfigureAwait(false);
         var filled = result.Slots.Count(s => s is not null);
         metrics.Decision(filled, result.Slots.Count - filled);
-        return TypedResults.Ok(BuildResponse(result, request, signing.Codec, time.GetUtcNow(), BaseUrl(http, opts)));
+        return TypedResults.Ok(BuildResponse(result, request, signing.Codec, time.GetUtcNow(), EventUrls.BaseUrl(http, opts)));
     }
-
-    private static string BaseUrl(HttpContext http, AdsOptions options) =>
-        options.PublicBaseUrl is { Length: > 0 } configured
-            ? configured.TrimEnd('/')
-            : $"{http.Request.Scheme}://{http.Request.Host}";
 
     private static DecisionResponse BuildResponse(DecisionResult result, DecisionRequest request, EventTokenCodec codec, DateTimeOffset now, string baseUrl)
     {
         var decisionId = Guid.CreateVersion7(now);
-        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+        var issuedAt = EventUrls.IssuedAt(now);
         var slots = new Dictionary<string, SlotResponse?>(result.Slots.Count, StringComparer.Ordinal);
         for (var i = 0; i < result.Slots.Count; i++)
         {
@@ -104,17 +99,7 @@ internal static class DecisionsApi
                 continue;
             }
 
-            string Url(EventType type) => "/v1/events/" + codec.Sign(new EventClaims
-            {
-                Type = type,
-                DecisionId = decisionId,
-                IssuedAt = issuedAt,
-                Site = decision.SiteId,
-                Placement = decision.PlacementId,
-                Campaign = decision.Campaign.Id,
-                Creative = decision.Creative.Id,
-                Viewer = request.UserId ?? "",
-            });
+            string Url(EventType type) => EventUrls.For(codec, type, decisionId, issuedAt, decision, request.UserId);
 
             var clickUrl = Url(EventType.Click);
             slots[decision.SlotId] = new SlotResponse

@@ -10,6 +10,7 @@ using Suara.Ads.Server.Decisions;
 using Suara.Ads.Server.Options;
 using Suara.Ads.Server.Rendering;
 using Suara.Ads.Server.Security;
+using Suara.Ads.Server.Telemetry;
 
 namespace Suara.Ads.Server.Apis;
 
@@ -63,6 +64,7 @@ internal static class SnippetApi
         SigningKeyProvider signing,
         TimeProvider time,
         IOptions<AdsOptions> options,
+        AdsMetrics metrics,
         CancellationToken cancellationToken)
     {
         http.Response.Headers.XContentTypeOptions = "nosniff";
@@ -121,6 +123,8 @@ internal static class SnippetApi
         }
 
         var result = await decisions.DecideAsync(snapshot, request, explain: false, cancellationToken).ConfigureAwait(false);
+        var filled = result.Slots[0] is null ? 0 : 1;
+        metrics.Decision(filled, 1 - filled);
         http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["Referrer-Policy"] = "no-referrer-when-downgrade";
