@@ -106,48 +106,97 @@ public sealed class DemoPageTests : IClassFixture<BrowserFixture>
     [Fact]
     public async Task DemoPage_TabHidden_PausesTheViewableClock()
     {
-        // Arrange: the page's clock under the test's control, the tab's visibility a switch, and every beacon
-        // recorded in the page at the moment it is sent (so "not sent yet" is exact, not a race with the network).
-        await using var session = await BrowserSession.OpenAsync(_fixture);
-        await session.Context.AddInitScriptAsync("""
-            window.__hidden = true;
-            Object.defineProperty(Document.prototype, 'hidden', { get: () => window.__hidden, configurable: true });
-            Object.defineProperty(Document.prototype, 'visibilityState', { get: () => window.__hidden ? 'hidden' : 'visible', configurable: true });
-            window.__beacons = [];
-            const send = navigator.sendBeacon.bind(navigator);
-            navigator.sendBeacon = (url, data) => { window.__beacons.push(url); return send(url, data); };
-            window.__setHidden = h => { window.__hidden = h; document.dispatchEvent(new Event('visibilitychange')); };
-            """);
-        var start = new DateTime(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
-        await session.Page.Clock.InstallAsync(new ClockInstallOptions { TimeDate = start });
-        var decision = await session.GotoAsync("/demo/index.html");
-        await session.WaitForSlotsAsync("filled");
-        var top = decision["slots"]!["top"]!;
-        await session.WaitForRequestAsync(session.Absolute((string)top["impressionUrl"]!));
-        var viewable = session.Absolute((string)top["viewableUrl"]!);
-        async Task<int> SentAsync() => await session.Page.EvaluateAsync<int>("url => window.__beacons.filter(u => u === url).length", viewable);
+        var (session, decision) = await OpenOnPageClockAsync(startHidden: true);
+        await using var _ = session;
+        var viewable = session.Absolute((string)decision["slots"]!["top"]!["viewableUrl"]!);
 
         // The leaderboard is in view, but the tab is hidden: the clock does not start.
-        await session.Page.Clock.PauseAtAsync(start.AddHours(1));
-        await session.Page.EvaluateAsync("new Promise(r => new IntersectionObserver((_, o) => { o.disconnect(); r(); }).observe(document.getElementById('top')))");
+        await AfterIntersectionUpdateAsync(session, "top");
         await session.Page.Clock.RunForAsync(5_000);
-        Assert.Equal(0, await SentAsync());
+        Assert.Equal(0, await BeaconsSentAsync(session, viewable));
 
         // Visible for 0.9 s, hidden for 0.05 s: the continuous second is broken and starts over.
         await session.Page.EvaluateAsync("window.__setHidden(false)");
         await session.Page.Clock.RunForAsync(900);
         await session.Page.EvaluateAsync("window.__setHidden(true)");
         await session.Page.Clock.RunForAsync(50);
-        Assert.Equal(0, await SentAsync());
+        Assert.Equal(0, await BeaconsSentAsync(session, viewable));
 
-        // Visible again: after one full second, and not before, the viewable event goes out, once.
         await session.Page.EvaluateAsync("window.__setHidden(false)");
+        await AssertViewableAfterOneSecondAsync(session, viewable);
+    }
+
+    [Fact]
+    public async Task DemoPage_ScrolledOutBeforeOneSecond_RestartsTheViewableClock()
+    {
+        var (session, decision) = await OpenOnPageClockAsync(startHidden: false);
+        await using var _ = session;
+        var viewable = session.Absolute((string)decision["slots"]!["foot"]!["viewableUrl"]!);
+        const string Bottom = "window.scrollTo(0, document.documentElement.scrollHeight)";
+
+        // In view for 0.9 s, out for 0.05 s: not viewable yet, and the second starts over.
+        await session.Page.EvaluateAsync(Bottom);
+        await AfterIntersectionUpdateAsync(session, "foot");
+        await session.Page.Clock.RunForAsync(900);
+        await session.Page.EvaluateAsync("window.scrollTo(0, 0)");
+        await AfterIntersectionUpdateAsync(session, "foot");
+        await session.Page.Clock.RunForAsync(50);
+        Assert.Equal(0, await BeaconsSentAsync(session, viewable));
+
+        await session.Page.EvaluateAsync(Bottom);
+        await AfterIntersectionUpdateAsync(session, "foot");
+        await AssertViewableAfterOneSecondAsync(session, viewable);
+    }
+
+    /// <summary>
+    /// Opens the news page with its timers on Playwright's clock, paused once every slot is filled; the tab's
+    /// visibility a switch (<c>__setHidden</c>); and every beacon recorded in the page at the moment it is sent, so
+    /// that "not sent yet" is exact rather than a race with the network.
+    /// </summary>
+    private async Task<(BrowserSession Session, JsonObject Decision)> OpenOnPageClockAsync(bool startHidden)
+    {
+        var session = await BrowserSession.OpenAsync(_fixture);
+        await session.Context.AddInitScriptAsync($$"""
+            window.__hidden = {{(startHidden ? "true" : "false")}};
+            Object.defineProperty(Document.prototype, 'hidden', { get: () => window.__hidden, configurable: true });
+            Object.defineProperty(Document.prototype, 'visibilityState', { get: () => window.__hidden ? 'hidden' : 'visible', configurable: true });
+            window.__setHidden = h => { window.__hidden = h; document.dispatchEvent(new Event('visibilitychange')); };
+            window.__beacons = [];
+            const send = navigator.sendBeacon.bind(navigator);
+            navigator.sendBeacon = (url, data) => { window.__beacons.push(url); return send(url, data); };
+            """);
+        var start = new DateTime(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
+        await session.Page.Clock.InstallAsync(new ClockInstallOptions { TimeDate = start });
+        var decision = await session.GotoAsync("/demo/index.html");
+        await session.WaitForSlotsAsync("filled");
+        foreach (var slot in s_slots)
+        {
+            await session.WaitForRequestAsync(session.Absolute((string)decision["slots"]![slot]!["impressionUrl"]!));
+        }
+
+        await session.Page.Clock.PauseAtAsync(start.AddHours(1));
+        return (session, decision);
+    }
+
+    /// <summary>
+    /// Resolves after the browser's next intersection update for the slot, which reaches ads.js's observer (created
+    /// earlier) before this one. Rendering is not on the page clock, so this works while the clock is paused.
+    /// </summary>
+    private static Task AfterIntersectionUpdateAsync(BrowserSession session, string slotId) =>
+        session.Page.EvaluateAsync("id => new Promise(r => new IntersectionObserver((_, o) => { o.disconnect(); r(); }).observe(document.getElementById(id)))", slotId);
+
+    private static Task<int> BeaconsSentAsync(BrowserSession session, string url) =>
+        session.Page.EvaluateAsync<int>("url => window.__beacons.filter(u => u === url).length", url);
+
+    /// <summary>After one full second in view, and not before, the viewable event goes out, once, and is accepted.</summary>
+    private static async Task AssertViewableAfterOneSecondAsync(BrowserSession session, string viewable)
+    {
         await session.Page.Clock.RunForAsync(990);
-        Assert.Equal(0, await SentAsync());
+        Assert.Equal(0, await BeaconsSentAsync(session, viewable));
         await session.Page.Clock.RunForAsync(20);
-        Assert.Equal(1, await SentAsync());
+        Assert.Equal(1, await BeaconsSentAsync(session, viewable));
         await session.Page.Clock.RunForAsync(5_000);
-        Assert.Equal(1, await SentAsync());
+        Assert.Equal(1, await BeaconsSentAsync(session, viewable));
         Assert.Equal(204, (await (await session.WaitForRequestAsync(viewable)).ResponseAsync())?.Status);
         Assert.Empty(session.Errors);
     }
