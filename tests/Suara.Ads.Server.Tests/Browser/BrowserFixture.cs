@@ -27,6 +27,15 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The running server's services (the counting flusher, for one).</summary>
+    public IServiceProvider Services => _server!.Services;
+
+    /// <summary>The Redis key prefix this server writes under.</summary>
+    public string KeyPrefix => _ads!.KeyPrefix;
+
+    /// <summary>The server's clock.</summary>
+    public TimeProvider Time => _ads!.Time;
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
