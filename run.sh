@@ -26,10 +26,14 @@ dotnet build src/Suara.Ads.Server -c Release -nologo -clp:ErrorsOnly
 cat <<MSG
 
 Suara Ads is starting on $base
+  Demo page:  $base/demo/            (a news article tagged with ads.js; second page: $base/demo/sport.html)
   Decisions:  curl -s -X POST $base/v1/decisions -H 'Content-Type: application/json' \\
                 -d '{"site":"suara","page":{"section":"news"},"slots":[{"id":"top","placement":"article-top"}]}'
-  Health:     $base/healthz   Readiness: $base/readyz
-  The admin key is printed below when Ads__AdminKey is not set (needed for ?explain=true).
+  Admin API:  $base/v1/admin/campaigns  (Authorization: Bearer <admin key>; see docs/admin.md)
+  Metrics:    $base/metrics   Health: $base/healthz   Readiness: $base/readyz
+  Reports:    not built yet (see the issues)
+  The admin key is printed below the first time it is generated (unless Ads__AdminKey is set);
+  it is kept in Redis and reused on later runs.
 Press Ctrl+C to stop.
 
 MSG
