@@ -33,7 +33,7 @@ Suara Ads is starting on $base
   Metrics:    $base/metrics   Health: $base/healthz   Readiness: $base/readyz
   Reports:    not built yet (see the issues)
   The admin key is printed below the first time it is generated (unless Ads__AdminKey is set);
-  it is kept in Redis and reused on later runs.
+  it is kept in Redis and reused on later runs (read it again: redis-cli -p $REDIS_PORT get suara:admin-key).
 Press Ctrl+C to stop.
 
 MSG
