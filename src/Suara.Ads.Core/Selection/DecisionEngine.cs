@@ -81,6 +81,16 @@ public sealed class DecisionEngine
             {
                 errors.Add($"slots[{i}].placement", $"placement '{slot.Placement}' belongs to site '{placement.Site.Id}', not '{request.Site}'");
             }
+            else if (slot.Sizes is { } sizes)
+            {
+                for (var j = 0; j < sizes.Count; j++)
+                {
+                    if (!placement.Source.Sizes.Contains(sizes[j].ToString(), StringComparer.Ordinal))
+                    {
+                        errors.Add($"slots[{i}].sizes[{j}]", $"placement '{placement.Id}' takes {string.Join(", ", placement.Source.Sizes)}, not {sizes[j]}");
+                    }
+                }
+            }
         }
 
         return errors;
@@ -131,12 +141,12 @@ public sealed class DecisionEngine
             CompiledCreative? chosen;
             if (explanations is null)
             {
-                chosen = DecideSlot(placement, request, ref page, in eval);
+                chosen = DecideSlot(placement, slot, request, ref page, in eval);
             }
             else
             {
                 var traces = new List<CandidateTrace>(placement.All.Length);
-                chosen = ExplainSlot(placement, request, ref page, in eval, traces);
+                chosen = ExplainSlot(placement, slot, request, ref page, in eval, traces);
                 explanations[i] = new SlotExplanation(slot.Id, placement.Id, traces);
             }
 
@@ -150,7 +160,7 @@ public sealed class DecisionEngine
         return new DecisionResult(results, explanations, localTime, siteDay);
     }
 
-    private CompiledCreative? DecideSlot(CompiledPlacement placement, DecisionRequest request, ref PageState page, in Evaluation eval)
+    private CompiledCreative? DecideSlot(CompiledPlacement placement, SlotRequest slot, DecisionRequest request, ref PageState page, in Evaluation eval)
     {
         var lists = t_lists ??= new CandidateList[MaxLists];
         for (var t = 0; t < placement.Tiers.Length; t++)
@@ -165,14 +175,14 @@ public sealed class DecisionEngine
             try
             {
                 // Large tier: draw by weight among the request's candidates and check only what is drawn.
-                if (candidates >= SampleThreshold && TrySample(lists.AsSpan(0, count), request, ref page, in eval) is { } sampled)
+                if (candidates >= SampleThreshold && TrySample(lists.AsSpan(0, count), slot, request, ref page, in eval) is { } sampled)
                 {
-                    return PickCreative(sampled, ref page);
+                    return PickCreative(sampled, slot, ref page);
                 }
 
-                if (ScanAndDraw(lists.AsSpan(0, count), candidates, request, ref page, in eval) is { } winner)
+                if (ScanAndDraw(lists.AsSpan(0, count), candidates, slot, request, ref page, in eval) is { } winner)
                 {
-                    return PickCreative(winner, ref page);
+                    return PickCreative(winner, slot, ref page);
                 }
             }
             finally
@@ -218,7 +228,7 @@ public sealed class DecisionEngine
     /// <c>null</c> after <see cref="MaxRejections"/> misses (few or no eligible candidates): the caller then scans,
     /// which keeps the distribution exact and decides whether the tier has any candidate at all.
     /// </summary>
-    private PlacementEntry? TrySample(ReadOnlySpan<CandidateList> lists, DecisionRequest request, ref PageState page, in Evaluation eval)
+    private PlacementEntry? TrySample(ReadOnlySpan<CandidateList> lists, SlotRequest slot, DecisionRequest request, ref PageState page, in Evaluation eval)
     {
         long total = 0;
         foreach (var list in lists)
@@ -237,7 +247,7 @@ public sealed class DecisionEngine
             }
 
             var entry = lists[b].At(r);
-            if (Check(entry, request, ref page, in eval, out _) == CandidateOutcome.Selected)
+            if (Check(entry, slot, request, ref page, in eval, out _) == CandidateOutcome.Selected)
             {
                 return entry;
             }
@@ -247,7 +257,7 @@ public sealed class DecisionEngine
     }
 
     /// <summary>Checks every candidate, then draws one eligible by weight; <c>null</c> when none is eligible.</summary>
-    private PlacementEntry? ScanAndDraw(ReadOnlySpan<CandidateList> lists, int candidates, DecisionRequest request, ref PageState page, in Evaluation eval)
+    private PlacementEntry? ScanAndDraw(ReadOnlySpan<CandidateList> lists, int candidates, SlotRequest slot, DecisionRequest request, ref PageState page, in Evaluation eval)
     {
         var scratch = t_scratch is { } s && s.Length >= candidates ? s : (t_scratch = new PlacementEntry[Math.Max(candidates, 64)]);
         var eligible = 0;
@@ -258,7 +268,7 @@ public sealed class DecisionEngine
             {
                 foreach (var entry in list.Entries)
                 {
-                    if (Check(entry, request, ref page, in eval, out _) == CandidateOutcome.Selected)
+                    if (Check(entry, slot, request, ref page, in eval, out _) == CandidateOutcome.Selected)
                     {
                         scratch[eligible++] = entry;
                         totalWeight += entry.Campaign.Weight;
@@ -295,18 +305,19 @@ public sealed class DecisionEngine
         return candidates[^1];
     }
 
-    private CompiledCreative PickCreative(PlacementEntry entry, ref PageState page)
+    private CompiledCreative PickCreative(PlacementEntry entry, SlotRequest slot, ref PageState page)
     {
         var fitting = entry.Fitting;
         if (fitting.Length == 1)
         {
+            // Fast path: Check has already established that this one creative is usable.
             return fitting[0];
         }
 
         long total = 0;
         foreach (var c in fitting)
         {
-            if (!page.HasCreative(c.Index))
+            if (Usable(c, slot, ref page))
             {
                 total += c.Weight;
             }
@@ -316,7 +327,7 @@ public sealed class DecisionEngine
         CompiledCreative? last = null;
         foreach (var c in fitting)
         {
-            if (page.HasCreative(c.Index))
+            if (!Usable(c, slot, ref page))
             {
                 continue;
             }
@@ -336,7 +347,7 @@ public sealed class DecisionEngine
     /// Whether <paramref name="entry"/> may serve in the slot now; <see cref="CandidateOutcome.Selected"/> means eligible.
     /// <paramref name="detail"/> is only built when <paramref name="wantDetail"/> is set (explain), off the fast path.
     /// </summary>
-    private static CandidateOutcome Check(PlacementEntry entry, DecisionRequest request, ref PageState page, in Evaluation eval, out string? detail, bool wantDetail = false)
+    private static CandidateOutcome Check(PlacementEntry entry, SlotRequest slot, DecisionRequest request, ref PageState page, in Evaluation eval, out string? detail, bool wantDetail = false)
     {
         detail = null;
         var c = entry.Campaign;
@@ -407,16 +418,34 @@ public sealed class DecisionEngine
             }
         }
 
+        var sizeFits = false;
         foreach (var creative in entry.Fitting)
         {
-            if (!page.HasCreative(creative.Index))
+            if (slot.Accepts(creative.Size))
             {
-                return CandidateOutcome.Selected;
+                sizeFits = true;
+                if (!page.HasCreative(creative.Index))
+                {
+                    return CandidateOutcome.Selected;
+                }
             }
+        }
+
+        if (!sizeFits)
+        {
+            if (wantDetail)
+            {
+                detail = "no creative in the sizes the slot asked for";
+            }
+
+            return CandidateOutcome.NoFittingCreative;
         }
 
         return CandidateOutcome.DuplicateCreative;
     }
+
+    private static bool Usable(CompiledCreative creative, SlotRequest slot, ref PageState page) =>
+        slot.Accepts(creative.Size) && !page.HasCreative(creative.Index);
 
     private static CandidateOutcome CheckGoal(CompiledCampaign c, in Evaluation eval, bool wantDetail, out string? detail)
     {
@@ -475,14 +504,14 @@ public sealed class DecisionEngine
         return (goal * fraction) + Math.Max(1.0, goal * PacingLead);
     }
 
-    private CompiledCreative? ExplainSlot(CompiledPlacement placement, DecisionRequest request, ref PageState page, in Evaluation eval, List<CandidateTrace> traces)
+    private CompiledCreative? ExplainSlot(CompiledPlacement placement, SlotRequest slot, DecisionRequest request, ref PageState page, in Evaluation eval, List<CandidateTrace> traces)
     {
         var outcomes = new CandidateOutcome[placement.All.Length];
         var bestTier = int.MaxValue;
         for (var i = 0; i < placement.All.Length; i++)
         {
             var entry = placement.All[i];
-            outcomes[i] = Check(entry, request, ref page, in eval, out var detail, wantDetail: true);
+            outcomes[i] = Check(entry, slot, request, ref page, in eval, out var detail, wantDetail: true);
             if (outcomes[i] == CandidateOutcome.Selected)
             {
                 bestTier = Math.Min(bestTier, (int)entry.Campaign.Tier);
@@ -508,7 +537,7 @@ public sealed class DecisionEngine
         }
 
         var winner = candidates.Count == 1 ? candidates[0] : Draw(candidates.ToArray(), total);
-        var creative = PickCreative(winner, ref page);
+        var creative = PickCreative(winner, slot, ref page);
         for (var i = 0; i < outcomes.Length; i++)
         {
             if (outcomes[i] != CandidateOutcome.Selected)

@@ -61,6 +61,9 @@ public sealed record SlotBody
 
     /// <summary>Placement id.</summary>
     public string? Placement { get; init; }
+
+    /// <summary>Optional: the sizes the slot accepts now (<c>WIDTHxHEIGHT</c>), a subset of the placement's; none means all.</summary>
+    public IReadOnlyList<string?>? Sizes { get; init; }
 }
 
 /// <summary>The viewer of a decision request.</summary>

@@ -1,3 +1,4 @@
+using Suara.Ads.Core.Catalog;
 using Suara.Ads.Core.Devices;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Core.Targeting;
@@ -18,6 +19,7 @@ internal static class DecisionRequestMapper
     public const int MaxKeywords = 50;
     public const int MaxKeyValues = 50;
     public const int MaxStringLength = 512;
+    public const int MaxSlotSizes = 10;
 
     private static readonly string[] s_devices = ["desktop", "mobile", "tablet"];
 
@@ -44,6 +46,20 @@ internal static class DecisionRequestMapper
 
                 Text(slot.Id, $"slots[{i}].id", errors, required: true);
                 Text(slot.Placement, $"slots[{i}].placement", errors, required: true);
+                if (slot.Sizes is { Count: > MaxSlotSizes })
+                {
+                    errors.Add($"slots[{i}].sizes", $"at most {MaxSlotSizes} sizes");
+                }
+                else if (slot.Sizes is { } sizes)
+                {
+                    for (var j = 0; j < sizes.Count; j++)
+                    {
+                        if (!CreativeSize.TryParse(sizes[j], out _))
+                        {
+                            errors.Add($"slots[{i}].sizes[{j}]", "must be WIDTHxHEIGHT in pixels, e.g. '728x90'");
+                        }
+                    }
+                }
             }
         }
 
@@ -134,10 +150,16 @@ internal static class DecisionRequestMapper
         return new DecisionRequest
         {
             Site = body.Site!,
-            Slots = body.Slots!.Select(s => new SlotRequest(s!.Id!, s.Placement!)).ToArray(),
+            Slots = body.Slots!.Select(s => new SlotRequest(s!.Id!, s.Placement!, s.Sizes?.Select(Size).ToArray())).ToArray(),
             UserId = body.User?.Id is { Length: > 0 } user ? user : null,
             Context = context,
         };
+    }
+
+    private static CreativeSize Size(string? text)
+    {
+        CreativeSize.TryParse(text, out var size);
+        return size;
     }
 
     private static bool Text(string? value, string field, ValidationErrors errors, bool required = false)

@@ -6,7 +6,7 @@
   var VID_KEY = 'suara_ads_vid', MAX = 512, BATCH = 20;
   var script, origin, site, seq = 0, queue = [], flushTimer = 0, scanTimer = 0;
   var live = new Set(); // viewability state of rendered slots
-  var asked = new WeakMap(); // slot element -> its latest request, so a stale answer never overwrites a newer one
+  var asked = new WeakMap(); // el -> its latest request: stale answers are ignored
   var viewIo = null, lazyIo = null;
 
   function safe(fn) {
@@ -141,9 +141,16 @@
       watch(el, slot);
     });
     var img = slot.format === 'image' && el.querySelector('img');
-    // Images count when they have loaded (a broken image was never seen); text and html count at once.
+    // Images count once loaded (a broken one was never seen); text and html at once.
     if (img && !(img.complete && img.naturalWidth)) img.addEventListener('load', once);
     else once();
+  }
+
+  function sizes(el) { // data-sizes: the widest that fit the container
+    var a = (el.getAttribute('data-sizes') || '').match(/\d+x\d+/g), cw = (el.parentElement || el).clientWidth;
+    if (!a) return;
+    var f = a.filter(x => parseInt(x) <= cw), m = Math.max(...f.map(x => parseInt(x)));
+    return f.length ? f.filter(x => parseInt(x) == m) : a;
   }
 
   function send(els) {
@@ -153,12 +160,12 @@
       var id = el.id && el.id.length <= 64 ? el.id : '';
       if (!id || map[id]) id = 'slot-' + (++seq);
       map[id] = el;
-      slots.push({ id: id, placement: el.getAttribute('data-placement') });
+      slots.push({ id: id, placement: el.getAttribute('data-placement'), sizes: sizes(el) });
     });
     var s = pageSettings(), vid = viewer();
     var body = { site: site, page: s.page, slots: slots, kv: s.kv };
     if (vid) body.user = { id: vid };
-    // text/plain keeps this a "simple" request: no CORS preflight (the server accepts any content type).
+    // text/plain: a simple request, no CORS preflight
     fetch(origin + '/v1/decisions', {
       method: 'POST', body: JSON.stringify(body), credentials: 'omit',
       headers: { 'Content-Type': 'text/plain' }

@@ -243,6 +243,45 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
+    public void Decide_SlotSizes_RestrictTheCreatives()
+    {
+        var doc = Document(Campaign("a") with
+        {
+            Placements = ["article-top"],
+            Creatives = [Image("wide", "728x90"), Image("narrow", "320x50")],
+        });
+        var wide = new DecisionRequest
+        {
+            Site = "suara",
+            Slots = [new SlotRequest("top", "article-top", [new CreativeSize(728, 90)])],
+            Context = new Suara.Ads.Core.Targeting.TargetingContext(),
+        };
+        for (var seed = 0; seed < 20; seed++)
+        {
+            Assert.Equal("wide", Decide(doc, wide, seed: seed).Slots[0]!.Creative.Id);
+        }
+
+        // A size the placement takes but no creative has: nothing fits, and explain says so.
+        var none = Document(Campaign("a") with { Placements = ["article-top"], Creatives = [Image("narrow", "320x50")] });
+        var result = Decide(none, wide, explain: true);
+        Assert.Null(result.Slots[0]);
+        Assert.Equal(CandidateOutcome.NoFittingCreative, Assert.Single(result.Explanations![0].Candidates).Outcome);
+    }
+
+    [Fact]
+    public void Validate_SlotSizeThePlacementDoesNotTake_IsReported()
+    {
+        var snapshot = CatalogSnapshotBuilder.Build(Document(Campaign("a")), 1);
+        var request = new DecisionRequest
+        {
+            Site = "suara",
+            Slots = [new SlotRequest("s", "sidebar", [new CreativeSize(728, 90)])],
+            Context = new Suara.Ads.Core.Targeting.TargetingContext(),
+        };
+        Assert.Contains("slots[0].sizes[0]", DecisionEngine.Validate(snapshot, request).ToDictionary().Keys);
+    }
+
+    [Fact]
     public void Decide_SameCreativeNeverTwiceOnAPage()
     {
         var doc = Document(Campaign("a") with { Weight = 1_000 }, Campaign("b") with { Weight = 1 });

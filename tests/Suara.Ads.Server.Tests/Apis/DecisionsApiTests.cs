@@ -145,6 +145,8 @@ public sealed class DecisionsApiTests
         { "placement of another site", """{"site":"suara","slots":[{"id":"s","placement":"elsewhere"}]}""", "slots[0].placement" },
         { "duplicate slot ids", """{"site":"suara","slots":[{"id":"s","placement":"sidebar"},{"id":"s","placement":"sidebar"}]}""", "slots[1].id" },
         { "bad country", """{"site":"suara","slots":[{"id":"s","placement":"sidebar"}],"country":"Malaysia"}""", "country" },
+        { "bad slot size", """{"site":"suara","slots":[{"id":"s","placement":"sidebar","sizes":["big"]}]}""", "slots[0].sizes[0]" },
+        { "slot size the placement does not take", """{"site":"suara","slots":[{"id":"s","placement":"sidebar","sizes":["728x90"]}]}""", "slots[0].sizes[0]" },
         { "bad device", """{"site":"suara","slots":[{"id":"s","placement":"sidebar"}],"device":"phone"}""", "device" },
         { "21 slots", "{\"site\":\"suara\",\"slots\":[" + string.Join(",", Enumerable.Range(0, 21).Select(i => $$"""{"id":"s{{i}}","placement":"sidebar"}""")) + "]}", "slots" },
         { "51 keywords", "{\"site\":\"suara\",\"slots\":[{\"id\":\"s\",\"placement\":\"sidebar\"}],\"page\":{\"keywords\":[" + string.Join(",", Enumerable.Range(0, 51).Select(i => $"\"k{i}\"")) + "]}}", "page.keywords" },
