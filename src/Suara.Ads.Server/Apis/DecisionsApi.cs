@@ -22,6 +22,7 @@ internal static class DecisionsApi
             .WithName("Decide")
             .WithTags("Decisions")
             .RequireCors(CorsPolicies.PublicEndpoints)
+            .Accepts<DecisionRequestBody>("application/json")
             .Produces<DecisionResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized);

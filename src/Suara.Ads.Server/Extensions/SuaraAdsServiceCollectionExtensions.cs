@@ -67,6 +67,7 @@ public static class SuaraAdsServiceCollectionExtensions
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });
         services.AddProblemDetails();
+        services.AddOpenApi();
         services.AddCors(o => o.AddPolicy(CorsPolicies.PublicEndpoints, p => p.AllowAnyOrigin().AllowAnyHeader().WithMethods("GET", "POST")));
         return services;
     }
@@ -90,6 +91,7 @@ public static class SuaraAdsServiceCollectionExtensions
         app.MapAdminApi();
         app.MapHealthApi();
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapOpenApi(); // /openapi/v1.json
         return app;
     }
 }
