@@ -8,6 +8,12 @@ if (args.Length > 0 && args[0] == "--probe")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--rebuild")
+{
+    Suara.Ads.Benchmarks.Selection.RebuildHarness.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--counting")
 {
     await CountingHarness.RunAsync(args[1..]).ConfigureAwait(false);

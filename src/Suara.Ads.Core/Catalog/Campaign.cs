@@ -5,20 +5,24 @@ namespace Suara.Ads.Core.Catalog;
 /// Enumerated values (<see cref="Status"/>, <see cref="Priority"/>, <see cref="Pacing"/>, …) are kept as
 /// strings so that a wrong value is reported by <see cref="CatalogValidator"/> against its field instead of
 /// failing deserialization as a whole. The snapshot builder turns them into enums.
+/// Properties with a default are <c>set</c>, not <c>init</c>: System.Text.Json's source generator passes every
+/// init-only property through the object initializer, so a member missing from the JSON would overwrite its default
+/// with null or 0 (dotnet/runtime#84484) and an admin PUT that omits an optional field would be refused. Treat
+/// instances as immutable all the same: the catalog never changes one after it is read.
 /// </remarks>
 public sealed record Campaign
 {
     /// <summary>The campaign id.</summary>
-    public string Id { get; init; } = "";
+    public string Id { get; set; } = "";
 
     /// <summary>The owning advertiser's id.</summary>
-    public string AdvertiserId { get; init; } = "";
+    public string AdvertiserId { get; set; } = "";
 
     /// <summary>Display name.</summary>
-    public string Name { get; init; } = "";
+    public string Name { get; set; } = "";
 
     /// <summary><c>active</c>, <c>paused</c> or <c>archived</c>. Only active campaigns serve.</summary>
-    public string Status { get; init; } = "active";
+    public string Status { get; set; } = "active";
 
     /// <summary>Start of the flight (inclusive); none means it has always started.</summary>
     public DateTimeOffset? Start { get; init; }
@@ -27,49 +31,61 @@ public sealed record Campaign
     public DateTimeOffset? End { get; init; }
 
     /// <summary><c>sponsorship</c>, <c>standard</c> or <c>house</c>.</summary>
-    public string Priority { get; init; } = "standard";
+    public string Priority { get; set; } = "standard";
 
     /// <summary>Relative weight within its tier, 1 to 1,000,000.</summary>
-    public int Weight { get; init; } = 100;
+    public int Weight { get; set; } = 100;
 
     /// <summary>Optional delivery goal.</summary>
     public CampaignGoal? Goal { get; init; }
 
     /// <summary><c>even</c> or <c>asap</c>.</summary>
-    public string Pacing { get; init; } = "asap";
+    public string Pacing { get; set; } = "asap";
 
     /// <summary>Optional per-viewer frequency cap.</summary>
     public FrequencyCap? FrequencyCap { get; init; }
 
     /// <summary>Labels of which at most one campaign may appear on a page.</summary>
-    public IReadOnlyList<string> ExclusionLabels { get; init; } = [];
+    public IReadOnlyList<string> ExclusionLabels { get; set; } = [];
 
     /// <summary>Ids of the placements the campaign may serve in.</summary>
-    public IReadOnlyList<string> Placements { get; init; } = [];
+    public IReadOnlyList<string> Placements { get; set; } = [];
 
     /// <summary>Optional targeting rule in the targeting language; none matches everyone.</summary>
     public string? Targeting { get; init; }
 
     /// <summary>The creatives.</summary>
-    public IReadOnlyList<Creative> Creatives { get; init; } = [];
+    public IReadOnlyList<Creative> Creatives { get; set; } = [];
 }
 
 /// <summary>A delivery goal.</summary>
+/// <remarks>
+/// Properties with a default are <c>set</c>, not <c>init</c>: System.Text.Json's source generator passes every
+/// init-only property through the object initializer, so a member missing from the JSON would overwrite its default
+/// with null or 0 (dotnet/runtime#84484) and an admin PUT that omits an optional field would be refused. Treat
+/// instances as immutable all the same: the catalog never changes one after it is read.
+/// </remarks>
 public sealed record CampaignGoal
 {
     /// <summary>Number of impressions to deliver.</summary>
     public long Impressions { get; init; }
 
     /// <summary><c>flight</c> or <c>day</c> (a day in the site's time zone).</summary>
-    public string Per { get; init; } = "flight";
+    public string Per { get; set; } = "flight";
 }
 
 /// <summary>A per-viewer frequency cap.</summary>
+/// <remarks>
+/// Properties with a default are <c>set</c>, not <c>init</c>: System.Text.Json's source generator passes every
+/// init-only property through the object initializer, so a member missing from the JSON would overwrite its default
+/// with null or 0 (dotnet/runtime#84484) and an admin PUT that omits an optional field would be refused. Treat
+/// instances as immutable all the same: the catalog never changes one after it is read.
+/// </remarks>
 public sealed record FrequencyCap
 {
     /// <summary>Most impressions a viewer may get in one period.</summary>
     public int Impressions { get; init; }
 
     /// <summary><c>hour</c>, <c>day</c>, <c>week</c> or <c>flight</c>.</summary>
-    public string Per { get; init; } = "day";
+    public string Per { get; set; } = "day";
 }

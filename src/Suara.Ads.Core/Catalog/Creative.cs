@@ -1,16 +1,22 @@
 namespace Suara.Ads.Core.Catalog;
 
 /// <summary>One creative of a campaign.</summary>
+/// <remarks>
+/// Properties with a default are <c>set</c>, not <c>init</c>: System.Text.Json's source generator passes every
+/// init-only property through the object initializer, so a member missing from the JSON would overwrite its default
+/// with null or 0 (dotnet/runtime#84484) and an admin PUT that omits an optional field would be refused. Treat
+/// instances as immutable all the same: the catalog never changes one after it is read.
+/// </remarks>
 public sealed record Creative
 {
     /// <summary>The creative id, unique within its campaign.</summary>
-    public string Id { get; init; } = "";
+    public string Id { get; set; } = "";
 
     /// <summary><c>image</c>, <c>html</c> or <c>text</c>.</summary>
-    public string Format { get; init; } = "";
+    public string Format { get; set; } = "";
 
     /// <summary><c>WIDTHxHEIGHT</c>, e.g. <c>300x250</c>.</summary>
-    public string Size { get; init; } = "";
+    public string Size { get; set; } = "";
 
     /// <summary>Image URL (image format): absolute http(s), or a path on the ad server starting with <c>/</c>.</summary>
     public string? ImageUrl { get; init; }
@@ -28,8 +34,8 @@ public sealed record Creative
     public string? Html { get; init; }
 
     /// <summary>Landing page: absolute http(s) URL.</summary>
-    public string ClickUrl { get; init; } = "";
+    public string ClickUrl { get; set; } = "";
 
     /// <summary>Relative weight among the campaign's creatives, 1 to 1,000,000.</summary>
-    public int Weight { get; init; } = 1;
+    public int Weight { get; set; } = 1;
 }

@@ -77,7 +77,7 @@ internal static class AdminApi
             return result.Status == ChangeStatus.Replaced
                 ? Results.Ok(new { version = result.Version })
                 : Outcome(result, "catalog", "");
-        }).ProducesValidationProblem();
+        }).Accepts<CatalogDocument>("application/json").ProducesValidationProblem();
 
         admin.MapPost("/targeting/validate", async (HttpRequest request, CancellationToken cancellationToken) =>
         {
@@ -114,7 +114,7 @@ internal static class AdminApi
             }
 
             return Results.Ok(new TargetingValidateResponse { Valid = true, Canonical = compiled.Rule!.CanonicalText });
-        }).Produces<TargetingValidateResponse>().ProducesValidationProblem();
+        }).Accepts<TargetingValidateRequest>("application/json").Produces<TargetingValidateResponse>().ProducesValidationProblem();
 
         admin.MapGet("/audit", async (int? limit, CatalogService catalog) =>
         {
@@ -160,7 +160,7 @@ internal static class AdminApi
                 Next = items.Length > size ? kind.IdOf(items[size - 1]) : null,
             };
             return Results.Json(page, pageType);
-        }).WithName($"List{kind.Plural}");
+        }).WithName($"List{kind.Plural}").Produces<Page<T>>().ProducesValidationProblem();
 
         admin.MapGet($"/{kind.Plural}/{{id}}", async (string id, HttpResponse response, CatalogService catalog) =>
         {
@@ -177,7 +177,7 @@ internal static class AdminApi
 
             response.Headers.ETag = kind.ETag(entity);
             return Results.Json(entity, kind.Json);
-        }).WithName($"Get{kind.Name}").ProducesProblem(StatusCodes.Status404NotFound);
+        }).WithName($"Get{kind.Name}").Produces<T>().ProducesProblem(StatusCodes.Status404NotFound);
 
         admin.MapPut($"/{kind.Plural}/{{id}}", async (string id, HttpRequest request, HttpResponse response, CatalogService catalog, AdminKeyProvider keys, CancellationToken cancellationToken) =>
         {
@@ -214,13 +214,13 @@ internal static class AdminApi
             }
 
             return Outcome(result, kind.Name, id);
-        }).WithName($"Put{kind.Name}").ProducesValidationProblem().ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        }).WithName($"Put{kind.Name}").Accepts<T>("application/json").Produces<T>().Produces<T>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         admin.MapDelete($"/{kind.Plural}/{{id}}", async (string id, HttpRequest request, CatalogService catalog, AdminKeyProvider keys) =>
         {
             var result = await catalog.DeleteAsync(kind, id, request.Headers.IfMatch.ToString() is { Length: > 0 } ifMatch ? ifMatch : null, keys.Fingerprint).ConfigureAwait(false);
             return result.Status == ChangeStatus.Deleted ? Results.NoContent() : Outcome(result, kind.Name, id);
-        }).WithName($"Delete{kind.Name}").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        }).WithName($"Delete{kind.Name}").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }
 
     private static IResult Outcome(ChangeResult result, string kind, string id) => result.Status switch

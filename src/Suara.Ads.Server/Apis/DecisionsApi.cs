@@ -22,6 +22,8 @@ internal static class DecisionsApi
             .WithName("Decide")
             .WithTags("Decisions")
             .RequireCors(CorsPolicies.PublicEndpoints)
+            // JSON in any of these: ads.js sends text/plain to stay a CORS "simple" request, and `curl -d` sends a form type.
+            .Accepts<DecisionRequestBody>("application/json", "text/plain", "application/x-www-form-urlencoded")
             .Produces<DecisionResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized);

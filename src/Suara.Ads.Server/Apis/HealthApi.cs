@@ -29,7 +29,7 @@ internal static class HealthApi
             return catalog.IsLoaded
                 ? Results.Ok(body)
                 : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }).WithTags("Operations");
+        }).WithTags("Operations").Produces<HealthResponse>().Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 }

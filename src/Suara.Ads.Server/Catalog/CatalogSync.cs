@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Suara.Ads.Core.Catalog;
@@ -152,7 +153,22 @@ internal sealed partial class CatalogSync : BackgroundService
         await _rebuilding.WaitAsync().ConfigureAwait(false);
         try
         {
-            var (document, version) = await _store.LoadAsync().ConfigureAwait(false);
+            CatalogDocument document;
+            long version;
+            try
+            {
+                (document, version) = await _store.LoadAsync().ConfigureAwait(false);
+            }
+            catch (JsonException ex)
+            {
+                // An entry written behind the admin API's back that is not even JSON: like a catalog that does not
+                // build, it must not take the sync loop (and with it the host) down.
+                version = await _store.GetVersionAsync().ConfigureAwait(false);
+                LastError = $"catalog version {version} cannot be read; version {_holder.Current.Version} keeps serving: {ex.Message}";
+                LogBuildFailed(_logger, version, _holder.Current.Version, ex.Message);
+                return false;
+            }
+
             if (_holder.IsLoaded && version <= _holder.Current.Version && version != 0)
             {
                 return true;

@@ -67,6 +67,7 @@ public static class SuaraAdsServiceCollectionExtensions
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });
         services.AddProblemDetails();
+        services.AddOpenApi();
         services.AddCors(o => o.AddPolicy(CorsPolicies.PublicEndpoints, p => p.AllowAnyOrigin().AllowAnyHeader().WithMethods("GET", "POST")));
         return services;
     }
@@ -91,6 +92,7 @@ public static class SuaraAdsServiceCollectionExtensions
         app.MapHealthApi();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapSnippetApi();
+        app.MapOpenApi(); // /openapi/v1.json
         return app;
     }
 }

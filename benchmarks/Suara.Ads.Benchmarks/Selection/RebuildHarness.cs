@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using System.Text.Json;
+using Suara.Ads.Benchmarks.Catalogs;
+using Suara.Ads.Core.Catalog;
+using Suara.Ads.Core.Delivery;
+using Suara.Ads.Core.Selection;
+using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Server.Contracts;
+
+namespace Suara.Ads.Benchmarks.Selection;
+
+/// <summary>
+/// <c>--rebuild [campaigns] [seconds]</c>: decision latency while the catalog is rebuilt (issue 4). One thread decides
+/// continuously on <see cref="CatalogSnapshotHolder.Current"/>, as the decision endpoint does; first alone, then while
+/// another thread rebuilds the catalog over and over the way <c>CatalogSync</c> does (deserialize every campaign from
+/// its stored JSON, build the snapshot, publish it). Reports per-decision latency percentiles for both phases and the
+/// rebuild times. Stopwatch figures, not BenchmarkDotNet: what matters here is the tail while something else runs.
+/// </summary>
+internal static class RebuildHarness
+{
+    public static void Run(string[] args)
+    {
+        var campaigns = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
+        var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+        var phase = TimeSpan.FromSeconds(seconds);
+
+        var document = CatalogGenerator.Generate(campaigns);
+
+        // The catalog as Redis holds it: one JSON string per entity.
+        var stored = new StoredCatalog(
+            document.Sites.Select(s => JsonSerializer.Serialize(s, AdsJsonContext.Default.Site)).ToArray(),
+            document.Placements.Select(p => JsonSerializer.Serialize(p, AdsJsonContext.Default.Placement)).ToArray(),
+            document.Advertisers.Select(a => JsonSerializer.Serialize(a, AdsJsonContext.Default.Advertiser)).ToArray(),
+            document.Campaigns.Select(c => JsonSerializer.Serialize(c, AdsJsonContext.Default.Campaign)).ToArray());
+
+        var holder = new CatalogSnapshotHolder();
+        holder.Publish(CatalogSnapshotBuilder.Build(document, 1));
+        var ledger = CatalogGenerator.Ledger(document);
+        var history = CatalogGenerator.History(document);
+        var requests = CatalogGenerator.Requests();
+        var engine = new DecisionEngine(ledger, new SeededRandomSource(1));
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{campaigns} campaigns, {seconds} s per phase, {Environment.ProcessorCount} cores, {(GCSettings.IsServerGC ? "server" : "workstation")} GC ({GCSettings.LatencyMode}), .NET {Environment.Version}"));
+
+        // Warm up both paths (tier-0 JIT code is several times slower than steady state).
+        Decide(engine, holder, requests, history, TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 3; i++)
+        {
+            Rebuild(stored, 2);
+        }
+
+        var pauseBefore = GC.GetTotalPauseDuration();
+        var alone = Decide(engine, holder, requests, history, phase);
+        var pauseAlone = GC.GetTotalPauseDuration() - pauseBefore;
+        Report("decisions alone", alone);
+
+        var rebuilds = new List<double>();
+        using var stop = new CancellationTokenSource();
+        var gen2Before = GC.CollectionCount(2);
+        var gcBefore = GC.CollectionCount(0);
+        pauseBefore = GC.GetTotalPauseDuration();
+        var rebuilder = new Thread(() =>
+        {
+            var version = 2L;
+            while (!stop.IsCancellationRequested)
+            {
+                var sw = Stopwatch.StartNew();
+                var snapshot = Rebuild(stored, version++);
+                holder.PublishIfNewer(snapshot);
+                rebuilds.Add(sw.Elapsed.TotalMilliseconds);
+            }
+        }) { IsBackground = true, Name = "rebuild" };
+        rebuilder.Start();
+        var during = Decide(engine, holder, requests, history, phase);
+        stop.Cancel();
+        rebuilder.Join();
+        var gen2 = GC.CollectionCount(2) - gen2Before;
+        var gcs = GC.CollectionCount(0) - gcBefore;
+        var pauseDuring = GC.GetTotalPauseDuration() - pauseBefore;
+        Report("decisions during rebuilds", during);
+
+        rebuilds.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"rebuilds (deserialize + build + publish): {rebuilds.Count}, min {rebuilds[0]:F0} ms, median {rebuilds[rebuilds.Count / 2]:F0} ms, max {rebuilds[^1]:F0} ms; snapshot in force: version {holder.Current.Version}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"GC pauses: alone {pauseAlone.TotalMilliseconds:F0} ms in all; during rebuilds {pauseDuring.TotalMilliseconds:F0} ms in all over {gcs} GCs ({gen2} gen2)"));
+    }
+
+    private static CatalogSnapshot Rebuild(StoredCatalog stored, long version)
+    {
+        var document = new CatalogDocument
+        {
+            Sites = stored.Sites.Select(s => JsonSerializer.Deserialize(s, AdsJsonContext.Default.Site)!).ToArray(),
+            Placements = stored.Placements.Select(s => JsonSerializer.Deserialize(s, AdsJsonContext.Default.Placement)!).ToArray(),
+            Advertisers = stored.Advertisers.Select(s => JsonSerializer.Deserialize(s, AdsJsonContext.Default.Advertiser)!).ToArray(),
+            Campaigns = stored.Campaigns.Select(s => JsonSerializer.Deserialize(s, AdsJsonContext.Default.Campaign)!).ToArray(),
+        };
+        return CatalogSnapshotBuilder.Build(document, version);
+    }
+
+    /// <summary>Decides for <paramref name="duration"/> and returns each decision's latency in Stopwatch ticks.</summary>
+    private static long[] Decide(DecisionEngine engine, CatalogSnapshotHolder holder, DecisionRequest[] requests, ViewerHistory history, TimeSpan duration)
+    {
+        var latencies = new long[16_000_000];
+        var count = 0;
+        var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var i = 0;
+        while (count < latencies.Length)
+        {
+            var start = Stopwatch.GetTimestamp();
+            if (start >= end)
+            {
+                break;
+            }
+
+            var r = requests[i++ & 255];
+            var result = engine.Decide(holder.Current, r, r.UserId is null ? ViewerHistory.Empty : history, CatalogGenerator.Now);
+            latencies[count++] = Stopwatch.GetTimestamp() - start;
+            if (result.Slots.Count != r.Slots.Count)
+            {
+                throw new InvalidOperationException("Wrong number of slots.");
+            }
+        }
+
+        return latencies[..count];
+    }
+
+    private static void Report(string name, long[] ticks)
+    {
+        Array.Sort(ticks);
+        double Us(long t) => t * 1_000_000.0 / Stopwatch.Frequency;
+        double P(double q) => Us(ticks[Math.Min(ticks.Length - 1, (int)(q * ticks.Length))]);
+        var firstSlow = Array.FindIndex(ticks, t => Us(t) > 1000);
+        var over1Ms = firstSlow < 0 ? 0 : ticks.Length - firstSlow;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-26}: {ticks.Length,10:N0} decisions | p50 {P(0.50),7:F2} µs | p99 {P(0.99),7:F2} µs | p99.9 {P(0.999),8:F1} µs | max {Us(ticks[^1]),9:F0} µs | > 1 ms: {over1Ms}"));
+    }
+
+    private sealed record StoredCatalog(string[] Sites, string[] Placements, string[] Advertisers, string[] Campaigns);
+}
