@@ -66,7 +66,19 @@ public static class SuaraAdsServiceCollectionExtensions
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdsJsonContext.Default);
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Every problem carries a detail, also those the framework writes (404, 405, 415, 500).
+            var problem = context.ProblemDetails;
+            problem.Detail ??= problem.Status switch
+            {
+                StatusCodes.Status404NotFound => $"Nothing is served at {context.HttpContext.Request.Path}.",
+                StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.",
+                StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON (Content-Type: application/json).",
+                >= 500 => "The server failed to handle the request; it has been logged.",
+                _ => problem.Title,
+            };
+        });
         services.AddOpenApi();
         services.AddCors(o => o.AddPolicy(CorsPolicies.PublicEndpoints, p => p.AllowAnyOrigin().AllowAnyHeader().WithMethods("GET", "POST")));
         return services;

@@ -249,6 +249,13 @@ public sealed class DecisionsApiTests
         using var response = await factory.CreateClient().GetAsync("/v1/nothing-here");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(404, (int)problem["status"]!);
+        Assert.False(string.IsNullOrEmpty((string?)problem["detail"]));
+
+        using var wrongType = await factory.CreateClient().PostAsync("/v1/decisions", new ByteArrayContent([1, 2]) { Headers = { ContentType = new("application/octet-stream") } });
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
+        Assert.False(string.IsNullOrEmpty((string?)JsonNode.Parse(await wrongType.Content.ReadAsStringAsync())!["detail"]));
     }
 
     [Fact]
