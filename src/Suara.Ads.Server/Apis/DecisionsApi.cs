@@ -2,14 +2,11 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Suara.Ads.Core.Events;
 using Suara.Ads.Core.Selection;
-using Suara.Ads.Core.Snapshot;
-using Suara.Ads.Core.Utilities;
 using Suara.Ads.Server.Contracts;
 using Suara.Ads.Server.Decisions;
 using Suara.Ads.Server.Options;
 using Suara.Ads.Server.Rendering;
 using Suara.Ads.Server.Security;
-using Suara.Ads.Server.Telemetry;
 
 namespace Suara.Ads.Server.Apis;
 
@@ -32,13 +29,11 @@ internal static class DecisionsApi
 
     private static async Task<IResult> DecideAsync(
         HttpContext http,
-        CatalogSnapshotHolder catalog,
-        DecisionService decisions,
+        DecisionPipeline pipeline,
         AdminKeyProvider adminKey,
         SigningKeyProvider signing,
         TimeProvider time,
         IOptions<AdsOptions> options,
-        AdsMetrics metrics,
         CancellationToken cancellationToken)
     {
         var explain = false;
@@ -61,30 +56,14 @@ internal static class DecisionsApi
             return problem;
         }
 
-        var opts = options.Value;
-        var errors = new ValidationErrors();
-        var request = DecisionRequestMapper.Map(
-            body!,
-            http.Request.Headers.UserAgent,
-            http.Request.Headers[opts.TrustedCountryHeader],
-            http.Request.Headers[opts.TrustedRegionHeader],
-            errors);
-        if (request is null)
+        var outcome = await pipeline.RunAsync(http, body!, explain, cancellationToken).ConfigureAwait(false);
+        if (outcome.Result is not { } result)
         {
-            return Problems.Validation(errors, "The decision request is not valid.");
+            return Problems.Validation(outcome.Errors!, "The decision request " + outcome.Detail);
         }
 
-        var snapshot = catalog.Current;
-        errors = DecisionEngine.Validate(snapshot, request);
-        if (!errors.IsEmpty)
-        {
-            return Problems.Validation(errors, "The decision request names a site or placement that is not in the catalog.");
-        }
-
-        var result = await decisions.DecideAsync(snapshot, request, explain, cancellationToken).ConfigureAwait(false);
-        var filled = result.Slots.Count(s => s is not null);
-        metrics.Decision(filled, result.Slots.Count - filled);
-        return TypedResults.Ok(BuildResponse(result, request, signing.Codec, time.GetUtcNow(), EventUrls.BaseUrl(http, opts)));
+        var request = outcome.Request!;
+        return TypedResults.Ok(BuildResponse(result, request, signing.Codec, time.GetUtcNow(), EventUrls.BaseUrl(http, options.Value)));
     }
 
     private static DecisionResponse BuildResponse(DecisionResult result, DecisionRequest request, EventTokenCodec codec, DateTimeOffset now, string baseUrl)

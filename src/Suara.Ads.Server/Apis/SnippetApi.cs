@@ -3,14 +3,12 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Suara.Ads.Core.Events;
 using Suara.Ads.Core.Selection;
-using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Core.Utilities;
 using Suara.Ads.Server.Contracts;
 using Suara.Ads.Server.Decisions;
 using Suara.Ads.Server.Options;
 using Suara.Ads.Server.Rendering;
 using Suara.Ads.Server.Security;
-using Suara.Ads.Server.Telemetry;
 
 namespace Suara.Ads.Server.Apis;
 
@@ -59,12 +57,10 @@ internal static class SnippetApi
 
     private static async Task<IResult> RenderSlotAsync(
         HttpContext http,
-        CatalogSnapshotHolder catalog,
-        DecisionService decisions,
+        DecisionPipeline pipeline,
         SigningKeyProvider signing,
         TimeProvider time,
         IOptions<AdsOptions> options,
-        AdsMetrics metrics,
         CancellationToken cancellationToken)
     {
         http.Response.Headers.XContentTypeOptions = "nosniff";
@@ -103,28 +99,13 @@ internal static class SnippetApi
             User = user is { Length: > 0 } ? new UserBody { Id = user } : null,
         };
 
-        var opts = options.Value;
-        var request = DecisionRequestMapper.Map(
-            body,
-            http.Request.Headers.UserAgent,
-            http.Request.Headers[opts.TrustedCountryHeader],
-            http.Request.Headers[opts.TrustedRegionHeader],
-            errors);
-        if (request is null)
+        var outcome = await pipeline.RunAsync(http, body, explain: false, cancellationToken).ConfigureAwait(false);
+        if (outcome.Result is not { } result)
         {
-            return Problems.Validation(Rename(errors), "The slot request is not valid.");
+            return Problems.Validation(Rename(outcome.Errors!), "The slot request " + outcome.Detail);
         }
 
-        var snapshot = catalog.Current;
-        errors = DecisionEngine.Validate(snapshot, request);
-        if (!errors.IsEmpty)
-        {
-            return Problems.Validation(Rename(errors), "The slot request names a site or placement that is not in the catalog.");
-        }
-
-        var result = await decisions.DecideAsync(snapshot, request, explain: false, cancellationToken).ConfigureAwait(false);
-        var filled = result.Slots[0] is null ? 0 : 1;
-        metrics.Decision(filled, 1 - filled);
+        var request = outcome.Request!;
         http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["Referrer-Policy"] = "no-referrer-when-downgrade";
@@ -133,7 +114,7 @@ internal static class SnippetApi
             return Results.Content(EmptyDocument, "text/html; charset=utf-8", Encoding.UTF8);
         }
 
-        return Results.Content(Document(decision, request, signing.Codec, time.GetUtcNow(), EventUrls.BaseUrl(http, opts)), "text/html; charset=utf-8", Encoding.UTF8);
+        return Results.Content(Document(decision, request, signing.Codec, time.GetUtcNow(), EventUrls.BaseUrl(http, options.Value)), "text/html; charset=utf-8", Encoding.UTF8);
     }
 
     private static string Document(SlotDecision decision, DecisionRequest request, EventTokenCodec codec, DateTimeOffset now, string baseUrl)

@@ -54,6 +54,7 @@ public static class SuaraAdsServiceCollectionExtensions
             .AddPrometheusExporter());
         services.TryAddSingleton<DecisionEngine>();
         services.TryAddSingleton<DecisionService>();
+        services.TryAddSingleton<Suara.Ads.Server.Decisions.DecisionPipeline>();
         services.TryAddSingleton<AdminKeyProvider>();
         services.TryAddSingleton<SigningKeyProvider>();
         services.TryAddSingleton<RedisCatalogStore>();

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Options;
+using Suara.Ads.Core.Selection;
+using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Core.Utilities;
+using Suara.Ads.Server.Contracts;
+using Suara.Ads.Server.Options;
+using Suara.Ads.Server.Telemetry;
+
+namespace Suara.Ads.Server.Decisions;
+
+/// <summary>The outcome of <see cref="DecisionPipeline.RunAsync"/>: a decision, or the errors that prevented one.</summary>
+internal sealed record DecisionOutcome(DecisionRequest? Request, DecisionResult? Result, ValidationErrors? Errors, string? Detail);
+
+/// <summary>
+/// What every way of asking for ads shares (<c>POST /v1/decisions</c>, <c>GET /v1/slot.html</c>): map the body with the
+/// trusted headers and the User-Agent, check it against the catalog in force, decide, and count the outcome.
+/// </summary>
+internal sealed class DecisionPipeline
+{
+    private readonly CatalogSnapshotHolder _catalog;
+    private readonly DecisionService _decisions;
+    private readonly AdsOptions _options;
+    private readonly AdsMetrics _metrics;
+
+    public DecisionPipeline(CatalogSnapshotHolder catalog, DecisionService decisions, IOptions<AdsOptions> options, AdsMetrics metrics)
+    {
+        _catalog = catalog;
+        _decisions = decisions;
+        _options = options.Value;
+        _metrics = metrics;
+    }
+
+    public async Task<DecisionOutcome> RunAsync(HttpContext http, DecisionRequestBody body, bool explain, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var request = DecisionRequestMapper.Map(
+            body,
+            http.Request.Headers.UserAgent,
+            http.Request.Headers[_options.TrustedCountryHeader],
+            http.Request.Headers[_options.TrustedRegionHeader],
+            errors);
+        if (request is null)
+        {
+            return new DecisionOutcome(null, null, errors, "is not valid.");
+        }
+
+        var snapshot = _catalog.Current;
+        errors = DecisionEngine.Validate(snapshot, request);
+        if (!errors.IsEmpty)
+        {
+            return new DecisionOutcome(request, null, errors, "names a site or placement that is not in the catalog.");
+        }
+
+        var result = await _decisions.DecideAsync(snapshot, request, explain, cancellationToken).ConfigureAwait(false);
+        var filled = result.Slots.Count(s => s is not null);
+        _metrics.Decision(filled, result.Slots.Count - filled);
+        return new DecisionOutcome(request, result, null, null);
+    }
+}
