@@ -228,7 +228,7 @@ public static class CatalogValidator
         TargetingRule? rule = TargetingRule.Everyone;
         if (!string.IsNullOrWhiteSpace(campaign.Targeting))
         {
-            var compiled = TargetingRule.Compile(campaign.Targeting);
+            var compiled = TargetingRuleCache.Compile(campaign.Targeting);
             if (!compiled.Success)
             {
                 foreach (var error in compiled.Errors)
