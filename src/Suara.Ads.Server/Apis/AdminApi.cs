@@ -149,8 +149,7 @@ internal static class AdminApi
                 return Unavailable();
             }
 
-            var (document, _) = await catalog.LoadAsync().ConfigureAwait(false);
-            var all = kind.List(document);
+            var all = await catalog.ListAsync(kind).ConfigureAwait(false);
             var size = limit ?? DefaultPageSize;
             var items = all.Where(e => after is null || string.CompareOrdinal(kind.IdOf(e), after) > 0).Take(size + 1).ToArray();
             var page = new Page<T>
@@ -169,8 +168,7 @@ internal static class AdminApi
                 return Unavailable();
             }
 
-            var (document, _) = await catalog.LoadAsync().ConfigureAwait(false);
-            if (kind.Find(document, id) is not { } entity)
+            if (await catalog.GetAsync(kind, id).ConfigureAwait(false) is not { } entity)
             {
                 return NotFound(kind.Name, id);
             }

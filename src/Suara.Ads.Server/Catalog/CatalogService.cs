@@ -63,6 +63,21 @@ internal sealed partial class CatalogService
 
     public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit) => _store.ReadAuditAsync(limit);
 
+    /// <summary>One entity, read on its own (not the whole catalog).</summary>
+    public async Task<T?> GetAsync<T>(EntityKind<T> kind, string id)
+        where T : class =>
+        await _store.GetEntityJsonAsync(kind.Kind, id).ConfigureAwait(false) is { } json
+            ? System.Text.Json.JsonSerializer.Deserialize(json, kind.Json)
+            : null;
+
+    /// <summary>Every entity of one kind, ordered by id.</summary>
+    public async Task<IReadOnlyList<T>> ListAsync<T>(EntityKind<T> kind)
+        where T : class =>
+        (await _store.GetAllJsonAsync(kind.Kind).ConfigureAwait(false))
+            .Select(json => System.Text.Json.JsonSerializer.Deserialize(json, kind.Json)!)
+            .OrderBy(kind.IdOf, StringComparer.Ordinal)
+            .ToArray();
+
     public async Task<ChangeResult> PutAsync<T>(EntityKind<T> kind, string id, T entity, string? ifMatch, string keyFingerprint)
         where T : class
     {

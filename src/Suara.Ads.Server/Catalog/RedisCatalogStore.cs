@@ -137,6 +137,20 @@ internal sealed class RedisCatalogStore
         return (long)result;
     }
 
+    /// <summary>One stored entity's JSON, or <c>null</c>.</summary>
+    public async Task<string?> GetEntityJsonAsync(CatalogKind kind, string id)
+    {
+        var value = await _redis.Database.HashGetAsync(Keys[(int)kind + 2], id).ConfigureAwait(false);
+        return value.IsNull ? null : (string)value!;
+    }
+
+    /// <summary>The JSON of every entity of one kind.</summary>
+    public async Task<IReadOnlyList<string>> GetAllJsonAsync(CatalogKind kind)
+    {
+        var entries = await _redis.Database.HashGetAllAsync(Keys[(int)kind + 2]).ConfigureAwait(false);
+        return entries.Select(e => (string)e.Value!).ToArray();
+    }
+
     /// <summary>The newest audit entries first.</summary>
     public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit)
     {
