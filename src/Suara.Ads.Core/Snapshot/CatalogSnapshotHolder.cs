@@ -7,11 +7,10 @@ namespace Suara.Ads.Core.Snapshot;
 public sealed class CatalogSnapshotHolder
 {
     private CatalogSnapshot _current = CatalogSnapshot.Empty;
+    private bool _loaded;
 
     /// <summary>Whether a catalog has been loaded (even an empty one) since start.</summary>
     public bool IsLoaded => Volatile.Read(ref _loaded);
-
-    private bool _loaded;
 
     /// <summary>The snapshot in force.</summary>
     public CatalogSnapshot Current => Volatile.Read(ref _current);
