@@ -28,5 +28,7 @@ namespace Suara.Ads.Server.Contracts;
 [JsonSerializable(typeof(TargetingValidateRequest))]
 [JsonSerializable(typeof(TargetingValidateResponse))]
 [JsonSerializable(typeof(AuditResponse))]
+[JsonSerializable(typeof(CampaignReport))]
+[JsonSerializable(typeof(AdvertiserReport))]
 [JsonSerializable(typeof(HealthResponse))]
 internal sealed partial class AdsJsonContext : JsonSerializerContext;

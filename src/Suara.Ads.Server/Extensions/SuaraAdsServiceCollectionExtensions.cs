@@ -59,6 +59,7 @@ public static class SuaraAdsServiceCollectionExtensions
         services.TryAddSingleton<SigningKeyProvider>();
         services.TryAddSingleton<RedisCatalogStore>();
         services.TryAddSingleton<CatalogService>();
+        services.TryAddSingleton<Suara.Ads.Server.Reports.ReportService>();
         services.TryAddSingleton<CatalogSync>();
         services.AddHostedService(sp => sp.GetRequiredService<CatalogSync>());
 
@@ -102,6 +103,7 @@ public static class SuaraAdsServiceCollectionExtensions
         app.MapDecisionsApi();
         app.MapEventsApi();
         app.MapAdminApi();
+        app.MapReportsApi();
         app.MapHealthApi();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapSnippetApi();

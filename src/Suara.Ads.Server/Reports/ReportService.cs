@@ -1,0 +1,149 @@
+using System.Globalization;
+using StackExchange.Redis;
+using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Server.Contracts;
+using Suara.Ads.Server.Redis;
+
+namespace Suara.Ads.Server.Reports;
+
+/// <summary>
+/// Builds reports from the counters in Redis (one hash per campaign and UTC day, see docs/redis.md): the range is
+/// read with one pipelined <c>HGETALL</c> per day, and every UTC hour is placed in the day or hour of the site's time
+/// zone it falls in. In zones with a half-hour offset an hour's counts go to the local hour it starts in.
+/// </summary>
+internal sealed class ReportService
+{
+    /// <summary>Longest range of a report, in days.</summary>
+    public const int MaxDays = 366;
+
+    /// <summary>Longest range of an hourly report, in days.</summary>
+    public const int MaxHourlyDays = 31;
+
+    private readonly RedisConnection _redis;
+    private readonly RedisKeys _keys;
+
+    public ReportService(RedisConnection redis, RedisKeys keys)
+    {
+        _redis = redis;
+        _keys = keys;
+    }
+
+    public bool IsAvailable => _redis.IsConnected;
+
+    public async Task<CampaignReport> CampaignAsync(CompiledCampaign campaign, TimeZoneInfo zone, DateOnly from, DateOnly to, bool hourly)
+    {
+        var rows = new Dictionary<(DateTime Bucket, string Creative, string Placement), long[]>();
+        foreach (var (hour, placement, creative, kind, count) in await ReadAsync(campaign.Id, zone, from, to).ConfigureAwait(false))
+        {
+            var local = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeSeconds(hour * 3600), zone).DateTime;
+            var bucket = hourly ? new DateTime(local.Year, local.Month, local.Day, local.Hour, 0, 0) : local.Date;
+            if (!rows.TryGetValue((bucket, creative, placement), out var counts))
+            {
+                rows[(bucket, creative, placement)] = counts = new long[4];
+            }
+
+            counts[kind] += count;
+        }
+
+        var list = rows
+            .OrderBy(r => r.Key.Bucket).ThenBy(r => r.Key.Creative, StringComparer.Ordinal).ThenBy(r => r.Key.Placement, StringComparer.Ordinal)
+            .Select(r => new CampaignReportRow
+            {
+                Time = hourly ? FormatHour(r.Key.Bucket, zone) : r.Key.Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                CreativeId = r.Key.Creative,
+                Placement = r.Key.Placement,
+                Served = r.Value[0],
+                Impressions = r.Value[1],
+                Viewable = r.Value[2],
+                Clicks = r.Value[3],
+                Ctr = Ctr(r.Value[3], r.Value[1]),
+            })
+            .ToArray();
+
+        return new CampaignReport
+        {
+            CampaignId = campaign.Id,
+            From = Format(from),
+            To = Format(to),
+            Granularity = hourly ? "hour" : "day",
+            TimeZone = zone.Id,
+            Totals = Totals(list.Sum(r => r.Served), list.Sum(r => r.Impressions), list.Sum(r => r.Viewable), list.Sum(r => r.Clicks)),
+            Rows = list,
+        };
+    }
+
+    public async Task<AdvertiserReport> AdvertiserAsync(string advertiserId, IReadOnlyList<(CompiledCampaign Campaign, TimeZoneInfo Zone)> campaigns, DateOnly from, DateOnly to)
+    {
+        var rows = new List<AdvertiserReportRow>();
+        foreach (var (campaign, zone) in campaigns.OrderBy(c => c.Campaign.Id, StringComparer.Ordinal))
+        {
+            var counts = new long[4];
+            foreach (var entry in await ReadAsync(campaign.Id, zone, from, to).ConfigureAwait(false))
+            {
+                counts[entry.Kind] += entry.Count;
+            }
+
+            rows.Add(new AdvertiserReportRow
+            {
+                CampaignId = campaign.Id,
+                Name = campaign.Source.Name,
+                Served = counts[0],
+                Impressions = counts[1],
+                Viewable = counts[2],
+                Clicks = counts[3],
+                Ctr = Ctr(counts[3], counts[1]),
+            });
+        }
+
+        return new AdvertiserReport
+        {
+            AdvertiserId = advertiserId,
+            From = Format(from),
+            To = Format(to),
+            Totals = Totals(rows.Sum(r => r.Served), rows.Sum(r => r.Impressions), rows.Sum(r => r.Viewable), rows.Sum(r => r.Clicks)),
+            Rows = rows,
+        };
+    }
+
+    /// <summary>Counter cells of a campaign between the start of <paramref name="from"/> and the end of <paramref name="to"/> in <paramref name="zone"/>.</summary>
+    private async Task<List<(long Hour, string Placement, string Creative, int Kind, long Count)>> ReadAsync(string campaign, TimeZoneInfo zone, DateOnly from, DateOnly to)
+    {
+        var startUtc = TimeZoneInfo.ConvertTimeToUtc(from.ToDateTime(TimeOnly.MinValue), zone);
+        var endUtc = TimeZoneInfo.ConvertTimeToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
+        var firstHour = new DateTimeOffset(startUtc).ToUnixTimeSeconds() / 3600;
+        var endHour = (new DateTimeOffset(endUtc).ToUnixTimeSeconds() + 3599) / 3600;
+        var db = _redis.Database;
+        var reads = new List<Task<HashEntry[]>>();
+        for (var day = firstHour / 24; day <= (endHour - 1) / 24; day++)
+        {
+            reads.Add(db.HashGetAllAsync(_keys.Counters(campaign, day)));
+        }
+
+        var cells = new List<(long, string, string, int, long)>();
+        foreach (var entries in await Task.WhenAll(reads).ConfigureAwait(false))
+        {
+            foreach (var entry in entries)
+            {
+                var parts = entry.Name.ToString().Split('|');
+                if (parts.Length == 4 && long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var hour)
+                    && hour >= firstHour && hour < endHour && parts[3].Length == 1 && entry.Value.TryParse(out long count))
+                {
+                    var kind = parts[3][0] switch { 's' => 0, 'i' => 1, 'v' => 2, _ => 3 };
+                    cells.Add((hour, parts[1], parts[2], kind, count));
+                }
+            }
+        }
+
+        return cells;
+    }
+
+    private static ReportTotals Totals(long served, long impressions, long viewable, long clicks) =>
+        new() { Served = served, Impressions = impressions, Viewable = viewable, Clicks = clicks, Ctr = Ctr(clicks, impressions) };
+
+    private static double Ctr(long clicks, long impressions) => impressions == 0 ? 0 : Math.Round((double)clicks / impressions, 6);
+
+    private static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string FormatHour(DateTime local, TimeZoneInfo zone) =>
+        new DateTimeOffset(local, zone.GetUtcOffset(local)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+}
