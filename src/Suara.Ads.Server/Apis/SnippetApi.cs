@@ -14,7 +14,8 @@ namespace Suara.Ads.Server.Apis;
 
 /// <summary>
 /// The page side that needs no script on the publisher's page: <c>GET /v1/slot.html</c> (one slot as a document
-/// for an <c>iframe</c>) and the <c>/demo/</c> entry point of the demo site in <c>wwwroot/demo/</c>.
+/// for an <c>iframe</c>), the <c>/demo/</c> entry point of the demo site in <c>wwwroot/demo/</c>, and <c>/reports</c>, the report pages for
+/// people in <c>wwwroot/reports/</c>.
 /// </summary>
 internal static class SnippetApi
 {
@@ -52,6 +53,7 @@ internal static class SnippetApi
         // Static files are served without default documents; the demo site's front page is its news article.
         // (Routing ignores a trailing slash, so this one route answers both /demo and /demo/.)
         app.MapGet("/demo", () => Results.Redirect("/demo/index.html")).ExcludeFromDescription();
+        app.MapGet("/reports", () => Results.Redirect("/reports/index.html")).ExcludeFromDescription();
         return app;
     }
 
