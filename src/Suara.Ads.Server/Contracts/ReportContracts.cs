@@ -1,7 +1,7 @@
 namespace Suara.Ads.Server.Contracts;
 
-/// <summary>Counts and click-through rate.</summary>
-public sealed record ReportTotals
+/// <summary>Counts and click-through rate: the totals of a report, and the part every row shares.</summary>
+public record ReportCounts
 {
     /// <summary>Ads served (decisions).</summary>
     public long Served { get; init; }
@@ -16,11 +16,30 @@ public sealed record ReportTotals
     public long Clicks { get; init; }
 
     /// <summary>Clicks per impression (0 when there were no impressions), rounded to 6 places.</summary>
-    public double Ctr { get; init; }
+    public double Ctr => Impressions == 0 ? 0 : Math.Round((double)Clicks / Impressions, 6);
+
+    /// <summary>Counts from an array indexed served, impressions, viewable, clicks.</summary>
+    public static ReportCounts From(long[] counts) =>
+        new() { Served = counts[0], Impressions = counts[1], Viewable = counts[2], Clicks = counts[3] };
+
+    /// <summary>The sum of <paramref name="items"/>.</summary>
+    public static ReportCounts Sum(IEnumerable<ReportCounts> items)
+    {
+        var total = new long[4];
+        foreach (var item in items)
+        {
+            total[0] += item.Served;
+            total[1] += item.Impressions;
+            total[2] += item.Viewable;
+            total[3] += item.Clicks;
+        }
+
+        return From(total);
+    }
 }
 
 /// <summary>One row of a campaign report: a day or hour, a creative, a placement.</summary>
-public sealed record CampaignReportRow
+public sealed record CampaignReportRow : ReportCounts
 {
     /// <summary>Start of the day (<c>yyyy-MM-dd</c>) or hour (ISO 8601 with the site's offset), in the site's time zone.</summary>
     public required string Time { get; init; }
@@ -30,21 +49,6 @@ public sealed record CampaignReportRow
 
     /// <summary>Placement id.</summary>
     public required string Placement { get; init; }
-
-    /// <summary>Ads served.</summary>
-    public long Served { get; init; }
-
-    /// <summary>Impressions.</summary>
-    public long Impressions { get; init; }
-
-    /// <summary>Viewable impressions.</summary>
-    public long Viewable { get; init; }
-
-    /// <summary>Clicks.</summary>
-    public long Clicks { get; init; }
-
-    /// <summary>Clicks per impression.</summary>
-    public double Ctr { get; init; }
 }
 
 /// <summary><c>GET /v1/reports/campaigns/{id}</c>.</summary>
@@ -66,35 +70,20 @@ public sealed record CampaignReport
     public required string TimeZone { get; init; }
 
     /// <summary>Totals over the range.</summary>
-    public required ReportTotals Totals { get; init; }
+    public required ReportCounts Totals { get; init; }
 
     /// <summary>Rows ordered by time, creative, placement; only rows with any count.</summary>
     public required IReadOnlyList<CampaignReportRow> Rows { get; init; }
 }
 
 /// <summary>One campaign in an advertiser report.</summary>
-public sealed record AdvertiserReportRow
+public sealed record AdvertiserReportRow : ReportCounts
 {
     /// <summary>Campaign id.</summary>
     public required string CampaignId { get; init; }
 
     /// <summary>Campaign name.</summary>
     public required string Name { get; init; }
-
-    /// <summary>Ads served.</summary>
-    public long Served { get; init; }
-
-    /// <summary>Impressions.</summary>
-    public long Impressions { get; init; }
-
-    /// <summary>Viewable impressions.</summary>
-    public long Viewable { get; init; }
-
-    /// <summary>Clicks.</summary>
-    public long Clicks { get; init; }
-
-    /// <summary>Clicks per impression.</summary>
-    public double Ctr { get; init; }
 }
 
 /// <summary><c>GET /v1/reports/advertisers/{id}</c>.</summary>
@@ -110,7 +99,7 @@ public sealed record AdvertiserReport
     public required string To { get; init; }
 
     /// <summary>Totals over all campaigns.</summary>
-    public required ReportTotals Totals { get; init; }
+    public required ReportCounts Totals { get; init; }
 
     /// <summary>One row per campaign of the advertiser, by id.</summary>
     public required IReadOnlyList<AdvertiserReportRow> Rows { get; init; }

@@ -52,7 +52,12 @@ internal sealed class DecisionPipeline
         }
 
         var result = await _decisions.DecideAsync(snapshot, request, explain, cancellationToken).ConfigureAwait(false);
-        var filled = result.Slots.Count(s => s is not null);
+        var filled = 0;
+        for (var i = 0; i < result.Slots.Count; i++)
+        {
+            filled += result.Slots[i] is null ? 0 : 1;
+        }
+
         _metrics.Decision(filled, result.Slots.Count - filled);
         return new DecisionOutcome(request, result, null, null);
     }

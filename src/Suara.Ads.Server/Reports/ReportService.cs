@@ -56,7 +56,6 @@ internal sealed class ReportService
                 Impressions = r.Value[1],
                 Viewable = r.Value[2],
                 Clicks = r.Value[3],
-                Ctr = Ctr(r.Value[3], r.Value[1]),
             })
             .ToArray();
 
@@ -67,7 +66,7 @@ internal sealed class ReportService
             To = Format(to),
             Granularity = hourly ? "hour" : "day",
             TimeZone = zone.Id,
-            Totals = Totals(list.Sum(r => r.Served), list.Sum(r => r.Impressions), list.Sum(r => r.Viewable), list.Sum(r => r.Clicks)),
+            Totals = ReportCounts.Sum(list),
             Rows = list,
         };
     }
@@ -91,7 +90,6 @@ internal sealed class ReportService
                 Impressions = counts[1],
                 Viewable = counts[2],
                 Clicks = counts[3],
-                Ctr = Ctr(counts[3], counts[1]),
             });
         }
 
@@ -100,7 +98,7 @@ internal sealed class ReportService
             AdvertiserId = advertiserId,
             From = Format(from),
             To = Format(to),
-            Totals = Totals(rows.Sum(r => r.Served), rows.Sum(r => r.Impressions), rows.Sum(r => r.Viewable), rows.Sum(r => r.Clicks)),
+            Totals = ReportCounts.Sum(rows),
             Rows = rows,
         };
     }
@@ -136,11 +134,6 @@ internal sealed class ReportService
 
         return cells;
     }
-
-    private static ReportTotals Totals(long served, long impressions, long viewable, long clicks) =>
-        new() { Served = served, Impressions = impressions, Viewable = viewable, Clicks = clicks, Ctr = Ctr(clicks, impressions) };
-
-    private static double Ctr(long clicks, long impressions) => impressions == 0 ? 0 : Math.Round((double)clicks / impressions, 6);
 
     private static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
