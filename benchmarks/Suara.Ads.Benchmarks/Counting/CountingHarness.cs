@@ -6,12 +6,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using Suara.Ads.Core.Counting;
 using Suara.Ads.Core.Snapshot;
-using Suara.Ads.Server.Counting;
-using Suara.Ads.Server.Options;
-using Suara.Ads.Server.Redis;
-using Suara.Ads.Server.Telemetry;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
+using Suara.Ads.Server.Delivery;
+using Suara.Ads.Server.Events;
+using Suara.Ads.Server.Hosting;
 namespace Suara.Ads.Benchmarks.Counting;
 
 /// <summary>
@@ -207,11 +206,11 @@ internal static class CountingHarness
     private static CountingFlusher Flusher(RedisConnection connection, EventAggregate aggregate, string prefix)
     {
         var options = MsOptions.Create(new RedisOptions { KeyPrefix = prefix });
-        var keys = new RedisKeys(options);
+        var delivery = new DeliveryKeys(options);
         return new CountingFlusher(
             aggregate,
-            new RedisCounterStore(connection, keys),
-            new FrequencyWriteQueue(connection, keys),
+            new RedisCounterStore(connection, new CounterKeys(options), delivery),
+            new FrequencyWriteQueue(connection, delivery),
             TimeProvider.System,
             MsOptions.Create(new AdsOptions()),
             NullLogger<CountingFlusher>.Instance,
@@ -276,7 +275,7 @@ internal static class CountingHarness
     /// <summary>Sums the counters in Redis by kind and compares them with what was added.</summary>
     private static async Task<string> CheckAsync(IDatabase db, string prefix, long hour, long[] expected)
     {
-        var keys = new RedisKeys(MsOptions.Create(new RedisOptions { KeyPrefix = prefix }));
+        var keys = new CounterKeys(MsOptions.Create(new RedisOptions { KeyPrefix = prefix }));
         var actual = new long[4];
         for (var c = 0; c < Campaigns; c++)
         {

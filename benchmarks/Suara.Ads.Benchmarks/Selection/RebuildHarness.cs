@@ -7,8 +7,8 @@ using Suara.Ads.Core.Catalog;
 using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Core.Snapshot;
-using Suara.Ads.Server.Contracts;
 
+using Suara.Ads.Server.Catalog;
 namespace Suara.Ads.Benchmarks.Selection;
 
 /// <summary>
@@ -30,10 +30,10 @@ internal static class RebuildHarness
 
         // The catalog as Redis holds it: one JSON string per entity.
         var stored = new StoredCatalog(
-            document.Sites.Select(s => JsonSerializer.Serialize(s, AdsJsonContext.Default.Site)).ToArray(),
-            document.Placements.Select(p => JsonSerializer.Serialize(p, AdsJsonContext.Default.Placement)).ToArray(),
-            document.Advertisers.Select(a => JsonSerializer.Serialize(a, AdsJsonContext.Default.Advertiser)).ToArray(),
-            document.Campaigns.Select(c => JsonSerializer.Serialize(c, AdsJsonContext.Default.Campaign)).ToArray());
+            document.Sites.Select(s => JsonSerializer.Serialize(s, CatalogJsonContext.Default.Site)).ToArray(),
+            document.Placements.Select(p => JsonSerializer.Serialize(p, CatalogJsonContext.Default.Placement)).ToArray(),
+            document.Advertisers.Select(a => JsonSerializer.Serialize(a, CatalogJsonContext.Default.Advertiser)).ToArray(),
+            document.Campaigns.Select(c => JsonSerializer.Serialize(c, CatalogJsonContext.Default.Campaign)).ToArray());
 
         var holder = new CatalogSnapshotHolder();
         holder.Publish(CatalogSnapshotBuilder.Build(document, 1));
@@ -93,10 +93,10 @@ internal static class RebuildHarness
     {
         var document = new CatalogDocument
         {
-            Sites = stored.Sites.Select(s => JsonSerializer.Deserialize(s, AdsJsonContext.Default.Site)!).ToArray(),
-            Placements = stored.Placements.Select(s => JsonSerializer.Deserialize(s, AdsJsonContext.Default.Placement)!).ToArray(),
-            Advertisers = stored.Advertisers.Select(s => JsonSerializer.Deserialize(s, AdsJsonContext.Default.Advertiser)!).ToArray(),
-            Campaigns = stored.Campaigns.Select(s => JsonSerializer.Deserialize(s, AdsJsonContext.Default.Campaign)!).ToArray(),
+            Sites = stored.Sites.Select(s => JsonSerializer.Deserialize(s, CatalogJsonContext.Default.Site)!).ToArray(),
+            Placements = stored.Placements.Select(s => JsonSerializer.Deserialize(s, CatalogJsonContext.Default.Placement)!).ToArray(),
+            Advertisers = stored.Advertisers.Select(s => JsonSerializer.Deserialize(s, CatalogJsonContext.Default.Advertiser)!).ToArray(),
+            Campaigns = stored.Campaigns.Select(s => JsonSerializer.Deserialize(s, CatalogJsonContext.Default.Campaign)!).ToArray(),
         };
         return CatalogSnapshotBuilder.Build(document, version);
     }

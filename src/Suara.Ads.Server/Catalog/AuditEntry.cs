@@ -1,3 +1,5 @@
+
+
 namespace Suara.Ads.Server.Catalog;
 
 /// <summary>One change to the catalog, as the audit trail records it.</summary>

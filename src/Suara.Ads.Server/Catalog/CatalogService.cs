@@ -1,10 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
 using StackExchange.Redis;
 using Suara.Ads.Core.Catalog;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Core.Utilities;
-using Suara.Ads.Server.Security;
+using Suara.Ads.Server.Hosting;
+
 
 namespace Suara.Ads.Server.Catalog;
 
@@ -40,7 +39,7 @@ internal sealed record ChangeResult(ChangeStatus Status)
 /// changed it meanwhile (else start again), then publish the new snapshot here at once (other instances hear of it
 /// on the change channel).
 /// </summary>
-internal sealed partial class CatalogService
+internal sealed class CatalogService
 {
     private const int Attempts = 5;
 
@@ -102,7 +101,7 @@ internal sealed partial class CatalogService
             if (existing is null && kind.Kind == CatalogKind.Advertisers)
             {
                 reportKey = SecretComparer.NewKey();
-                changes.Add(new CatalogChange(CatalogKind.ReportKeys, id, Hash(reportKey)));
+                changes.Add(new CatalogChange(CatalogKind.ReportKeys, id, SecretComparer.Hash(reportKey)));
             }
 
             var status = existing is null ? ChangeStatus.Created : ChangeStatus.Replaced;
@@ -174,24 +173,9 @@ internal sealed partial class CatalogService
             }
 
             var key = SecretComparer.NewKey();
-            var plan = new ChangePlan(document, [new CatalogChange(CatalogKind.ReportKeys, advertiserId, Hash(key))], Audit("rotate-report-key", "advertiser", advertiserId, keyFingerprint));
+            var plan = new ChangePlan(document, [new CatalogChange(CatalogKind.ReportKeys, advertiserId, SecretComparer.Hash(key))], Audit("rotate-report-key", "advertiser", advertiserId, keyFingerprint));
             return (new ChangeResult(ChangeStatus.Replaced) { ReportKey = key }, plan);
         });
-
-    /// <summary>Whether <paramref name="reportKey"/> is the advertiser's current report key (constant time).</summary>
-    public async Task<bool> IsReportKeyAsync(string advertiserId, string? reportKey)
-    {
-        if (reportKey is null || !_store.IsAvailable)
-        {
-            return false;
-        }
-
-        var stored = await _store.GetReportKeyHashAsync(advertiserId).ConfigureAwait(false);
-        return stored is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(reportKey)), Encoding.ASCII.GetBytes(stored));
-    }
-
-    /// <summary>The fingerprint of a key for the audit trail: never the key itself.</summary>
-    public static string Fingerprint(string key) => Hash(key)[..16];
 
     private async Task<ChangeResult> ChangeAsync(Func<CatalogDocument, long, (ChangeResult Result, ChangePlan? Plan)> decide)
     {
@@ -220,7 +204,7 @@ internal sealed partial class CatalogService
                 var written = await _store.ApplyAsync(version, plan.Changes, plan.Audit with { At = _time.GetUtcNow() }, plan.ReplaceAll).ConfigureAwait(false);
                 if (written < 0)
                 {
-                    LogConflict(_logger, version);
+                    _logger.CatalogChangeConflict(version);
                     continue;
                 }
 
@@ -232,7 +216,7 @@ internal sealed partial class CatalogService
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            LogRedisFailed(_logger, ex.Message);
+            _logger.CatalogChangeFailed(ex.Message);
             return new ChangeResult(ChangeStatus.Unavailable);
         }
     }
@@ -245,13 +229,5 @@ internal sealed partial class CatalogService
     private static AuditEntry Audit(string action, string kind, string id, string keyFingerprint) =>
         new() { Action = action, Kind = kind, Id = id, Key = keyFingerprint };
 
-    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
-
     private sealed record ChangePlan(CatalogDocument Document, IReadOnlyList<CatalogChange> Changes, AuditEntry Audit, bool ReplaceAll = false);
-
-    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "The catalog changed while a change based on version {Version} was prepared; trying again")]
-    private static partial void LogConflict(ILogger logger, long version);
-
-    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "A catalog change failed on Redis: {Error}")]
-    private static partial void LogRedisFailed(ILogger logger, string error);
 }

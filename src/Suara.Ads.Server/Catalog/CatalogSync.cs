@@ -4,8 +4,7 @@ using StackExchange.Redis;
 using Suara.Ads.Core.Catalog;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Hosting;
-using Suara.Ads.Server.Options;
-using Suara.Ads.Server.Redis;
+
 
 namespace Suara.Ads.Server.Catalog;
 
@@ -16,7 +15,7 @@ namespace Suara.Ads.Server.Catalog;
 /// disconnected. A rebuild happens off the request path and is swapped in whole; a catalog that fails to build
 /// leaves the last good one serving, and <see cref="LastError"/> (shown by <c>/readyz</c>) says why.
 /// </summary>
-internal sealed partial class CatalogSync : BackgroundService
+internal sealed class CatalogSync : BackgroundService
 {
     /// <summary>How often the version is checked, in case a notice was missed.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
@@ -65,14 +64,14 @@ internal sealed partial class CatalogSync : BackgroundService
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                LogLoadFailed(_logger, ex.Message);
+                _logger.CatalogReadFailed(ex.Message);
             }
         }
 
         if (!loaded && !_store.IsAvailable)
         {
             // No Redis: serve the seed (or nothing) until the catalog can be read.
-            LogNoRedis(_logger);
+            _logger.CatalogNoRedisAtStart();
             _holder.PublishIfNewer(_seed is null ? CatalogSnapshot.Empty : CatalogSnapshotBuilder.Build(_seed, 0));
         }
 
@@ -117,7 +116,7 @@ internal sealed partial class CatalogSync : BackgroundService
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            LogLoadFailed(_logger, ex.Message);
+            _logger.CatalogReadFailed(ex.Message);
         }
     }
 
@@ -143,7 +142,7 @@ internal sealed partial class CatalogSync : BackgroundService
             var result = await _catalog.ImportAsync(_seed, "seed", onlyIfEmpty: true).ConfigureAwait(false);
             if (result.Status == ChangeStatus.Replaced)
             {
-                LogSeeded(_logger, _options.Value.Seed!, _seed.Campaigns.Count);
+                _logger.CatalogSeeded(_options.Value.Seed!, _seed.Campaigns.Count);
             }
         }
     }
@@ -165,7 +164,7 @@ internal sealed partial class CatalogSync : BackgroundService
                 // build, it must not take the sync loop (and with it the host) down.
                 version = await _store.GetVersionAsync().ConfigureAwait(false);
                 LastError = $"catalog version {version} cannot be read; version {_holder.Current.Version} keeps serving: {ex.Message}";
-                LogBuildFailed(_logger, version, _holder.Current.Version, ex.Message);
+                _logger.CatalogBuildFailed(version, _holder.Current.Version, ex.Message);
                 return false;
             }
 
@@ -177,7 +176,7 @@ internal sealed partial class CatalogSync : BackgroundService
             if (!CatalogSnapshotBuilder.TryBuild(document, version, out var snapshot, out var errors))
             {
                 LastError = $"catalog version {version} does not build; version {_holder.Current.Version} keeps serving: {errors}";
-                LogBuildFailed(_logger, version, _holder.Current.Version, errors.ToString());
+                _logger.CatalogBuildFailed(version, _holder.Current.Version, errors.ToString());
                 return false;
             }
 
@@ -188,7 +187,7 @@ internal sealed partial class CatalogSync : BackgroundService
 
             _holder.PublishIfNewer(snapshot!);
             LastError = null;
-            LogLoaded(_logger, version, document.Campaigns.Count);
+            _logger.CatalogLoaded(version, document.Campaigns.Count);
             return true;
         }
         finally
@@ -196,19 +195,4 @@ internal sealed partial class CatalogSync : BackgroundService
             _rebuilding.Release();
         }
     }
-
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Catalog version {Version} in force ({Campaigns} campaigns)")]
-    private static partial void LogLoaded(ILogger logger, long version, int campaigns);
-
-    [LoggerMessage(EventId = 41, Level = LogLevel.Error, Message = "Catalog version {Version} does not build; version {Serving} keeps serving: {Errors}")]
-    private static partial void LogBuildFailed(ILogger logger, long version, long serving, string errors);
-
-    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Reading the catalog from Redis failed: {Error}")]
-    private static partial void LogLoadFailed(ILogger logger, string error);
-
-    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Redis is unreachable at start: serving the seed catalog (if any) until the catalog can be read")]
-    private static partial void LogNoRedis(ILogger logger);
-
-    [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "Imported seed catalog {Seed} ({Campaigns} campaigns) into the empty catalog")]
-    private static partial void LogSeeded(ILogger logger, string seed, int campaigns);
 }

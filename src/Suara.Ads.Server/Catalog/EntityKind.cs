@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Suara.Ads.Core.Catalog;
 using Suara.Ads.Core.Utilities;
-using Suara.Ads.Server.Contracts;
+
 
 namespace Suara.Ads.Server.Catalog;
 
@@ -67,7 +67,7 @@ internal static class EntityKinds
         Kind = CatalogKind.Sites,
         Name = "site",
         Plural = "sites",
-        Json = AdsJsonContext.Default.Site,
+        Json = CatalogJsonContext.Default.Site,
         IdOf = s => s.Id,
         WithId = (s, id) => s with { Id = id },
         List = d => d.Sites,
@@ -81,7 +81,7 @@ internal static class EntityKinds
         Kind = CatalogKind.Placements,
         Name = "placement",
         Plural = "placements",
-        Json = AdsJsonContext.Default.Placement,
+        Json = CatalogJsonContext.Default.Placement,
         IdOf = p => p.Id,
         WithId = (p, id) => p with { Id = id },
         List = d => d.Placements,
@@ -95,7 +95,7 @@ internal static class EntityKinds
         Kind = CatalogKind.Advertisers,
         Name = "advertiser",
         Plural = "advertisers",
-        Json = AdsJsonContext.Default.Advertiser,
+        Json = CatalogJsonContext.Default.Advertiser,
         IdOf = a => a.Id,
         WithId = (a, id) => a with { Id = id },
         List = d => d.Advertisers,
@@ -109,7 +109,7 @@ internal static class EntityKinds
         Kind = CatalogKind.Campaigns,
         Name = "campaign",
         Plural = "campaigns",
-        Json = AdsJsonContext.Default.Campaign,
+        Json = CatalogJsonContext.Default.Campaign,
         IdOf = c => c.Id,
         WithId = (c, id) => c with { Id = id },
         List = d => d.Campaigns,

@@ -1,10 +1,8 @@
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Suara.Ads.Core.Catalog;
-using Suara.Ads.Server.Contracts;
-using Suara.Ads.Server.Options;
-using Suara.Ads.Server.Redis;
+using Suara.Ads.Server.Hosting;
+
 
 namespace Suara.Ads.Server.Catalog;
 
@@ -54,13 +52,11 @@ internal sealed class RedisCatalogStore
         """;
 
     private readonly RedisConnection _redis;
-    private readonly string _prefix;
 
-    public RedisCatalogStore(RedisConnection redis, IOptions<RedisOptions> options)
+    public RedisCatalogStore(RedisConnection redis)
     {
         _redis = redis;
-        _prefix = options.Value.KeyPrefix;
-        Channel = RedisChannel.Literal(_prefix + "catalog-changed");
+        Channel = RedisChannel.Literal(redis.Key("catalog-changed").ToString());
     }
 
     /// <summary>Where changes are announced (the message is the new version).</summary>
@@ -68,7 +64,7 @@ internal sealed class RedisCatalogStore
 
     public bool IsAvailable => _redis.IsConnected;
 
-    private RedisKey Key(string name) => new(_prefix + "{catalog}:" + name);
+    private RedisKey Key(string name) => _redis.Key("{catalog}:" + name);
 
     private RedisKey[] Keys =>
     [
@@ -91,10 +87,10 @@ internal sealed class RedisCatalogStore
         var version = long.Parse((string)parts[0]!, System.Globalization.CultureInfo.InvariantCulture);
         var document = new CatalogDocument
         {
-            Sites = Read(parts[1], AdsJsonContext.Default.Site),
-            Placements = Read(parts[2], AdsJsonContext.Default.Placement),
-            Advertisers = Read(parts[3], AdsJsonContext.Default.Advertiser),
-            Campaigns = Read(parts[4], AdsJsonContext.Default.Campaign),
+            Sites = Read(parts[1], CatalogJsonContext.Default.Site),
+            Placements = Read(parts[2], CatalogJsonContext.Default.Placement),
+            Advertisers = Read(parts[3], CatalogJsonContext.Default.Advertiser),
+            Campaigns = Read(parts[4], CatalogJsonContext.Default.Campaign),
         };
         return (document, version);
     }
@@ -110,7 +106,7 @@ internal sealed class RedisCatalogStore
         {
             Channel.ToString(),
             expectedVersion,
-            JsonSerializer.Serialize(audit, AdsJsonContext.Default.AuditEntry),
+            JsonSerializer.Serialize(audit, CatalogJsonContext.Default.AuditEntry),
             AuditLength,
         };
         if (replaceAll)
@@ -155,14 +151,14 @@ internal sealed class RedisCatalogStore
     public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit)
     {
         var values = await _redis.Database.ListRangeAsync(Key("audit"), 0, limit - 1).ConfigureAwait(false);
-        return values.Select(v => JsonSerializer.Deserialize((string)v!, AdsJsonContext.Default.AuditEntry)!).ToArray();
+        return values.Select(v => JsonSerializer.Deserialize((string)v!, CatalogJsonContext.Default.AuditEntry)!).ToArray();
     }
 
-    /// <summary>The stored hash of an advertiser's report key, or <c>null</c>.</summary>
-    public async Task<string?> GetReportKeyHashAsync(string advertiserId)
+    /// <summary>Every advertiser's report-key hash (<see cref="SecretComparer.Hash"/>).</summary>
+    public async Task<IReadOnlyList<(string AdvertiserId, string KeyHash)>> GetReportKeyHashesAsync()
     {
-        var value = await _redis.Database.HashGetAsync(Key("report-keys"), advertiserId).ConfigureAwait(false);
-        return value.IsNull ? null : (string)value!;
+        var entries = await _redis.Database.HashGetAllAsync(Key("report-keys")).ConfigureAwait(false);
+        return entries.Select(e => ((string)e.Name!, (string)e.Value!)).ToArray();
     }
 
     private static List<T> Read<T>(RedisResult hash, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)

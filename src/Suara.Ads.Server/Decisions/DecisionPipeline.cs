@@ -2,14 +2,10 @@ using Microsoft.Extensions.Options;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Core.Utilities;
-using Suara.Ads.Server.Contracts;
-using Suara.Ads.Server.Options;
-using Suara.Ads.Server.Telemetry;
+using Suara.Ads.Server.Hosting;
+
 
 namespace Suara.Ads.Server.Decisions;
-
-/// <summary>The outcome of <see cref="DecisionPipeline.RunAsync"/>: a decision, or the errors that prevented one.</summary>
-internal sealed record DecisionOutcome(DecisionRequest? Request, DecisionResult? Result, ValidationErrors? Errors, string? Detail);
 
 /// <summary>
 /// What every way of asking for ads shares (<c>POST /v1/decisions</c>, <c>GET /v1/slot.html</c>): map the body with the
@@ -41,14 +37,14 @@ internal sealed class DecisionPipeline
             errors);
         if (request is null)
         {
-            return new DecisionOutcome(null, null, errors, "is not valid.");
+            return DecisionOutcome.Failure(errors, "is not valid.");
         }
 
         var snapshot = _catalog.Current;
         errors = DecisionEngine.Validate(snapshot, request);
         if (!errors.IsEmpty)
         {
-            return new DecisionOutcome(request, null, errors, "names a site or placement that is not in the catalog.");
+            return DecisionOutcome.Failure(errors, "names a site or placement that is not in the catalog.");
         }
 
         var result = await _decisions.DecideAsync(snapshot, request, explain, cancellationToken).ConfigureAwait(false);
@@ -59,6 +55,6 @@ internal sealed class DecisionPipeline
         }
 
         _metrics.Decision(filled, result.Slots.Count - filled);
-        return new DecisionOutcome(request, result, null, null);
+        return DecisionOutcome.Success(request, result);
     }
 }

@@ -3,7 +3,7 @@ using Suara.Ads.Core.Devices;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Core.Targeting;
 using Suara.Ads.Core.Utilities;
-using Suara.Ads.Server.Contracts;
+
 
 namespace Suara.Ads.Server.Decisions;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using StackExchange.Redis;
 using Suara.Ads.Core.Snapshot;
-using Suara.Ads.Server.Contracts;
-using Suara.Ads.Server.Redis;
+using Suara.Ads.Server.Events;
+using Suara.Ads.Server.Hosting;
+
 
 namespace Suara.Ads.Server.Reports;
 
@@ -20,9 +21,9 @@ internal sealed class ReportService
     public const int MaxHourlyDays = 31;
 
     private readonly RedisConnection _redis;
-    private readonly RedisKeys _keys;
+    private readonly CounterKeys _keys;
 
-    public ReportService(RedisConnection redis, RedisKeys keys)
+    public ReportService(RedisConnection redis, CounterKeys keys)
     {
         _redis = redis;
         _keys = keys;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using Suara.Ads.Server.Counting;
+using Suara.Ads.Server.Delivery;
+using Suara.Ads.Server.Events;
 using Suara.Ads.Server.Tests.Support;
 
 namespace Suara.Ads.Server.Tests.Browser;

@@ -7,7 +7,7 @@ internal static class DemoCatalog
 {
     private static readonly Lazy<JsonObject> s_catalog = new(() =>
     {
-        using var stream = typeof(Program).Assembly.GetManifestResourceStream("Suara.Ads.Server.Seed.demo-catalog.json")
+        using var stream = typeof(Program).Assembly.GetManifestResourceStream("Suara.Ads.Server.Catalog.Seed.demo-catalog.json")
             ?? throw new InvalidOperationException("The demo catalog is not embedded in the server assembly.");
         return JsonNode.Parse(stream)!.AsObject();
     });

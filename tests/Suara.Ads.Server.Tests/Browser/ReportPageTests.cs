@@ -5,7 +5,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Suara.Ads.Server.Counting;
+using Suara.Ads.Server.Delivery;
+using Suara.Ads.Server.Events;
 using Suara.Ads.Server.Tests.Support;
 
 namespace Suara.Ads.Server.Tests.Browser;
@@ -130,7 +131,7 @@ public sealed class ReportPageTests : IClassFixture<BrowserFixture>
         await page.FillAsync("#key", "not-a-report-key");
         await page.ClickAsync("#show");
         await page.Locator("#error").WaitForAsync(new() { State = WaitForSelectorState.Visible });
-        Assert.Contains("no such report for this key", await page.TextContentAsync("#error"), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("the key is not known", await page.TextContentAsync("#error"), StringComparison.OrdinalIgnoreCase);
         Assert.False(await page.IsVisibleAsync("#report"));
         Assert.Equal(0, await page.Locator("#rows tr").CountAsync());
 

@@ -5,7 +5,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Suara.Ads.Core.Catalog;
-using Suara.Ads.Server.Counting;
+using Suara.Ads.Server.Delivery;
+using Suara.Ads.Server.Events;
 using Suara.Ads.Server.Tests.Support;
 
 namespace Suara.Ads.Server.Tests.Reports;
@@ -131,12 +132,13 @@ public sealed class ReportsApiTests
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get("/v1/reports/advertisers/skyway", skyway))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(Get("/v1/reports/campaigns/london", rival))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(Get("/v1/reports/advertisers/skyway", rival))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(Get("/v1/reports/campaigns/london", "not-a-key-not-a-key"))).StatusCode);
+        // An unknown key is refused as unauthenticated (the contract's 401); only a known key of another advertiser gets 404.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(Get("/v1/reports/campaigns/london", "not-a-key-not-a-key"))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(Get("/v1/reports/campaigns/nothing", AdsServerFactory.AdminKey))).StatusCode);
 
-        // A rotated key replaces the old one.
+        // A rotated key replaces the old one, which is then not known at all.
         await RotateAsync("skyway");
-        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(Get("/v1/reports/campaigns/london", skyway))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(Get("/v1/reports/campaigns/london", skyway))).StatusCode);
     }
 
     [Theory]

@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Suara.Ads.Core.Catalog;
-using Suara.Ads.Server.Contracts;
 
+using Suara.Ads.Server.Catalog;
 namespace Suara.Ads.Server.Tests.Support;
 
 /// <summary>
@@ -33,7 +33,7 @@ public sealed class AdsServerFactory : WebApplicationFactory<Program>
         else
         {
             _seedFile = Path.Combine(Path.GetTempPath(), $"suara-seed-{Guid.NewGuid():N}.json");
-            File.WriteAllText(_seedFile, JsonSerializer.Serialize(catalog, AdsJsonContext.Default.CatalogDocument));
+            File.WriteAllText(_seedFile, JsonSerializer.Serialize(catalog, CatalogJsonContext.Default.CatalogDocument));
             _seed = _seedFile;
         }
     }

@@ -4,8 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Suara.Ads.Core.Catalog;
-using Suara.Ads.Server.Contracts;
 
+using Suara.Ads.Server.Catalog;
 namespace Suara.Ads.Server.Tests.Support;
 
 /// <summary>The built server run as a real process on a loopback port, for tests of process signals.</summary>
@@ -24,7 +24,7 @@ public sealed class ServerProcess : IDisposable
         }
 
         _seed = Path.Combine(Path.GetTempPath(), $"suara-seed-{Guid.NewGuid():N}.json");
-        File.WriteAllText(_seed, JsonSerializer.Serialize(catalog, AdsJsonContext.Default.CatalogDocument));
+        File.WriteAllText(_seed, JsonSerializer.Serialize(catalog, CatalogJsonContext.Default.CatalogDocument));
         var dll = Path.Combine(AppContext.BaseDirectory, "Suara.Ads.Server.dll");
         var info = new ProcessStartInfo("dotnet")
         {

@@ -80,7 +80,8 @@
       }
     } catch (e) { /* not JSON */ }
     if (response.status === 401) {
-      return 'Please enter your report key (or the admin key). ' + detail;
+      // The server's detail says whether the key was missing or not known.
+      return detail || 'Please enter your report key (or the admin key).';
     }
     if (response.status === 404) {
       return 'There is no such report for this key. ' + detail;

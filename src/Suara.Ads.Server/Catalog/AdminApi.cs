@@ -1,0 +1,222 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using System.Security.Claims;
+using Suara.Ads.Core.Catalog;
+using Suara.Ads.Core.Targeting;
+using Suara.Ads.Core.Utilities;
+using Suara.Ads.Server.Hosting;
+
+
+namespace Suara.Ads.Server.Catalog;
+
+/// <summary>
+/// <c>/v1/admin/*</c>: the catalog (sites, placements, advertisers, campaigns, whole-catalog export and import),
+/// targeting validation and the audit trail, for keys with the admin role (<see cref="Policies.Admin"/>).
+/// </summary>
+internal static class AdminApi
+{
+    /// <summary>Largest entity body.</summary>
+    public const int MaxEntityBytes = 1024 * 1024;
+
+    /// <summary>Largest catalog import.</summary>
+    public const int MaxCatalogBytes = 256 * 1024 * 1024;
+
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/v1/admin")
+            .WithTags("Admin")
+            .RequireAuthorization(Policies.Admin)
+            .WithMetadata(new KeyHint("This endpoint needs 'Authorization: Bearer <Ads:AdminKey>'."))
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        MapEntity(admin, EntityKinds.Sites, CatalogJsonContext.Default.PageSite);
+        MapEntity(admin, EntityKinds.Placements, CatalogJsonContext.Default.PagePlacement);
+        MapEntity(admin, EntityKinds.Advertisers, CatalogJsonContext.Default.PageAdvertiser);
+        MapEntity(admin, EntityKinds.Campaigns, CatalogJsonContext.Default.PageCampaign);
+
+        admin.MapPost("/advertisers/{id}/report-key", async (string id, CatalogService catalog, ClaimsPrincipal user) =>
+        {
+            var result = await catalog.RotateReportKeyAsync(id, user.KeyFingerprint()).ConfigureAwait(false);
+            return result.Status switch
+            {
+                ChangeStatus.Replaced => Results.Ok(new ReportKeyResponse { ReportKey = result.ReportKey! }),
+                _ => Outcome(result, EntityKinds.Advertisers.Name, id),
+            };
+        }).Produces<ReportKeyResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        admin.MapGet("/catalog", async (CatalogService catalog) =>
+        {
+            if (!catalog.IsAvailable)
+            {
+                return Unavailable();
+            }
+
+            var (document, version) = await catalog.LoadAsync().ConfigureAwait(false);
+            return Results.Json(document, CatalogJsonContext.Default.CatalogDocument, statusCode: StatusCodes.Status200OK);
+        }).Produces<CatalogDocument>();
+
+        admin.MapPut("/catalog", async (HttpRequest request, CatalogService catalog, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        {
+            var (body, problem) = await JsonBody.ReadAsync(request, CatalogJsonContext.Default.CatalogDocument, MaxCatalogBytes, "a catalog document", cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var result = await catalog.ImportAsync(body!, user.KeyFingerprint()).ConfigureAwait(false);
+            return result.Status == ChangeStatus.Replaced
+                ? Results.Json(new CatalogVersionResponse { Version = result.Version }, CatalogJsonContext.Default.CatalogVersionResponse)
+                : Outcome(result, "catalog", "");
+        }).Accepts<CatalogDocument>("application/json").ProducesValidationProblem();
+
+        admin.MapPost("/targeting/validate", async (HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            var (body, problem) = await JsonBody.ReadAsync(request, CatalogJsonContext.Default.TargetingValidateRequest, 64 * 1024, "a targeting check", cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (body!.Targeting is null)
+            {
+                return Problems.BadRequest("No rule to check.", "targeting", "is required");
+            }
+
+            var compiled = TargetingRule.Compile(body.Targeting);
+            if (!compiled.Success)
+            {
+                var errors = new ValidationErrors();
+                foreach (var error in compiled.Errors)
+                {
+                    errors.Add("targeting", error.ToString());
+                }
+
+                return Problems.Validation(errors, "The targeting rule is not valid.", new Dictionary<string, object?> { ["positions"] = compiled.Errors.Select(e => new Dictionary<string, object> { ["line"] = e.Line, ["column"] = e.Column, ["message"] = e.Message }).ToArray() });
+            }
+
+            return Results.Ok(new TargetingValidateResponse { Valid = true, Canonical = compiled.Rule!.CanonicalText });
+        }).Accepts<TargetingValidateRequest>("application/json").Produces<TargetingValidateResponse>().ProducesValidationProblem();
+
+        admin.MapGet("/audit", async (int? limit, CatalogService catalog) =>
+        {
+            if (limit is < 1 or > RedisCatalogStore.AuditLength)
+            {
+                return Problems.BadRequest("The query is not valid.", "limit", $"must be between 1 and {RedisCatalogStore.AuditLength}");
+            }
+
+            if (!catalog.IsAvailable)
+            {
+                return Unavailable();
+            }
+
+            return Results.Ok(new AuditResponse { Entries = await catalog.ReadAuditAsync(limit ?? 100).ConfigureAwait(false) });
+        }).Produces<AuditResponse>();
+
+        return app;
+    }
+
+    private static void MapEntity<T>(RouteGroupBuilder admin, EntityKind<T> kind, System.Text.Json.Serialization.Metadata.JsonTypeInfo<Page<T>> pageType)
+        where T : class
+    {
+        admin.MapGet($"/{kind.Plural}", async (int? limit, string? after, CatalogService catalog) =>
+        {
+            if (limit is < 1 or > MaxPageSize)
+            {
+                return Problems.BadRequest("The query is not valid.", "limit", $"must be between 1 and {MaxPageSize}");
+            }
+
+            if (!catalog.IsAvailable)
+            {
+                return Unavailable();
+            }
+
+            var all = await catalog.ListAsync(kind).ConfigureAwait(false);
+            var size = limit ?? DefaultPageSize;
+            var items = all.Where(e => after is null || string.CompareOrdinal(kind.IdOf(e), after) > 0).Take(size + 1).ToArray();
+            var page = new Page<T>
+            {
+                Items = items.Take(size).ToArray(),
+                Total = all.Count,
+                Next = items.Length > size ? kind.IdOf(items[size - 1]) : null,
+            };
+            return Results.Json(page, pageType);
+        }).WithName($"List{kind.Plural}").Produces<Page<T>>().ProducesValidationProblem();
+
+        admin.MapGet($"/{kind.Plural}/{{id}}", async (string id, HttpResponse response, CatalogService catalog) =>
+        {
+            if (!catalog.IsAvailable)
+            {
+                return Unavailable();
+            }
+
+            if (await catalog.GetAsync(kind, id).ConfigureAwait(false) is not { } entity)
+            {
+                return NotFound(kind.Name, id);
+            }
+
+            response.Headers.ETag = kind.ETag(entity);
+            return Results.Json(entity, kind.Json);
+        }).WithName($"Get{kind.Name}").Produces<T>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        admin.MapPut($"/{kind.Plural}/{{id}}", async (string id, HttpRequest request, HttpResponse response, CatalogService catalog, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        {
+            if (!Ids.IsValid(id))
+            {
+                return Problems.BadRequest($"The {kind.Name} id is not valid.", "id", Ids.Rule);
+            }
+
+            var (body, problem) = await JsonBody.ReadAsync(request, kind.Json, MaxEntityBytes, $"a {kind.Name}", cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var bodyId = kind.IdOf(body!);
+            if (!string.IsNullOrEmpty(bodyId) && bodyId != id)
+            {
+                return Problems.BadRequest($"The body's id differs from the path's.", "id", $"is '{bodyId}' but the path says '{id}'");
+            }
+
+            var result = await catalog.PutAsync(kind, id, body!, request.Headers.IfMatch.ToString() is { Length: > 0 } ifMatch ? ifMatch : null, user.KeyFingerprint()).ConfigureAwait(false);
+            if (result.Status is ChangeStatus.Created or ChangeStatus.Replaced)
+            {
+                response.Headers.ETag = result.ETag;
+                var stored = kind.WithId(body!, id);
+                if (result.ReportKey is { } reportKey && stored is Advertiser advertiser)
+                {
+                    return Results.Json(new AdvertiserCreatedResponse { Id = advertiser.Id, Name = advertiser.Name, ReportKey = reportKey }, CatalogJsonContext.Default.AdvertiserCreatedResponse, statusCode: StatusCodes.Status201Created);
+                }
+
+                return result.Status == ChangeStatus.Created
+                    ? Results.Json(stored, kind.Json, statusCode: StatusCodes.Status201Created)
+                    : Results.Json(stored, kind.Json);
+            }
+
+            return Outcome(result, kind.Name, id);
+        }).WithName($"Put{kind.Name}").Accepts<T>("application/json").Produces<T>().Produces<T>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+        admin.MapDelete($"/{kind.Plural}/{{id}}", async (string id, HttpRequest request, CatalogService catalog, ClaimsPrincipal user) =>
+        {
+            var result = await catalog.DeleteAsync(kind, id, request.Headers.IfMatch.ToString() is { Length: > 0 } ifMatch ? ifMatch : null, user.KeyFingerprint()).ConfigureAwait(false);
+            return result.Status == ChangeStatus.Deleted ? Results.NoContent() : Outcome(result, kind.Name, id);
+        }).WithName($"Delete{kind.Name}").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    }
+
+    private static IResult Outcome(ChangeResult result, string kind, string id) => result.Status switch
+    {
+        ChangeStatus.NotFound => NotFound(kind, id),
+        ChangeStatus.Invalid => Problems.Validation(result.Errors!, $"The {kind} is not valid; nothing was stored."),
+        ChangeStatus.PreconditionFailed => Problems.PreconditionFailed(result.ETag is null
+                ? $"The {kind} '{id}' does not exist, so If-Match cannot match."
+                : $"The {kind} '{id}' was changed since you read it (its ETag is now {result.ETag}). Read it again, then apply your change."),
+        ChangeStatus.Referenced => Problems.InUse($"The {kind} '{id}' is still used by {string.Join(", ", result.References)}. Remove those references first.", result.References),
+        _ => Unavailable(),
+    };
+
+    private static ProblemHttpResult NotFound(string kind, string id) => Problems.NotFound($"There is no {kind} '{id}'.");
+
+    private static ProblemHttpResult Unavailable() => Problems.StoreUnavailable("Catalog store unavailable.", "The catalog store (Redis) cannot be reached; nothing was read or changed. Decisions keep being served from the catalog in force.");
+}

@@ -1,0 +1,33 @@
+
+namespace Suara.Ads.Server.Catalog;
+
+/// <summary>
+/// The log messages of this area, in event-id order. Ids are unique across the server: Hosting 1-19, Events 20-29,
+/// Catalog 30-49, Delivery 50-59, Decisions 60-69, Reports 70-79. Never rename a method once shipped: its name is
+/// the EventName.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "The catalog changed while a change based on version {Version} was prepared; trying again")]
+    public static partial void CatalogChangeConflict(this ILogger logger, long version);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "A catalog change failed on Redis: {Error}")]
+    public static partial void CatalogChangeFailed(this ILogger logger, string error);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Catalog version {Version} in force ({Campaigns} campaigns)")]
+    public static partial void CatalogLoaded(this ILogger logger, long version, int campaigns);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Error, Message = "Catalog version {Version} does not build; version {Serving} keeps serving: {Errors}")]
+    public static partial void CatalogBuildFailed(this ILogger logger, long version, long serving, string errors);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Reading the catalog from Redis failed: {Error}")]
+    public static partial void CatalogReadFailed(this ILogger logger, string error);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Redis is unreachable at start: serving the seed catalog (if any) until the catalog can be read")]
+    public static partial void CatalogNoRedisAtStart(this ILogger logger);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "Imported seed catalog {Seed} ({Campaigns} campaigns) into the empty catalog")]
+    public static partial void CatalogSeeded(this ILogger logger, string seed, int campaigns);
+
+    // Next free id in this area: 45.
+}

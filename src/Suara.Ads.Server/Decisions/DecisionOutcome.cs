@@ -1,0 +1,39 @@
+using System.Diagnostics.CodeAnalysis;
+using Suara.Ads.Core.Selection;
+using Suara.Ads.Core.Utilities;
+
+
+namespace Suara.Ads.Server.Decisions;
+
+/// <summary>What <see cref="DecisionPipeline.RunAsync"/> produced: a decision, or the errors that prevented one.</summary>
+internal readonly struct DecisionOutcome
+{
+    private DecisionOutcome(DecisionRequest? request, DecisionResult? result, ValidationErrors? errors, string? detail)
+    {
+        Request = request;
+        Result = result;
+        Errors = errors;
+        Detail = detail;
+    }
+
+    /// <summary>Whether there is a decision (<see cref="Request"/> and <see cref="Result"/>); else <see cref="Errors"/> say why not.</summary>
+    [MemberNotNullWhen(true, nameof(Request), nameof(Result))]
+    [MemberNotNullWhen(false, nameof(Errors), nameof(Detail))]
+    public bool Decided => Result is not null;
+
+    /// <summary>The request as the engine saw it.</summary>
+    public DecisionRequest? Request { get; }
+
+    /// <summary>The decision.</summary>
+    public DecisionResult? Result { get; }
+
+    /// <summary>Why there is no decision, per field.</summary>
+    public ValidationErrors? Errors { get; }
+
+    /// <summary>The end of the problem's detail sentence, after "The … request ".</summary>
+    public string? Detail { get; }
+
+    public static DecisionOutcome Success(DecisionRequest request, DecisionResult result) => new(request, result, null, null);
+
+    public static DecisionOutcome Failure(ValidationErrors errors, string detail) => new(null, null, errors, detail);
+}

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Suara.Ads.Core.Selection;
+using Suara.Ads.Server.Hosting;
+
+
+namespace Suara.Ads.Server.Decisions;
+
+/// <summary><c>POST /v1/decisions</c>: the public decision endpoint.</summary>
+internal static class DecisionsApi
+{
+    public static IEndpointRouteBuilder MapDecisionsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/decisions", DecideAsync)
+            .WithName("Decide")
+            .WithTags("Decisions")
+            .WithMetadata(new KeyHint("explain=true needs 'Authorization: Bearer <Ads:AdminKey>'."))
+            // JSON in any of these: ads.js sends text/plain to stay a CORS "simple" request, and `curl -d` sends a form type.
+            .Accepts<DecisionRequestBody>("application/json", "text/plain", "application/x-www-form-urlencoded")
+            .Produces<DecisionResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        return app;
+    }
+
+    private static async Task<IResult> DecideAsync(
+        HttpContext http,
+        DecisionPipeline pipeline,
+        SlotRenderer renderer,
+        IAuthorizationService authorization,
+        CancellationToken cancellationToken)
+    {
+        var explain = false;
+        if (http.Request.Query.TryGetValue("explain", out var explainValue))
+        {
+            if (!bool.TryParse(explainValue, out explain))
+            {
+                return Problems.BadRequest("The query is not valid.", "explain", "must be true or false");
+            }
+
+            if (explain && !(await authorization.AuthorizeAsync(http.User, Policies.Explain).ConfigureAwait(false)).Succeeded)
+            {
+                return http.User.Identity?.IsAuthenticated == true ? TypedResults.Forbid() : TypedResults.Challenge();
+            }
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync(http.Request, DecisionsJsonContext.Default.DecisionRequestBody, DecisionRequestMapper.MaxBodyBytes, "a decision request", cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await pipeline.RunAsync(http, body!, explain, cancellationToken).ConfigureAwait(false);
+        if (!outcome.Decided)
+        {
+            return Problems.Validation(outcome.Errors, "The decision request " + outcome.Detail);
+        }
+
+        return TypedResults.Ok(Response(renderer.Render(http, outcome.Request, outcome.Result), outcome.Request, outcome.Result));
+    }
+
+    private static DecisionResponse Response(RenderedPage page, DecisionRequest request, DecisionResult result)
+    {
+        var slots = new Dictionary<string, SlotResponse?>(page.Slots.Length, StringComparer.Ordinal);
+        for (var i = 0; i < page.Slots.Length; i++)
+        {
+            slots[request.Slots[i].Id] = page.Slots[i] is not { } slot ? null : new SlotResponse
+            {
+                CampaignId = slot.Decision.Campaign.Id,
+                CreativeId = slot.Decision.Creative.Id,
+                Format = slot.Decision.Creative.Format,
+                Width = slot.Decision.Size.Width,
+                Height = slot.Decision.Size.Height,
+                Html = slot.Html,
+                ImpressionUrl = slot.ImpressionUrl,
+                ViewableUrl = slot.ViewableUrl,
+                ClickUrl = slot.ClickUrl,
+            };
+        }
+
+        return new DecisionResponse { DecisionId = page.DecisionId, Slots = slots, Explain = Explain(result) };
+    }
+
+    private static Dictionary<string, IReadOnlyList<CandidateResponse>>? Explain(DecisionResult result)
+    {
+        if (result.Explanations is not { } explanations)
+        {
+            return null;
+        }
+
+        var explain = new Dictionary<string, IReadOnlyList<CandidateResponse>>(StringComparer.Ordinal);
+        foreach (var slot in explanations)
+        {
+            explain[slot.SlotId] = slot.Candidates.Select(c => new CandidateResponse
+            {
+                CampaignId = c.CampaignId,
+                CreativeId = c.CreativeId,
+                Priority = c.Priority,
+                Outcome = JsonNamingPolicy.CamelCase.ConvertName(c.Outcome.ToString()),
+                Detail = c.Detail,
+            }).ToArray();
+        }
+
+        return explain;
+    }
+}

@@ -1,0 +1,39 @@
+using Suara.Ads.Core.Events;
+using Suara.Ads.Core.Selection;
+using Suara.Ads.Server.Hosting;
+
+
+namespace Suara.Ads.Server.Decisions;
+
+/// <summary>
+/// Builds the signed, server-relative event URLs (<c>/v1/events/{token}</c>) of one filled slot, and the absolute
+/// base URL that links in creative markup are resolved against. Shared by the endpoints that render slots.
+/// </summary>
+internal static class EventUrls
+{
+    /// <summary>The path prefix of every event URL.</summary>
+    public const string PathPrefix = "/v1/events/";
+
+    /// <summary>The signed URL for one event of <paramref name="decision"/>.</summary>
+    public static string For(EventTokenCodec codec, EventType type, Guid decisionId, DateTimeOffset issuedAt, SlotDecision decision, string? viewer) =>
+        PathPrefix + codec.Sign(new EventClaims
+        {
+            Type = type,
+            DecisionId = decisionId,
+            IssuedAt = issuedAt,
+            Site = decision.SiteId,
+            Placement = decision.PlacementId,
+            Campaign = decision.Campaign.Id,
+            Creative = decision.Creative.Id,
+            Viewer = viewer ?? "",
+        });
+
+    /// <summary>Tokens carry whole seconds: the issue time of a decision made at <paramref name="now"/>.</summary>
+    public static DateTimeOffset IssuedAt(DateTimeOffset now) => DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+
+    /// <summary><c>Ads:PublicBaseUrl</c> when configured, else the scheme and host of the request; no trailing slash.</summary>
+    public static string BaseUrl(HttpContext http, AdsOptions options) =>
+        options.PublicBaseUrl is { Length: > 0 } configured
+            ? configured.TrimEnd('/')
+            : $"{http.Request.Scheme}://{http.Request.Host}";
+}

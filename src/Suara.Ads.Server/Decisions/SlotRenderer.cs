@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+using Suara.Ads.Core.Events;
+using Suara.Ads.Core.Selection;
+using Suara.Ads.Server.Hosting;
+
+
+namespace Suara.Ads.Server.Decisions;
+
+/// <summary>One filled slot, ready for the page: markup and signed, server-relative event URLs.</summary>
+internal sealed record RenderedSlot(SlotDecision Decision, string Html, string ImpressionUrl, string ViewableUrl, string ClickUrl);
+
+/// <summary>A decision, ready for the page: its id and one entry per requested slot (<c>null</c> for a no-fill).</summary>
+internal sealed record RenderedPage(string DecisionId, RenderedSlot?[] Slots);
+
+/// <summary>
+/// Turns a decision into what every way of asking for ads sends back (<c>POST /v1/decisions</c>, <c>GET /v1/slot.html</c>):
+/// one decision id, signed event URLs per filled slot, and the creative's markup with its click URL made absolute
+/// against <c>Ads:PublicBaseUrl</c> (or the request's host when that is not set).
+/// </summary>
+internal sealed class SlotRenderer
+{
+    private readonly SigningKeyProvider _signing;
+    private readonly TimeProvider _time;
+    private readonly AdsOptions _options;
+
+    public SlotRenderer(SigningKeyProvider signing, TimeProvider time, IOptions<AdsOptions> options)
+    {
+        _signing = signing;
+        _time = time;
+        _options = options.Value;
+    }
+
+    public RenderedPage Render(HttpContext http, DecisionRequest request, DecisionResult result)
+    {
+        var now = _time.GetUtcNow();
+        var decisionId = Guid.CreateVersion7(now);
+        var issuedAt = EventUrls.IssuedAt(now);
+        var baseUrl = EventUrls.BaseUrl(http, _options);
+        var codec = _signing.Codec;
+        var slots = new RenderedSlot?[result.Slots.Count];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (result.Slots[i] is not { } decision)
+            {
+                continue;
+            }
+
+            var click = EventUrls.For(codec, EventType.Click, decisionId, issuedAt, decision, request.UserId);
+            slots[i] = new RenderedSlot(
+                decision,
+                CreativeMarkup.Render(decision.Creative, decision.Format, decision.Size, baseUrl + click, baseUrl),
+                EventUrls.For(codec, EventType.Impression, decisionId, issuedAt, decision, request.UserId),
+                EventUrls.For(codec, EventType.Viewable, decisionId, issuedAt, decision, request.UserId),
+                click);
+        }
+
+        return new RenderedPage(decisionId.ToString("N"), slots);
+    }
+
+    /// <summary>The absolute form of a server-relative URL this renderer produced.</summary>
+    public string Absolute(HttpContext http, string relative) => EventUrls.BaseUrl(http, _options) + relative;
+}

@@ -1,0 +1,148 @@
+using Microsoft.Extensions.Options;
+using Suara.Ads.Core.Counting;
+using Suara.Ads.Server.Delivery;
+using Suara.Ads.Server.Hosting;
+
+
+namespace Suara.Ads.Server.Events;
+
+/// <summary>
+/// Writes the aggregate to Redis every <c>Ads:FlushInterval</c>, one atomic script per campaign, all pipelined.
+/// While Redis is away the batches wait (bounded) and are retried, unchanged, when it returns; a graceful stop
+/// flushes before the process ends.
+/// </summary>
+internal sealed class CountingFlusher : BackgroundService
+{
+    /// <summary>How long a graceful stop keeps trying to write what is pending.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly EventAggregate _aggregate;
+    private readonly RedisCounterStore _store;
+    private readonly FrequencyWriteQueue _frequency;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _interval;
+    private readonly ILogger<CountingFlusher> _logger;
+    private readonly AdsMetrics _metrics;
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private bool _outageLogged;
+
+    public CountingFlusher(EventAggregate aggregate, RedisCounterStore store, FrequencyWriteQueue frequency, TimeProvider time, IOptions<AdsOptions> options, ILogger<CountingFlusher> logger, AdsMetrics metrics)
+    {
+        _aggregate = aggregate;
+        _store = store;
+        _frequency = frequency;
+        _time = time;
+        _interval = options.Value.FlushInterval;
+        _logger = logger;
+        _metrics = metrics;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_interval, _time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            await FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        // Drain: keep flushing until nothing is pending or the drain time is up.
+        var deadline = DateTime.UtcNow + DrainTimeout;
+        while (true)
+        {
+            await FlushAsync().ConfigureAwait(false);
+            if ((_aggregate.Pending == 0 && _frequency.Pending == 0) || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (_aggregate.Pending > 0)
+        {
+            _logger.CountsLostAtStop(_aggregate.Pending);
+        }
+    }
+
+    /// <summary>Writes everything pending once. Safe to call at any time (tests call it directly).</summary>
+    public async Task FlushAsync()
+    {
+        await _flushing.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var batches = _aggregate.TakeBatches();
+            if (batches.Count > 0)
+            {
+                if (!_store.IsAvailable)
+                {
+                    // Redis is away: do not wait on timeouts, keep everything for the next round.
+                    foreach (var batch in batches)
+                    {
+                        _aggregate.Return(batch);
+                    }
+
+                    LogOutage(_aggregate.Pending);
+                }
+                else
+                {
+                    var writes = new Task[batches.Count];
+                    for (var i = 0; i < batches.Count; i++)
+                    {
+                        writes[i] = WriteAsync(batches[i]);
+                    }
+
+                    var started = _time.GetTimestamp();
+                    await Task.WhenAll(writes).ConfigureAwait(false);
+                    _metrics.Flushed(_time.GetElapsedTime(started));
+                }
+            }
+
+            await _frequency.FlushAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    private async Task WriteAsync(CampaignBatch batch)
+    {
+        try
+        {
+            await _store.WriteAsync(batch).ConfigureAwait(false);
+            _aggregate.Complete(batch);
+            if (_outageLogged)
+            {
+                _outageLogged = false;
+                _logger.CountsRedisBack();
+            }
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException)
+        {
+            _aggregate.Return(batch);
+            _logger.CountsWriteFailed(batch.Campaign, ex.Message);
+        }
+    }
+
+    private void LogOutage(long pending)
+    {
+        if (!_outageLogged)
+        {
+            _outageLogged = true;
+            _logger.CountsRedisAway(pending);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Suara.Ads.Core.Counting;
+using Suara.Ads.Server.Hosting;
+
+
+namespace Suara.Ads.Server.Events;
+
+/// <summary>The counting flow: beacons into the in-process aggregate, flushed to Redis in the background.</summary>
+internal static class EventsServiceCollectionExtensions
+{
+    public static IServiceCollection AddAdsEvents(this IServiceCollection services)
+    {
+        services.TryAddSingleton<CounterKeys>();
+        services.TryAddSingleton<RedisCounterStore>();
+        services.TryAddSingleton(sp => new EventAggregate(sp.GetRequiredService<IOptions<AdsOptions>>().Value.MaxPendingEvents));
+        services.TryAddSingleton<CountingFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<CountingFlusher>());
+        services.AddHealthChecks().AddCheck<CountingHealthCheck>("counting", tags: [HealthApi.ReadyTag]);
+        return services;
+    }
+}

@@ -1,0 +1,24 @@
+
+namespace Suara.Ads.Server.Events;
+
+/// <summary>
+/// The log messages of this area, in event-id order. Ids are unique across the server: Hosting 1-19, Events 20-29,
+/// Catalog 30-49, Delivery 50-59, Decisions 60-69, Reports 70-79. Never rename a method once shipped: its name is
+/// the EventName.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Redis is unreachable; keeping {Pending} counted events until it returns")]
+    public static partial void CountsRedisAway(this ILogger logger, long pending);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Redis is back; pending counts are being written")]
+    public static partial void CountsRedisBack(this ILogger logger);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Writing counts of campaign {Campaign} failed, will retry: {Error}")]
+    public static partial void CountsWriteFailed(this ILogger logger, string campaign, string error);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "Stopped with {Pending} counted events not written to Redis")]
+    public static partial void CountsLostAtStop(this ILogger logger, long pending);
+
+    // Next free id in this area: 24.
+}

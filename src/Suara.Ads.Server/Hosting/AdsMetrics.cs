@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using Suara.Ads.Core.Counting;
+using Suara.Ads.Core.Snapshot;
+
+
+namespace Suara.Ads.Server.Hosting;
+
+/// <summary>
+/// The ad server's own instruments (meter <c>Suara.Ads</c>), exported at <c>/metrics</c> with ASP.NET Core's and the
+/// runtime's. Tags are small fixed sets. Each hot-path method checks <c>Enabled</c> first and builds tags off the
+/// inlined path, as Kestrel's metrics do.
+/// </summary>
+internal sealed class AdsMetrics
+{
+    public const string MeterName = "Suara.Ads";
+
+    private readonly Counter<long> _decisions;
+    private readonly Counter<long> _slots;
+    private readonly Counter<long> _events;
+    private readonly Histogram<double> _flushDuration;
+
+    public AdsMetrics(IMeterFactory meterFactory, EventAggregate aggregate, RedisConnection redis, CatalogSnapshotHolder catalog)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _decisions = meter.CreateCounter<long>("suara.ads.decisions", "{decision}", "Decision requests answered (200).");
+        _slots = meter.CreateCounter<long>("suara.ads.slots", "{slot}", "Slots decided, by result (filled, empty).");
+        _events = meter.CreateCounter<long>("suara.ads.events", "{event}", "Event beacons, by type and result (accepted, duplicate, invalid, expired, dropped).");
+        _flushDuration = meter.CreateHistogram<double>("suara.ads.flush.duration", "s", "Time to write one flush of counts to Redis.");
+        meter.CreateObservableGauge("suara.ads.events.pending", () => aggregate.Pending, "{event}", "Counted events waiting to be written to Redis.");
+        meter.CreateObservableGauge("suara.ads.events.pending_limit", () => aggregate.Capacity, "{event}", "Most events that may wait (Ads:MaxPendingEvents).");
+        meter.CreateObservableCounter("suara.ads.events.dropped", () => aggregate.Dropped, "{event}", "Events refused because the pending limit was reached.");
+        meter.CreateObservableGauge("suara.ads.redis.connected", () => redis.IsConnected ? 1 : 0, null, "1 while Redis is reachable.");
+        meter.CreateObservableGauge("suara.ads.catalog.campaigns", () => catalog.Current.CampaignCount, "{campaign}", "Campaigns in the catalog in force.");
+        meter.CreateObservableGauge("suara.ads.catalog.version", () => catalog.Current.Version, null, "Version of the catalog in force.");
+    }
+
+    public void Decision(int filled, int empty)
+    {
+        if (_decisions.Enabled)
+        {
+            DecisionCore(filled, empty);
+        }
+    }
+
+    public void Event(string type, string result)
+    {
+        if (_events.Enabled)
+        {
+            EventCore(type, result);
+        }
+    }
+
+    public void Flushed(TimeSpan elapsed)
+    {
+        if (_flushDuration.Enabled)
+        {
+            _flushDuration.Record(elapsed.TotalSeconds);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DecisionCore(int filled, int empty)
+    {
+        _decisions.Add(1);
+        if (filled > 0)
+        {
+            _slots.Add(filled, new KeyValuePair<string, object?>("result", "filled"));
+        }
+
+        if (empty > 0)
+        {
+            _slots.Add(empty, new KeyValuePair<string, object?>("result", "empty"));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void EventCore(string type, string result)
+    {
+        var tags = new TagList { { "type", type }, { "result", result } };
+        _events.Add(1, tags);
+    }
+}

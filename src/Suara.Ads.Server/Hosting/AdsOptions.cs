@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+
+
+namespace Suara.Ads.Server.Hosting;
+
+/// <summary>The <c>Ads</c> configuration section.</summary>
+public sealed class AdsOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Ads";
+
+    /// <summary>Bearer key for the admin API, explain and all reports; 16+ characters. Generated and logged once when unset.</summary>
+    [MinLength(16)]
+    public string? AdminKey { get; set; }
+
+    /// <summary>HMAC secret for event tokens, the same on every instance; 32+ characters. Generated when unset.</summary>
+    [MinLength(32)]
+    public string? SigningKey { get; set; }
+
+    /// <summary><c>demo</c> or a path to a catalog JSON file, imported at start when the catalog is empty.</summary>
+    public string? Seed { get; set; }
+
+    /// <summary>Request header carrying the viewer's ISO country, set by a CDN.</summary>
+    [Required]
+    public string TrustedCountryHeader { get; set; } = "CF-IPCountry";
+
+    /// <summary>Request header carrying the viewer's region, set by a CDN.</summary>
+    [Required]
+    public string TrustedRegionHeader { get; set; } = "CF-Region-Code";
+
+    /// <summary>How often counted events are written to Redis.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Most counted events held in memory while Redis is away; beyond it new events are refused and counted as dropped.</summary>
+    [Range(1_000, 100_000_000)]
+    public long MaxPendingEvents { get; set; } = 2_000_000;
+
+    /// <summary>
+    /// Absolute base URL of this ad server as pages reach it (e.g. <c>https://ads.example</c>), used in creative
+    /// markup; when unset, the scheme and host of each request are used.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+}

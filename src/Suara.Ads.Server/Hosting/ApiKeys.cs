@@ -1,0 +1,67 @@
+using System.Security.Claims;
+
+
+namespace Suara.Ads.Server.Hosting;
+
+/// <summary>Roles a bearer key can have (see docs/api.md).</summary>
+internal static class Roles
+{
+    /// <summary>Everything: the catalog, explain, every report.</summary>
+    public const string Admin = "admin";
+
+    /// <summary>An advertiser's report key: that advertiser's reports only (<see cref="ApiKeys.AdvertiserClaim"/>).</summary>
+    public const string Advertiser = "advertiser";
+}
+
+/// <summary>Authorization policies, set on endpoint groups. A new role is one more name in a policy.</summary>
+internal static class Policies
+{
+    /// <summary>The catalog and the rest of <c>/v1/admin</c>.</summary>
+    public const string Admin = "admin";
+
+    /// <summary><c>/v1/reports</c>; which advertiser a key may read is checked per report (<see cref="ApiKeys.MayReadReportsOf"/>).</summary>
+    public const string Reports = "reports";
+
+    /// <summary><c>?explain=true</c> on decisions.</summary>
+    public const string Explain = "explain";
+}
+
+/// <summary>Who a bearer key belongs to.</summary>
+/// <param name="Name">Shown in the audit trail and logs.</param>
+/// <param name="Role">One of <see cref="Roles"/>.</param>
+/// <param name="AdvertiserId">For a report key, its advertiser.</param>
+internal sealed record ApiKeyIdentity(string Name, string Role, string? AdvertiserId = null);
+
+/// <summary>
+/// Finds who a presented bearer key belongs to, or <c>null</c>. Each kind of key has one (the admin key, advertisers'
+/// report keys); the authentication handler asks them in turn. Implementations compare in constant time.
+/// </summary>
+internal interface IApiKeyResolver
+{
+    ValueTask<ApiKeyIdentity?> ResolveAsync(string key, CancellationToken cancellationToken);
+}
+
+/// <summary>The bearer-key scheme's names and the claims it issues.</summary>
+internal static class ApiKeys
+{
+    /// <summary>The authentication scheme.</summary>
+    public const string Scheme = "Bearer";
+
+    /// <summary>Claim: the advertiser whose report key was presented.</summary>
+    public const string AdvertiserClaim = "suara:advertiser";
+
+    /// <summary>Claim: the fingerprint of the presented key (<see cref="SecretComparer.Fingerprint"/>).</summary>
+    public const string FingerprintClaim = "suara:key-fingerprint";
+
+    /// <summary>The fingerprint of the key that authenticated <paramref name="user"/>, for the audit trail.</summary>
+    public static string KeyFingerprint(this ClaimsPrincipal user) => user.FindFirstValue(FingerprintClaim) ?? "";
+
+    /// <summary>Whether <paramref name="user"/> may read the reports of <paramref name="advertiserId"/>.</summary>
+    public static bool MayReadReportsOf(this ClaimsPrincipal user, string? advertiserId) =>
+        user.IsInRole(Roles.Admin)
+        || (advertiserId is not null && user.FindFirstValue(AdvertiserClaim) == advertiserId);
+}
+
+/// <summary>Endpoint metadata: what a 401 from this endpoint tells the caller to send.</summary>
+/// <param name="Detail">The problem's detail, e.g. which key the endpoint needs.</param>
+internal sealed record KeyHint(string Detail);

@@ -1,0 +1,98 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+
+namespace Suara.Ads.Server.Hosting;
+
+/// <summary>What every flow stands on: options, Redis, keys and authentication, problems, telemetry, health.</summary>
+internal static class HostingServiceCollectionExtensions
+{
+    public static IServiceCollection AddAdsHosting(this IServiceCollection services)
+    {
+        services.AddOptions<AdsOptions>()
+            .BindConfiguration(AdsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdsOptions>, AdsOptionsValidator>());
+        services.AddOptions<RedisOptions>()
+            .BindConfiguration(RedisOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMemoryCache(o => o.SizeLimit = 200_000);
+        services.TryAddSingleton<RedisConnection>();
+        services.TryAddSingleton<SigningKeyProvider>();
+        services.TryAddSingleton<AdminKeyProvider>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IApiKeyResolver, AdminKeyProvider>(sp => sp.GetRequiredService<AdminKeyProvider>()));
+
+        services.AddAuthentication(ApiKeys.Scheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeys.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Explain, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Reports, p => p.RequireRole(Roles.Admin, Roles.Advertiser));
+
+        services.TryAddSingleton<AdsMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(AdsMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+            .AddPrometheusExporter());
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthApi.ReadyTag]);
+
+        services.AddJsonContext(HostingJsonContext.Default);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Every problem carries a detail, also those the framework writes (404, 405, 415, 500).
+            var problem = context.ProblemDetails;
+            problem.Detail ??= problem.Status switch
+            {
+                StatusCodes.Status404NotFound => $"Nothing is served at {context.HttpContext.Request.Path}.",
+                StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.",
+                StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON (Content-Type: application/json).",
+                >= 500 => "The server failed to handle the request; it has been logged.",
+                _ => problem.Title,
+            };
+        });
+        services.AddOpenApi();
+        services.AddCors(o => o.AddPolicy(CorsPolicies.PublicEndpoints, p => p.AllowAnyOrigin().AllowAnyHeader().WithMethods("GET", "POST")));
+        return services;
+    }
+
+    /// <summary>Puts a flow's source-generated JSON first in the HTTP serializer's resolvers.</summary>
+    public static IServiceCollection AddJsonContext(this IServiceCollection services, JsonSerializerContext context) =>
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, context));
+
+    public static WebApplication UseAdsHosting(this WebApplication app)
+    {
+        // Resolve the keys now, so a generated admin key is logged at start rather than at first use.
+        app.Services.GetRequiredService<AdminKeyProvider>();
+        app.Services.GetRequiredService<SigningKeyProvider>();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A malformed request that Kestrel or routing rejects is the client's fault: keep its 4xx.
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>Health, metrics, the OpenAPI document and the entry of the demo site.</summary>
+    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthApi();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapOpenApi(); // /openapi/v1.json
+
+        // Static files are served without default documents; the demo site's front page is its news article.
+        // (Routing ignores a trailing slash, so this one route answers both /demo and /demo/.)
+        app.MapGet("/demo", () => Results.Redirect("/demo/index.html")).ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+
+namespace Suara.Ads.Server.Hosting;
+
+/// <summary>
+/// Reads a JSON request body with a size limit, turning every way it can be wrong (too large, empty, malformed,
+/// wrong types) into a 400 problem that names the offending field.
+/// </summary>
+internal static class JsonBody
+{
+    public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, int maxBytes, string what, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, TooLarge(maxBytes));
+        }
+
+        // Read at most one byte past the limit, so an oversized body without Content-Length is refused too.
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, 1 << 20));
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > maxBytes)
+                    {
+                        break;
+                    }
+
+                    var grown = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(grown);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = grown;
+                }
+
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, maxBytes + 1) - length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > maxBytes)
+                {
+                    break;
+                }
+            }
+
+            if (length > maxBytes)
+            {
+                return (null, TooLarge(maxBytes));
+            }
+
+            if (length == 0)
+            {
+                return (null, Problems.BadRequest("The request has no body.", "body", "a JSON object is required"));
+            }
+
+            try
+            {
+                var body = JsonSerializer.Deserialize(buffer.AsSpan(0, length), type);
+                return body is null
+                    ? (null, Problems.BadRequest("The body is not a JSON object.", "body", "a JSON object is required"))
+                    : (body, null);
+            }
+            catch (JsonException ex)
+            {
+                var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
+                var message = ex.LineNumber is { } line && ex.BytePositionInLine is { } pos
+                    ? $"malformed JSON or a value of the wrong type (line {line + 1}, byte {pos + 1})"
+                    : "malformed JSON or a value of the wrong type";
+                return (null, Problems.BadRequest($"The body is not valid JSON for {what}.", field, message));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static IResult TooLarge(int maxBytes) =>
+        Problems.BadRequest("The request body is too large.", "body", $"at most {maxBytes} bytes");
+}

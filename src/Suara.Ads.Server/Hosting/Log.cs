@@ -1,0 +1,30 @@
+
+namespace Suara.Ads.Server.Hosting;
+
+/// <summary>
+/// The log messages of this area, in event-id order. Ids are unique across the server: Hosting 1-19, Events 20-29,
+/// Catalog 30-49, Delivery 50-59, Decisions 60-69, Reports 70-79. Never rename a method once shipped: its name is
+/// the EventName.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "No Ads:AdminKey is configured; generated an admin key, kept in Redis and shared by every instance: {AdminKey}")]
+    public static partial void AdminKeyGenerated(this ILogger logger, string adminKey);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Could not read the shared signing key from Redis: {Error}")]
+    public static partial void SigningKeyReadFailed(this ILogger logger, string error);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "No Ads:SigningKey and no Redis at start: using a key for this process only; event URLs it issues verify only here")]
+    public static partial void SigningKeyLocal(this ILogger logger);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "No Ads:AdminKey is configured; using the admin key kept in Redis (logged when it was generated)")]
+    public static partial void AdminKeyShared(this ILogger logger);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "No Ads:AdminKey is configured and Redis is unreachable; admin key for this process only: {AdminKey}")]
+    public static partial void AdminKeyLocal(this ILogger logger, string adminKey);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Could not read the shared admin key from Redis: {Error}")]
+    public static partial void AdminKeyReadFailed(this ILogger logger, string error);
+
+    // Next free id in this area: 7.
+}

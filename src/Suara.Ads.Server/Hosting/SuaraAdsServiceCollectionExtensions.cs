@@ -1,0 +1,43 @@
+using Suara.Ads.Server.Catalog;
+using Suara.Ads.Server.Decisions;
+using Suara.Ads.Server.Delivery;
+using Suara.Ads.Server.Events;
+using Suara.Ads.Server.Hosting;
+using Suara.Ads.Server.Reports;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// The composition root: every flow registers its own services and maps its own endpoints; this only puts them
+/// together, in an order that matters for hosted services (they start in this order and stop in reverse: counts are
+/// drained last).
+/// </summary>
+public static class SuaraAdsServiceCollectionExtensions
+{
+    /// <summary>Adds the ad server: hosting (options, Redis, auth, telemetry, health) and every flow.</summary>
+    public static IServiceCollection AddSuaraAds(this IServiceCollection services) =>
+        services
+            .AddAdsHosting()
+            .AddAdsEvents()
+            .AddAdsDelivery()
+            .AddAdsCatalog()
+            .AddAdsDecisions()
+            .AddAdsReports();
+
+    /// <summary>Adds the middleware and maps every endpoint.</summary>
+    public static WebApplication UseSuaraAds(this WebApplication app)
+    {
+        app.UseAdsHosting();
+
+        // Called by publisher pages on any origin, without a key: CORS is set once, here.
+        var pages = app.MapGroup("").RequireCors(CorsPolicies.PublicEndpoints);
+        pages.MapDecisionsApi();
+        pages.MapSlotHtmlApi();
+        pages.MapEventsApi();
+
+        app.MapAdminApi();
+        app.MapReportsApi();
+        app.MapOperations();
+        return app;
+    }
+}

@@ -1,0 +1,108 @@
+
+
+namespace Suara.Ads.Server.Reports;
+
+/// <summary>Counts and click-through rate: the totals of a report, and the part every row shares.</summary>
+public record ReportCounts
+{
+    /// <summary>Ads served (decisions).</summary>
+    public long Served { get; init; }
+
+    /// <summary>Impressions (rendered).</summary>
+    public long Impressions { get; init; }
+
+    /// <summary>Viewable impressions.</summary>
+    public long Viewable { get; init; }
+
+    /// <summary>Clicks.</summary>
+    public long Clicks { get; init; }
+
+    /// <summary>Clicks per impression (0 when there were no impressions), rounded to 6 places.</summary>
+    public double Ctr => Impressions == 0 ? 0 : Math.Round((double)Clicks / Impressions, 6);
+
+    /// <summary>Counts from an array indexed served, impressions, viewable, clicks.</summary>
+    public static ReportCounts From(long[] counts) =>
+        new() { Served = counts[0], Impressions = counts[1], Viewable = counts[2], Clicks = counts[3] };
+
+    /// <summary>The sum of <paramref name="items"/>.</summary>
+    public static ReportCounts Sum(IEnumerable<ReportCounts> items)
+    {
+        var total = new long[4];
+        foreach (var item in items)
+        {
+            total[0] += item.Served;
+            total[1] += item.Impressions;
+            total[2] += item.Viewable;
+            total[3] += item.Clicks;
+        }
+
+        return From(total);
+    }
+}
+
+/// <summary>One row of a campaign report: a day or hour, a creative, a placement.</summary>
+public sealed record CampaignReportRow : ReportCounts
+{
+    /// <summary>Start of the day (<c>yyyy-MM-dd</c>) or hour (ISO 8601 with the site's offset), in the site's time zone.</summary>
+    public required string Time { get; init; }
+
+    /// <summary>Creative id.</summary>
+    public required string CreativeId { get; init; }
+
+    /// <summary>Placement id.</summary>
+    public required string Placement { get; init; }
+}
+
+/// <summary><c>GET /v1/reports/campaigns/{id}</c>.</summary>
+public sealed record CampaignReport
+{
+    /// <summary>Campaign id.</summary>
+    public required string CampaignId { get; init; }
+
+    /// <summary>First day (site time zone).</summary>
+    public required string From { get; init; }
+
+    /// <summary>Last day, inclusive (site time zone).</summary>
+    public required string To { get; init; }
+
+    /// <summary><c>day</c> or <c>hour</c>.</summary>
+    public required string Granularity { get; init; }
+
+    /// <summary>The site's time zone the days and hours are in.</summary>
+    public required string TimeZone { get; init; }
+
+    /// <summary>Totals over the range.</summary>
+    public required ReportCounts Totals { get; init; }
+
+    /// <summary>Rows ordered by time, creative, placement; only rows with any count.</summary>
+    public required IReadOnlyList<CampaignReportRow> Rows { get; init; }
+}
+
+/// <summary>One campaign in an advertiser report.</summary>
+public sealed record AdvertiserReportRow : ReportCounts
+{
+    /// <summary>Campaign id.</summary>
+    public required string CampaignId { get; init; }
+
+    /// <summary>Campaign name.</summary>
+    public required string Name { get; init; }
+}
+
+/// <summary><c>GET /v1/reports/advertisers/{id}</c>.</summary>
+public sealed record AdvertiserReport
+{
+    /// <summary>Advertiser id.</summary>
+    public required string AdvertiserId { get; init; }
+
+    /// <summary>First day.</summary>
+    public required string From { get; init; }
+
+    /// <summary>Last day, inclusive.</summary>
+    public required string To { get; init; }
+
+    /// <summary>Totals over all campaigns.</summary>
+    public required ReportCounts Totals { get; init; }
+
+    /// <summary>One row per campaign of the advertiser, by id.</summary>
+    public required IReadOnlyList<AdvertiserReportRow> Rows { get; init; }
+}

@@ -1,0 +1,276 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Suara.Ads.Core.Events;
+using Suara.Ads.Server.Tests.Support;
+
+namespace Suara.Ads.Server.Tests.Decisions;
+
+public sealed class DecisionsApiTests
+{
+    private const string IPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
+    private const string WindowsChrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+    private static async Task<(HttpStatusCode Status, JsonObject Body, string? ContentType)> PostAsync(
+        HttpClient client, string body, Action<HttpRequestMessage>? configure = null, string path = "/v1/decisions")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        configure?.Invoke(request);
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonNode.Parse(text)!.AsObject(), response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static string Page(string slots = """[{"id":"s","placement":"sidebar"}]""", string extra = "") =>
+        $$"""{"site":"suara","page":{"url":"https://suara.example/news/a","section":"news"},"slots":{{slots}}{{extra}}}""";
+
+    [Fact]
+    public async Task Decide_DemoCatalog_FillsEverySlotWithOneAirlineAtMost()
+    {
+        using var factory = new AdsServerFactory();
+        var client = factory.CreateClient();
+        const string Slots = """[{"id":"top","placement":"article-top"},{"id":"inline","placement":"article-inline"},{"id":"side","placement":"sidebar"},{"id":"foot","placement":"footer"}]""";
+        string[] airlines = ["skyway", "kenyalang", "selatjet"];
+        for (var i = 0; i < 30; i++)
+        {
+            var (status, body, _) = await PostAsync(client, Page(Slots, $$""","user":{"id":"viewer-{{i}}"}"""));
+            Assert.Equal(HttpStatusCode.OK, status);
+            var slots = body["slots"]!.AsObject();
+            Assert.Equal(["top", "inline", "side", "foot"], slots.Select(s => s.Key));
+            Assert.All(slots, s => Assert.NotNull(s.Value));
+            var campaigns = slots.Select(s => (string)s.Value!["campaignId"]!).ToArray();
+            Assert.True(campaigns.Where(c => airlines.Any(a => c.StartsWith(a, StringComparison.Ordinal))).Distinct().Count() <= 1, string.Join(",", campaigns));
+            Assert.Equal(4, slots.Select(s => (string)s.Value!["creativeId"]! + "/" + (string)s.Value!["campaignId"]!).Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public async Task Decide_Success_ReturnsContractShapeAndVerifiableEventUrls()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+        var (status, body, contentType) = await PostAsync(factory.CreateClient(), Page(extra: ""","user":{"id":"v1"}"""));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("application/json", contentType);
+        Assert.Matches("^[0-9a-f]{32}$", (string)body["decisionId"]!);
+        var slot = body["slots"]!["s"]!;
+        Assert.Equal("london", (string)slot["campaignId"]!);
+        Assert.Equal("side", (string)slot["creativeId"]!);
+        Assert.Equal("image", (string)slot["format"]!);
+        Assert.Equal(300, (int)slot["width"]!);
+        Assert.Equal(250, (int)slot["height"]!);
+
+        var codec = new EventTokenCodec(AdsServerFactory.SigningKey);
+        foreach (var (field, type) in new[] { ("impressionUrl", EventType.Impression), ("viewableUrl", EventType.Viewable), ("clickUrl", EventType.Click) })
+        {
+            var url = (string)slot[field]!;
+            Assert.StartsWith("/v1/events/", url, StringComparison.Ordinal);
+            Assert.Equal(EventTokenStatus.Valid, codec.Verify(url["/v1/events/".Length..], factory.Time.GetUtcNow(), out var claims));
+            Assert.Equal(type, claims!.Type);
+            Assert.Equal("london", claims.Campaign);
+            Assert.Equal("side", claims.Creative);
+            Assert.Equal("sidebar", claims.Placement);
+            Assert.Equal("suara", claims.Site);
+            Assert.Equal("v1", claims.Viewer);
+            Assert.Equal((string)body["decisionId"]!, claims.DecisionId.ToString("N"));
+        }
+
+        // Markup: catalog text is encoded, the image resolves against the public base URL, clicks are tracked.
+        var html = (string)slot["html"]!;
+        Assert.Contains("alt=\"Fly &lt;London&gt; &amp; &quot;more&quot;\"", html, StringComparison.Ordinal);
+        Assert.Contains("src=\"https://ads.example/creatives/x.svg\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://ads.example" + (string)slot["clickUrl"]!, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("skyway.example", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Decide_NothingEligible_IsNullSlot()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london", "section == 'sport'")));
+        var (status, body, _) = await PostAsync(factory.CreateClient(), Page("""[{"id":"a","placement":"sidebar"},{"id":"b","placement":"article-top"}]"""));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(body["slots"]!.AsObject().ContainsKey("a"));
+        Assert.Null(body["slots"]!["a"]);
+        Assert.Null(body["slots"]!["b"]);
+    }
+
+    [Fact]
+    public async Task Decide_CountryFromTrustedHeader_UnlessTheBodySaysOtherwise()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("sg", "country == 'SG'")));
+        var client = factory.CreateClient();
+        void Header(HttpRequestMessage r) => r.Headers.Add("CF-IPCountry", "SG");
+
+        Assert.NotNull((await PostAsync(client, Page(), Header)).Body["slots"]!["s"]);
+        Assert.Null((await PostAsync(client, Page())).Body["slots"]!["s"]);
+        Assert.Null((await PostAsync(client, Page(extra: ""","country":"MY" """), Header)).Body["slots"]!["s"]);
+        Assert.NotNull((await PostAsync(client, Page(extra: ""","country":"sg" """))).Body["slots"]!["s"]);
+    }
+
+    [Fact]
+    public async Task Decide_DeviceFromUserAgent_UnlessTheBodySaysOtherwise()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("m", "device == 'mobile' and os == 'ios' and browser == 'safari'")));
+        var client = factory.CreateClient();
+        Assert.NotNull((await PostAsync(client, Page(), r => r.Headers.UserAgent.ParseAdd(IPhone))).Body["slots"]!["s"]);
+        Assert.Null((await PostAsync(client, Page(), r => r.Headers.UserAgent.ParseAdd(WindowsChrome))).Body["slots"]!["s"]);
+        Assert.Null((await PostAsync(client, Page(extra: ""","device":"desktop" """), r => r.Headers.UserAgent.ParseAdd(IPhone))).Body["slots"]!["s"]);
+    }
+
+    [Fact]
+    public async Task Decide_PageFields_ReachTargeting()
+    {
+        const string Rule = "path startswith '/news/' and keywords contains 'telegram' and kv.tier == 'premium' and referrer == 'www.search.example' and language == 'en'";
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("p", Rule)));
+        var body = """{"site":"suara","page":{"url":"https://suara.example/news/x?y=1","section":"news","keywords":["Telegram","russia"],"language":"en","referrer":"https://www.search.example/q?x"},"slots":[{"id":"s","placement":"sidebar"}],"kv":{"tier":"Premium"}}""";
+        Assert.NotNull((await PostAsync(factory.CreateClient(), body)).Body["slots"]!["s"]);
+    }
+
+    public static TheoryData<string, string, string> BadRequests => new()
+    {
+        { "not JSON", "{", "body" },
+        { "empty", "", "body" },
+        { "array", "[1,2]", "body" },
+        { "null", "null", "body" },
+        { "wrong type for slots", """{"site":"suara","slots":"sidebar"}""", "slots" },
+        { "wrong type for kv value", """{"site":"suara","slots":[{"id":"s","placement":"sidebar"}],"kv":{"a":1}}""", "kv.a" },
+        { "no site", """{"slots":[{"id":"s","placement":"sidebar"}]}""", "site" },
+        { "no slots", """{"site":"suara","slots":[]}""", "slots" },
+        { "slot without placement", """{"site":"suara","slots":[{"id":"s"}]}""", "slots[0].placement" },
+        { "null slot", """{"site":"suara","slots":[null]}""", "slots[0]" },
+        { "unknown site", """{"site":"nope","slots":[{"id":"s","placement":"sidebar"}]}""", "site" },
+        { "unknown placement", """{"site":"suara","slots":[{"id":"s","placement":"nowhere"}]}""", "slots[0].placement" },
+        { "placement of another site", """{"site":"suara","slots":[{"id":"s","placement":"elsewhere"}]}""", "slots[0].placement" },
+        { "duplicate slot ids", """{"site":"suara","slots":[{"id":"s","placement":"sidebar"},{"id":"s","placement":"sidebar"}]}""", "slots[1].id" },
+        { "bad country", """{"site":"suara","slots":[{"id":"s","placement":"sidebar"}],"country":"Malaysia"}""", "country" },
+        { "bad slot size", """{"site":"suara","slots":[{"id":"s","placement":"sidebar","sizes":["big"]}]}""", "slots[0].sizes[0]" },
+        { "slot size the placement does not take", """{"site":"suara","slots":[{"id":"s","placement":"sidebar","sizes":["728x90"]}]}""", "slots[0].sizes[0]" },
+        { "bad device", """{"site":"suara","slots":[{"id":"s","placement":"sidebar"}],"device":"phone"}""", "device" },
+        { "21 slots", "{\"site\":\"suara\",\"slots\":[" + string.Join(",", Enumerable.Range(0, 21).Select(i => $$"""{"id":"s{{i}}","placement":"sidebar"}""")) + "]}", "slots" },
+        { "51 keywords", "{\"site\":\"suara\",\"slots\":[{\"id\":\"s\",\"placement\":\"sidebar\"}],\"page\":{\"keywords\":[" + string.Join(",", Enumerable.Range(0, 51).Select(i => $"\"k{i}\"")) + "]}}", "page.keywords" },
+        { "513-char section", "{\"site\":\"suara\",\"slots\":[{\"id\":\"s\",\"placement\":\"sidebar\"}],\"page\":{\"section\":\"" + new string('a', 513) + "\"}}", "page.section" },
+        { "513-char user id", "{\"site\":\"suara\",\"slots\":[{\"id\":\"s\",\"placement\":\"sidebar\"}],\"user\":{\"id\":\"" + new string('a', 513) + "\"}}", "user.id" },
+        { "body over 64 KiB", "{\"site\":\"suara\",\"slots\":[{\"id\":\"s\",\"placement\":\"sidebar\"}],\"pad\":\"" + new string('a', 64 * 1024) + "\"}", "body" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Decide_BadInput_Is400ProblemNamingTheField(string name, string body, string field)
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+        var (status, problem, contentType) = await PostAsync(factory.CreateClient(), body);
+        Assert.True(status == HttpStatusCode.BadRequest, $"{name}: {status}");
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Equal(400, (int)problem["status"]!);
+        Assert.False(string.IsNullOrEmpty((string?)problem["type"]));
+        Assert.False(string.IsNullOrEmpty((string?)problem["title"]));
+        Assert.False(string.IsNullOrEmpty((string?)problem["detail"]));
+        var errors = problem["errors"]!.AsObject();
+        Assert.True(errors.ContainsKey(field), $"{name}: expected {field}, got {string.Join(", ", errors.Select(e => e.Key))}");
+    }
+
+    [Fact]
+    public async Task Decide_RandomlyMangledBodies_NeverGet5xx()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london", "country == 'MY'")));
+        var client = factory.CreateClient();
+        var valid = Encoding.UTF8.GetBytes(Page("""[{"id":"a","placement":"sidebar"},{"id":"b","placement":"article-top"}]""", ""","kv":{"x":"y"},"user":{"id":"u"},"country":"MY" """));
+        var random = new Random(20261129);
+        for (var i = 0; i < 300; i++)
+        {
+            var bytes = (byte[])valid.Clone();
+            var edits = random.Next(1, 6);
+            for (var e = 0; e < edits; e++)
+            {
+                bytes[random.Next(bytes.Length)] = (byte)"{}[]\":,0a\\ \u00ff-1nul"[random.Next(17)];
+            }
+
+            var length = random.Next(2) == 0 ? bytes.Length : random.Next(bytes.Length);
+            using var content = new ByteArrayContent(bytes, 0, length);
+            using var response = await client.PostAsync("/v1/decisions", content);
+            var seedNote = $"case {i}: {Encoding.UTF8.GetString(bytes, 0, length)}";
+            Assert.True((int)response.StatusCode < 500, seedNote);
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, seedNote);
+        }
+    }
+
+    [Fact]
+    public async Task Decide_Explain_NeedsTheAdminKey()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london"), TestCatalog.Campaign("sport", "section == 'sport'")));
+        var client = factory.CreateClient();
+
+        var (status, problem, _) = await PostAsync(client, Page(), path: "/v1/decisions?explain=true");
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal(401, (int)problem["status"]!);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(client, Page(), r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "wrong-key-wrong-key"), "/v1/decisions?explain=true")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(client, Page(), path: "/v1/decisions?explain=perhaps")).Status);
+
+        var (okStatus, body, _) = await PostAsync(client, Page(), r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdsServerFactory.AdminKey), "/v1/decisions?explain=true");
+        Assert.Equal(HttpStatusCode.OK, okStatus);
+        var candidates = body["explain"]!["s"]!.AsArray().ToDictionary(c => (string)c!["campaignId"]!, c => c!);
+        Assert.Equal("selected", (string)candidates["london"]["outcome"]!);
+        Assert.Equal("targeting", (string)candidates["sport"]["outcome"]!);
+        Assert.Equal("section == 'sport'", (string)candidates["sport"]["detail"]!);
+
+        // Without explain, no explain member.
+        Assert.False((await PostAsync(client, Page())).Body.ContainsKey("explain"));
+    }
+
+    [Fact]
+    public async Task Decide_PublicEndpoint_AllowsCrossOriginPages()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+        using var request = new HttpRequestMessage(HttpMethod.Options, "/v1/decisions");
+        request.Headers.Add("Origin", "https://suara.example");
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+        request.Headers.Add("Access-Control-Request-Headers", "content-type");
+        using var response = await factory.CreateClient().SendAsync(request);
+        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+    }
+
+    [Fact]
+    public async Task Health_ReadyWithCatalog()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+        var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        var ready = JsonNode.Parse(await client.GetStringAsync("/readyz"))!;
+        Assert.Equal("ready", (string)ready["status"]!);
+        Assert.Equal(1, (int)ready["campaigns"]!);
+    }
+
+    [Fact]
+    public async Task UnknownRoute_Is404Problem()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document());
+        using var response = await factory.CreateClient().GetAsync("/v1/nothing-here");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(404, (int)problem["status"]!);
+        Assert.False(string.IsNullOrEmpty((string?)problem["detail"]));
+
+        using var wrongType = await factory.CreateClient().PostAsync("/v1/decisions", new ByteArrayContent([1, 2]) { Headers = { ContentType = new("application/octet-stream") } });
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
+        Assert.False(string.IsNullOrEmpty((string?)JsonNode.Parse(await wrongType.Content.ReadAsStringAsync())!["detail"]));
+    }
+
+    [Fact]
+    public async Task DemoCreatives_AreServedAsSvg()
+    {
+        using var factory = new AdsServerFactory();
+        var document = await Suara.Ads.Server.Catalog.CatalogSeedLoader.ReadAsync("demo", default);
+        var client = factory.CreateClient();
+        var images = document.Campaigns.SelectMany(c => c.Creatives).Where(c => c.Format == "image").Select(c => c.ImageUrl!).Distinct().ToArray();
+        Assert.NotEmpty(images);
+        foreach (var image in images)
+        {
+            using var response = await client.GetAsync(image);
+            Assert.True(response.IsSuccessStatusCode, image);
+            Assert.Equal("image/svg+xml", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+}

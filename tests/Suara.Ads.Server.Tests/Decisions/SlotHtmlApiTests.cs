@@ -1,0 +1,194 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Suara.Ads.Core.Catalog;
+using Suara.Ads.Core.Events;
+using Suara.Ads.Server.Tests.Support;
+
+namespace Suara.Ads.Server.Tests.Decisions;
+
+public sealed partial class SlotHtmlApiTests
+{
+    private const string Hostile = "<script>alert('x')</script>\"><img src=x onerror=alert(1)>";
+
+    private static async Task<(HttpResponseMessage Response, string Body)> GetAsync(AdsServerFactory factory, string path)
+    {
+        var response = await factory.CreateClient(new() { AllowAutoRedirect = false }).GetAsync(new Uri(path, UriKind.Relative));
+        return (response, await response.Content.ReadAsStringAsync());
+    }
+
+    private static string Query(string value) => Uri.EscapeDataString(value);
+
+    [Fact]
+    public async Task RenderSlot_Filled_ReturnsScriptFreeDocumentWithTrackedLinkAndImpressionPixel()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+
+        var (response, body) = await GetAsync(factory, "/v1/slot.html?site=suara&placement=sidebar&section=news&user=v7");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+        var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("default-src 'none'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("script-src", csp, StringComparison.Ordinal);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.StartsWith("<!doctype html>", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", body, StringComparison.OrdinalIgnoreCase);
+
+        // The creative, encoded, with its link through the click URL.
+        Assert.Contains("alt=\"Fly &lt;London&gt; &amp; &quot;more&quot;\"", body, StringComparison.Ordinal);
+        Assert.Contains("src=\"https://ads.example/creatives/x.svg\"", body, StringComparison.Ordinal);
+        var codec = new EventTokenCodec(AdsServerFactory.SigningKey);
+        var click = Assert.Single(TrackedUrls(body, "href"));
+        var pixel = Assert.Single(TrackedUrls(body, "src"));
+        foreach (var (url, type) in new[] { (click, EventType.Click), (pixel, EventType.Impression) })
+        {
+            Assert.StartsWith("https://ads.example/v1/events/", url, StringComparison.Ordinal);
+            Assert.Equal(EventTokenStatus.Valid, codec.Verify(url["https://ads.example/v1/events/".Length..], factory.Time.GetUtcNow(), out var claims));
+            Assert.Equal(type, claims!.Type);
+            Assert.Equal(("london", "side", "sidebar", "suara", "v7"), (claims.Campaign, claims.Creative, claims.Placement, claims.Site, claims.Viewer));
+        }
+
+        Assert.Matches("<img src=\"https://ads.example/v1/events/[^\"]+\" width=\"1\" height=\"1\" alt=\"\"", body);
+    }
+
+    [Fact]
+    public async Task RenderSlot_HtmlCreative_IsInASandboxedIframe()
+    {
+        var creative = new Creative { Id = "h", Format = "html", Size = "300x250", Html = "<a href=\"{{CLICK_URL}}\">Fly</a>", ClickUrl = "https://skyway.example/" };
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("html", null, creative)));
+
+        var (response, body) = await GetAsync(factory, "/v1/slot.html?site=suara&placement=sidebar");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<iframe sandbox=\"allow-scripts allow-popups allow-popups-to-escape-sandbox\"", body, StringComparison.Ordinal);
+        Assert.Contains("href=&quot;https://ads.example/v1/events/", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RenderSlot_NothingEligible_ReturnsEmptyDocument()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london", "section == 'sport'")));
+
+        var (response, body) = await GetAsync(factory, "/v1/slot.html?site=suara&placement=sidebar&section=news");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<body></body>", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("/v1/events/", body, StringComparison.Ordinal);
+        Assert.Contains("default-src 'none'", string.Join(";", response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RenderSlot_QueryFields_ReachTargeting()
+    {
+        const string Rule = "section == 'tech' and keywords contains 'gadget' and path startswith '/reviews/' and language == 'ms'";
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("t", Rule)));
+        const string Base = "/v1/slot.html?site=suara&placement=sidebar&section=tech&language=ms";
+
+        var (_, filled) = await GetAsync(factory, Base + "&keywords=phones,%20Gadget&url=" + Query("https://suara.example/reviews/x"));
+        var (_, otherPath) = await GetAsync(factory, Base + "&keywords=gadget&url=" + Query("https://suara.example/news/x"));
+        var (_, noKeyword) = await GetAsync(factory, Base + "&keywords=phones&url=" + Query("https://suara.example/reviews/x"));
+
+        Assert.Contains("/v1/events/", filled, StringComparison.Ordinal);
+        Assert.DoesNotContain("/v1/events/", otherPath, StringComparison.Ordinal);
+        Assert.DoesNotContain("/v1/events/", noKeyword, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RenderSlot_NoUrlParameter_TakesThePageFromTheReferer()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("r", "path startswith '/travel/'")));
+        var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/slot.html?site=suara&placement=sidebar");
+        request.Headers.Referrer = new Uri("https://suara.example/travel/langkawi");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Contains("/v1/events/", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RenderSlot_HostileQueryValues_AreNeverEchoed()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+        var hostile = Query(Hostile);
+
+        var (response, body) = await GetAsync(factory, $"/v1/slot.html?site=suara&placement=sidebar&section={hostile}&keywords={hostile}&url={hostile}&user={hostile}&language={hostile}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("alert", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    public static TheoryData<string, string> BadRequests => new()
+    {
+        { "placement=sidebar", "site" },
+        { "site=suara", "placement" },
+        { "site=nowhere&placement=sidebar", "site" },
+        { "site=suara&placement=nowhere", "placement" },
+        { "site=suara&placement=elsewhere", "placement" },
+        { "site=suara&placement=sidebar&placement=article-top", "placement" },
+        { "site=suara&placement=sidebar&section=" + new string('a', 513), "section" },
+        { "site=suara&placement=sidebar&url=" + new string('a', 513), "url" },
+        { "site=suara&placement=sidebar&user=" + new string('a', 513), "user" },
+        { "site=suara&placement=sidebar&keywords=" + string.Join(',', Enumerable.Range(0, 51)), "keywords" },
+        { "site=suara&placement=" + Query(Hostile), "placement" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task RenderSlot_BadInput_Returns400Problem(string query, string field)
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+
+        var (response, body) = await GetAsync(factory, "/v1/slot.html?" + query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        var problem = JsonNode.Parse(body)!.AsObject();
+        Assert.Equal(400, (int)problem["status"]!);
+        Assert.Equal("https://suara-ads.example/problems/validation", (string?)problem["type"]);
+        Assert.True(problem["errors"]!.AsObject().ContainsKey(field), body);
+    }
+
+    [Fact]
+    public async Task Demo_Root_RedirectsToTheArticle()
+    {
+        using var factory = new AdsServerFactory();
+        foreach (var path in new[] { "/demo", "/demo/" })
+        {
+            var (response, _) = await GetAsync(factory, path);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal("/demo/index.html", response.Headers.Location?.OriginalString);
+        }
+
+        var (page, html) = await GetAsync(factory, "/demo/index.html");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<script async src=\"/ads.js\" data-site=\"suara\"></script>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdsJs_IsServedAndStaysUnder10KiB()
+    {
+        using var factory = new AdsServerFactory();
+
+        var response = await factory.CreateClient().GetAsync(new Uri("/ads.js", UriKind.Relative));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+        Assert.InRange(bytes.Length, 1, 10 * 1024);
+    }
+
+    private static IEnumerable<string> TrackedUrls(string html, string attribute) =>
+        AttributeRegex().Matches(html).Where(m => m.Groups[1].Value == attribute && m.Groups[2].Value.Contains("/v1/events/", StringComparison.Ordinal))
+            .Select(m => WebUtility.HtmlDecode(m.Groups[2].Value));
+
+    [GeneratedRegex("\\s(href|src)=\"([^\"]*)\"")]
+    private static partial Regex AttributeRegex();
+}

@@ -1,0 +1,44 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Suara.Ads.Server.Tests.Support;
+
+namespace Suara.Ads.Server.Tests.Hosting;
+
+/// <summary>
+/// Runs alone: OpenTelemetry listens to meters by name, so another test host in the same process would add to
+/// these counts.
+/// </summary>
+[CollectionDefinition(nameof(MetricsTests), DisableParallelization = true)]
+public sealed class MetricsTestsCollection;
+
+[Collection(nameof(MetricsTests))]
+public sealed class MetricsTests
+{
+    [Fact]
+    public async Task Metrics_ExposesDecisionsEventsAndPendingInPrometheusText()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+        var client = factory.CreateClient();
+        using var decision = await client.PostAsync("/v1/decisions", new StringContent(
+            """{"site":"suara","slots":[{"id":"s","placement":"sidebar"},{"id":"t","placement":"article-top"}]}""", Encoding.UTF8, "application/json"));
+        var slot = JsonNode.Parse(await decision.Content.ReadAsStringAsync())!["slots"]!["s"]!;
+        Assert.Equal(HttpStatusCode.NoContent, (await client.GetAsync((string)slot["impressionUrl"]!)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.GetAsync((string)slot["impressionUrl"]!)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/v1/events/bogus")).StatusCode);
+
+        using var response = await client.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Matches(@"(?m)^suara_ads_decisions_total(\{[^}]*\})? 1\b", text);
+        Assert.Matches(@"(?m)^suara_ads_slots_total\{[^}]*result=""filled""[^}]*\} 1\b", text);
+        Assert.Matches(@"(?m)^suara_ads_slots_total\{[^}]*result=""empty""[^}]*\} 1\b", text);
+        Assert.Matches(@"(?m)^suara_ads_events_total\{[^}]*result=""accepted""[^}]*type=""impression""[^}]*\} 1\b", text);
+        Assert.Matches(@"(?m)^suara_ads_events_total\{[^}]*result=""duplicate""[^}]*type=""impression""[^}]*\} 1\b", text);
+        Assert.Matches(@"(?m)^suara_ads_events_total\{[^}]*result=""invalid""[^}]*\} 1\b", text);
+        Assert.Matches(@"(?m)^suara_ads_events_pending(\{[^}]*\})? \d+", text);
+        Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
+    }
+}
