@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+using Suara.Ads.Core.Catalog;
+using Suara.Ads.Server.Catalog;
+using Suara.Ads.Server.Events;
+using Suara.Ads.Server.Tests.Catalog;
+using Suara.Ads.Server.Tests.Support;
+
+namespace Suara.Ads.Server.Tests.Hosting;
+
+/// <summary>
+/// docs/redis.md lists every key the server writes. Every flow runs here against a real Redis (a generated admin and
+/// signing key, the seeded catalog, admin changes, a decision for a capped viewer, a beacon, a flush); then every key
+/// under the prefix must match a row of the doc's table, and every row must have been written.
+/// </summary>
+public sealed partial class RedisKeyLayoutTests
+{
+    [GeneratedRegex(@"^\| `suara:([^`]+)` \|", RegexOptions.Multiline)]
+    private static partial Regex KeyRow();
+
+    [GeneratedRegex("[A-Z][A-Z0-9]+")]
+    private static partial Regex Placeholder();
+
+    private static string Doc()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Suara.Ads.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        Assert.NotNull(dir);
+        return File.ReadAllText(Path.Combine(dir.FullName, "docs", "redis.md"));
+    }
+
+    [Fact]
+    public async Task EveryFlow_KeysItWrites_AreExactlyTheOnesDocsRedisMdLists()
+    {
+        // Arrange: the documented patterns, upper-case words standing for values.
+        var doc = Doc();
+        var rows = KeyRow().Matches(doc).Select(m => m.Groups[1].Value).Where(k => !k.StartsWith("catalog-changed", StringComparison.Ordinal)).ToArray();
+        Assert.True(rows.Length >= 10, $"docs/redis.md lists only {rows.Length} keys");
+        var patterns = rows.ToDictionary(r => r, r => new Regex("^" + Placeholder().Replace(Regex.Escape(r).Replace(@"\{", "{", StringComparison.Ordinal), "[^:{}]+") + "$"));
+
+        using var redis = TestRedis.Connect();
+        var campaign = TestCatalog.Campaign("london") with
+        {
+            Goal = new CampaignGoal { Impressions = 1_000, Per = "flight" },
+            FrequencyCap = new FrequencyCap { Impressions = 3, Per = "day" },
+        };
+        using var seeded = new AdsServerFactory(TestCatalog.Document(campaign));
+        using var server = seeded.WithWebHostBuilder(b => b.ConfigureAppConfiguration((_, config) =>
+            config.AddInMemoryCollection(new Dictionary<string, string?> { ["Ads:AdminKey"] = null, ["Ads:SigningKey"] = null })));
+        var db = redis.GetDatabase();
+
+        // Act: every flow once (the first client starts the server, which generates the keys).
+        var admin = server.CreateClient();
+        var adminKey = (string?)await db.StringGetAsync(seeded.KeyPrefix + "admin-key");
+        Assert.NotNull(adminKey);
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", adminKey);
+        (await admin.PutAsync("/v1/admin/advertisers/kopi", new JsonObject { ["name"] = "Kopi Kita" })).Expect(HttpStatusCode.Created);
+
+        var client = server.CreateClient();
+        using var decision = await client.PostAsync("/v1/decisions", new StringContent(
+            """{"site":"suara","slots":[{"id":"s","placement":"sidebar"}],"user":{"id":"reader-1"}}""", System.Text.Encoding.UTF8, "application/json"));
+        var slot = JsonNode.Parse(await decision.Content.ReadAsStringAsync())!["slots"]!["s"]!;
+        using var beacon = await client.GetAsync((string)slot["impressionUrl"]!);
+        Assert.Equal(HttpStatusCode.NoContent, beacon.StatusCode);
+        await server.Services.GetRequiredService<CountingFlusher>().FlushAsync();
+
+        // Assert: every key written is documented, and every documented key was written.
+        var server0 = redis.GetServer(redis.GetEndPoints()[0]);
+        var keys = new List<string>();
+        await foreach (var key in server0.KeysAsync(pattern: seeded.KeyPrefix + "*"))
+        {
+            keys.Add(((string)key!)[seeded.KeyPrefix.Length..]);
+        }
+
+        var undocumented = keys.Where(k => !patterns.Values.Any(p => p.IsMatch(k))).ToArray();
+        Assert.True(undocumented.Length == 0, $"keys not in docs/redis.md: {string.Join(", ", undocumented)}");
+        var unseen = patterns.Where(p => !keys.Any(p.Value.IsMatch)).Select(p => p.Key).ToArray();
+        Assert.True(unseen.Length == 0, $"docs/redis.md lists keys no flow wrote: {string.Join(", ", unseen)}");
+
+        // The change channel is documented under the name the store publishes on.
+        var channel = server.Services.GetRequiredService<RedisCatalogStore>().Channel.ToString();
+        Assert.Equal(seeded.KeyPrefix + "catalog-changed", channel);
+        Assert.Contains("| `suara:catalog-changed` |", doc, StringComparison.Ordinal);
+    }
+}
