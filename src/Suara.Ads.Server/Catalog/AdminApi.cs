@@ -1,10 +1,9 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Suara.Ads.Core.Catalog;
 using Suara.Ads.Core.Targeting;
 using Suara.Ads.Core.Utilities;
 using Suara.Ads.Server.Hosting;
-
 
 namespace Suara.Ads.Server.Catalog;
 

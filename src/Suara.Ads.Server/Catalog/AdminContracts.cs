@@ -1,6 +1,3 @@
-
-
-
 namespace Suara.Ads.Server.Catalog;
 
 /// <summary>One page of a collection.</summary>

@@ -1,5 +1,3 @@
-
-
 namespace Suara.Ads.Server.Catalog;
 
 /// <summary>One change to the catalog, as the audit trail records it.</summary>

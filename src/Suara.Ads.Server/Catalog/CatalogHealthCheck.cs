@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Suara.Ads.Core.Snapshot;
 
-
 namespace Suara.Ads.Server.Catalog;
 
 /// <summary>Ready once a catalog is in force; says which version, and why a newer one could not be built.</summary>

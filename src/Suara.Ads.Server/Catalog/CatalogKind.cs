@@ -1,5 +1,3 @@
-
-
 namespace Suara.Ads.Server.Catalog;
 
 /// <summary>The entity collections of the catalog, as stored in Redis (one hash each).</summary>

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Suara.Ads.Core.Catalog;
 
-
 namespace Suara.Ads.Server.Catalog;
 
 /// <summary>Reads <c>Ads:Seed</c>: the built-in demo catalog or a catalog file.</summary>

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Catalog;
 
 /// <summary>The catalog flow: the store in Redis, the admin API's changes, and every instance's snapshot kept in step.</summary>

@@ -5,7 +5,6 @@ using Suara.Ads.Core.Catalog;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Catalog;
 
 /// <summary>

@@ -5,7 +5,6 @@ using System.Text.Json.Serialization.Metadata;
 using Suara.Ads.Core.Catalog;
 using Suara.Ads.Core.Utilities;
 
-
 namespace Suara.Ads.Server.Catalog;
 
 /// <summary>What the admin API needs to know about one kind of catalog entity.</summary>

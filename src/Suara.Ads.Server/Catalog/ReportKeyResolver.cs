@@ -2,7 +2,6 @@ using StackExchange.Redis;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Catalog;
 
 /// <summary>

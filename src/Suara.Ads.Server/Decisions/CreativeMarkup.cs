@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Suara.Ads.Core.Catalog;
 
-
 namespace Suara.Ads.Server.Decisions;
 
 /// <summary>

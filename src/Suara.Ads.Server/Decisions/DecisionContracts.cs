@@ -1,5 +1,3 @@
-
-
 namespace Suara.Ads.Server.Decisions;
 
 /// <summary>Body of <c>POST /v1/decisions</c>.</summary>

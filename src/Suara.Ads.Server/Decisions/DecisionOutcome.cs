@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Core.Utilities;
 
-
 namespace Suara.Ads.Server.Decisions;
 
 /// <summary>What <see cref="DecisionPipeline.RunAsync"/> produced: a decision, or the errors that prevented one.</summary>

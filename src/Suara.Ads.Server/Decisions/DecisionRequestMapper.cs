@@ -4,7 +4,6 @@ using Suara.Ads.Core.Selection;
 using Suara.Ads.Core.Targeting;
 using Suara.Ads.Core.Utilities;
 
-
 namespace Suara.Ads.Server.Decisions;
 
 /// <summary>

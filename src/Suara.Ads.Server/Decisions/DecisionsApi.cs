@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authorization;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Decisions;
 
 /// <summary><c>POST /v1/decisions</c>: the public decision endpoint.</summary>

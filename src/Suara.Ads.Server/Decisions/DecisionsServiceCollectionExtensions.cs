@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Decisions;
 
 /// <summary>The decision flow: the engine, the pipeline every way of asking for ads shares, and the slot renderer.</summary>

@@ -2,7 +2,6 @@ using Suara.Ads.Core.Events;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Decisions;
 
 /// <summary>

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Primitives;
 using Suara.Ads.Core.Utilities;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Decisions;
 
 /// <summary>

@@ -3,7 +3,6 @@ using Suara.Ads.Core.Events;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Decisions;
 
 /// <summary>One filled slot, ready for the page: markup and signed, server-relative event URLs.</summary>

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Delivery;
 
 /// <summary>

@@ -1,6 +1,3 @@
-
-
-
 namespace Suara.Ads.Server.Delivery;
 
 /// <summary>Refreshes the shared served totals (goals and pacing) about every second.</summary>

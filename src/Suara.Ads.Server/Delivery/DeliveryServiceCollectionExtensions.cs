@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Suara.Ads.Core.Delivery;
 
-
 namespace Suara.Ads.Server.Delivery;
 
 /// <summary>The delivery state decisions read: goal and pacing totals shared through Redis, and frequency caps.</summary>

@@ -4,7 +4,6 @@ using StackExchange.Redis;
 using Suara.Ads.Core.Delivery;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Delivery;
 
 /// <summary>

@@ -5,7 +5,6 @@ using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Delivery;
 
 /// <summary>

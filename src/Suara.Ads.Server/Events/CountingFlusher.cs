@@ -3,7 +3,6 @@ using Suara.Ads.Core.Counting;
 using Suara.Ads.Server.Delivery;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Events;
 
 /// <summary>

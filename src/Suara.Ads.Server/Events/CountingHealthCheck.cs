@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Suara.Ads.Core.Counting;
 
-
 namespace Suara.Ads.Server.Events;
 
 /// <summary>Reports counted events not yet in Redis; degraded (still ready) once new events are being refused.</summary>

@@ -3,7 +3,6 @@ using Suara.Ads.Core.Events;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Events;
 
 /// <summary>
@@ -17,7 +16,6 @@ internal static class EventsApi
         app.MapMethods("/v1/events/{token}", ["GET", "POST"], Handle)
             .WithName("Event")
             .WithTags("Events")
-            .RequireCors(CorsPolicies.PublicEndpoints)
             .Produces(StatusCodes.Status204NoContent)
             .Produces(StatusCodes.Status302Found)
             .ProducesProblem(StatusCodes.Status400BadRequest)

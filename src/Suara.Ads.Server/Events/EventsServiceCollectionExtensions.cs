@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Suara.Ads.Core.Counting;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Events;
 
 /// <summary>The counting flow: beacons into the in-process aggregate, flushed to Redis in the background.</summary>

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-
 namespace Suara.Ads.Server.Hosting;
 
 /// <summary>

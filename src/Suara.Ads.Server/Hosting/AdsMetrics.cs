@@ -4,7 +4,6 @@ using System.Runtime.CompilerServices;
 using Suara.Ads.Core.Counting;
 using Suara.Ads.Core.Snapshot;
 
-
 namespace Suara.Ads.Server.Hosting;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 
-
 namespace Suara.Ads.Server.Hosting;
 
 /// <summary>Cross-field and format rules of <see cref="AdsOptions"/> that attributes cannot express.</summary>

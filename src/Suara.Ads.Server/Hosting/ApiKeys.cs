@@ -1,6 +1,5 @@
 using System.Security.Claims;
 
-
 namespace Suara.Ads.Server.Hosting;
 
 /// <summary>Roles a bearer key can have (see docs/api.md).</summary>

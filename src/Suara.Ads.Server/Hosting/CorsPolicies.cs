@@ -1,5 +1,3 @@
-
-
 namespace Suara.Ads.Server.Hosting;
 
 /// <summary>CORS policy names.</summary>

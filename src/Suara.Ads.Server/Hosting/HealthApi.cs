@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-
 namespace Suara.Ads.Server.Hosting;
 
 /// <summary>

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
-
 namespace Suara.Ads.Server.Hosting;
 
 /// <summary>What every flow stands on: options, Redis, keys and authentication, problems, telemetry, health.</summary>

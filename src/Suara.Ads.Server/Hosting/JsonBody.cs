@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-
 namespace Suara.Ads.Server.Hosting;
 
 /// <summary>

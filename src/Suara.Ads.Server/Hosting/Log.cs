@@ -1,4 +1,3 @@
-
 namespace Suara.Ads.Server.Hosting;
 
 /// <summary>

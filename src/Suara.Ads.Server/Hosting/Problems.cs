@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Suara.Ads.Core.Utilities;
 
-
 namespace Suara.Ads.Server.Hosting;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-
 namespace Suara.Ads.Server.Hosting;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 
-
 namespace Suara.Ads.Server.Hosting;
 
 /// <summary>The <c>Redis</c> configuration section.</summary>

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 
-
 namespace Suara.Ads.Server.Hosting;
 
 /// <summary>Secrets: compared in constant time, stored and logged only as hashes, generated with a CSPRNG.</summary>

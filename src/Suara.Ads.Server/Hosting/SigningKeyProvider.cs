@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Suara.Ads.Core.Events;
 
-
 namespace Suara.Ads.Server.Hosting;
 
 /// <summary>

@@ -1,5 +1,3 @@
-
-
 namespace Suara.Ads.Server.Reports;
 
 /// <summary>Counts and click-through rate: the totals of a report, and the part every row shares.</summary>

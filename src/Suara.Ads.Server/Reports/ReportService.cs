@@ -4,7 +4,6 @@ using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Events;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Reports;
 
 /// <summary>

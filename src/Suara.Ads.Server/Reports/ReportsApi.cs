@@ -1,11 +1,10 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using System.Security.Claims;
 using System.Globalization;
+using System.Security.Claims;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Core.Utilities;
 using Suara.Ads.Server.Hosting;
-
 
 namespace Suara.Ads.Server.Reports;
 

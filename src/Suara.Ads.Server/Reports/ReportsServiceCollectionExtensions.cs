@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Suara.Ads.Server.Hosting;
 
-
 namespace Suara.Ads.Server.Reports;
 
 /// <summary>The reports flow: counts read from Redis by day or hour, as JSON, CSV and pages for people.</summary>
