@@ -129,7 +129,7 @@ public sealed class NaiveSelector
         }
 
         return served < goal.Impressions
-            && (c.Source.Pacing != "even" || served < DecisionEngine.PacingAllowance(goal.Impressions, windowStart, windowEnd, nowUtcTicks));
+            && (c.Source.Pacing != "even" || served < EvenPacing.Allowance(goal.Impressions, windowStart, windowEnd, nowUtcTicks));
     }
 
     private static bool UnderCap(NaiveCampaign c, string? userId, ViewerHistory history, DateTime localTime, List<string> pageCampaigns)

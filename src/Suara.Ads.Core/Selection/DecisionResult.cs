@@ -1,10 +1,13 @@
+using Suara.Ads.Core.Utilities;
+
 namespace Suara.Ads.Core.Selection;
 
 /// <summary>The engine's answer for one page.</summary>
 public sealed class DecisionResult
 {
-    internal DecisionResult(SlotDecision?[] slots, SlotExplanation[]? explanations, DateTime siteLocalTime, int siteDay)
+    internal DecisionResult(SlotDecision?[] slots, SlotExplanation[]? explanations, DateTime siteLocalTime, int siteDay, ValidationErrors? errors = null)
     {
+        Errors = errors;
         Slots = slots;
         Explanations = explanations;
         SiteLocalTime = siteLocalTime;
@@ -19,6 +22,13 @@ public sealed class DecisionResult
 
     /// <summary>The decision time in the site's time zone.</summary>
     public DateTime SiteLocalTime { get; }
+
+    /// <summary>
+    /// Why some of the request could not be decided against the catalog (unknown site or placement, a placement of
+    /// another site, a size the placement lacks, a slot id used twice), by field; <c>null</c> when all of it could.
+    /// The slots concerned are no-fills.
+    /// </summary>
+    public ValidationErrors? Errors { get; }
 
     /// <summary>The site-local day (days since 0001-01-01), the key of day goals.</summary>
     public int SiteDay { get; }

@@ -27,9 +27,9 @@ public sealed class DecisionService
     }
 
     /// <summary>
-    /// Decides <paramref name="request"/> on <paramref name="snapshot"/>, which it must pass
-    /// <see cref="DecisionEngine.Validate"/> against. An <paramref name="explain"/> decision is a dry run:
-    /// it is not recorded as served, so debugging does not move goals, pacing or caps.
+    /// Decides <paramref name="request"/> on <paramref name="snapshot"/>. An <paramref name="explain"/> decision is a
+    /// dry run: it is not recorded as served, so debugging does not move goals, pacing or caps. Nor is a decision whose
+    /// request did not fully match the catalog (<see cref="DecisionResult.Errors"/>): it is refused as a whole.
     /// </summary>
     public async ValueTask<DecisionResult> DecideAsync(CatalogSnapshot snapshot, DecisionRequest request, bool explain, CancellationToken cancellationToken)
     {
@@ -41,7 +41,7 @@ public sealed class DecisionService
 
         var now = _time.GetUtcNow();
         var result = _engine.Decide(snapshot, request, history, now, explain);
-        if (!explain)
+        if (!explain && result.Errors is null)
         {
             Record(result, request.UserId, now);
         }

@@ -11,6 +11,7 @@ internal sealed class CompiledPlacement
         Site = site;
         Tiers = tiers;
         All = all;
+        Sizes = [.. source.Sizes.Select(text => CreativeSize.TryParse(text, out var size) ? size : default)];
     }
 
     public Placement Source { get; }
@@ -24,4 +25,10 @@ internal sealed class CompiledPlacement
 
     /// <summary>Every campaign that lists the placement, whatever its state: the explain view.</summary>
     public PlacementEntry[] All { get; }
+
+    /// <summary>The placement's sizes, parsed once.</summary>
+    public CreativeSize[] Sizes { get; }
+
+    /// <summary>Whether the placement takes creatives of <paramref name="size"/>.</summary>
+    public bool Offers(CreativeSize size) => Array.IndexOf(Sizes, size) >= 0;
 }

@@ -62,6 +62,38 @@ public sealed class TargetingContext
     /// <summary>Key-values sent by the page (<c>kv.NAME</c>); keys are case-insensitive.</summary>
     public IReadOnlyDictionary<string, string> Kv { get; set; } = s_noKv;
 
+    /// <summary>
+    /// Makes this context a copy of <paramref name="source"/>, every field (references to the same keyword set and
+    /// key-values): the engine decides on its own copy, so the caller's context is never written to. A test checks that
+    /// no property is missed.
+    /// </summary>
+    internal void CopyFrom(TargetingContext source)
+    {
+        Country = source.Country;
+        Region = source.Region;
+        Device = source.Device;
+        Os = source.Os;
+        Browser = source.Browser;
+        Language = source.Language;
+        Site = source.Site;
+        Placement = source.Placement;
+        Section = source.Section;
+        Url = source.Url;
+        Path = source.Path;
+        Referrer = source.Referrer;
+        Keywords = source.Keywords;
+        Hour = source.Hour;
+        Weekday = source.Weekday;
+        Kv = source.Kv;
+    }
+
+    /// <summary>Drops the references a copy holds to a request's collections.</summary>
+    internal void Release()
+    {
+        Keywords = s_noKeywords;
+        Kv = s_noKv;
+    }
+
     /// <summary>The value of a string field (not <see cref="TargetingField.Keywords"/>, <see cref="TargetingField.Hour"/>, <see cref="TargetingField.Weekday"/> or <see cref="TargetingField.Kv"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="field"/> is not a string field.</exception>
     public string GetString(TargetingField field) => field switch

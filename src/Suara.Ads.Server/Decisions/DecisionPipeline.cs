@@ -39,14 +39,13 @@ internal sealed class DecisionPipeline
             return DecisionOutcome.Failure(errors, "is not valid.");
         }
 
-        var snapshot = _catalog.Current;
-        errors = DecisionEngine.Validate(snapshot, request);
-        if (!errors.IsEmpty)
+        // The engine checks the request against the catalog while it decides (once, allocating only on an error).
+        // Until per-slot errors land, one slot it cannot decide refuses the whole request, as before.
+        var result = await _decisions.DecideAsync(_catalog.Current, request, explain, cancellationToken).ConfigureAwait(false);
+        if (result.Errors is { } catalogErrors)
         {
-            return DecisionOutcome.Failure(errors, "names a site or placement that is not in the catalog.");
+            return DecisionOutcome.Failure(catalogErrors, "names a site or placement that is not in the catalog.");
         }
-
-        var result = await _decisions.DecideAsync(snapshot, request, explain, cancellationToken).ConfigureAwait(false);
         var filled = 0;
         for (var i = 0; i < result.Slots.Count; i++)
         {

@@ -16,8 +16,9 @@ public sealed class DecisionEngineTests
     {
         var snapshot = CatalogSnapshotBuilder.Build(document, 1);
         request ??= Requests.Page();
-        Assert.True(DecisionEngine.Validate(snapshot, request).IsEmpty);
-        return new DecisionEngine(_ledger, new SeededRandomSource(seed)).Decide(snapshot, request, history ?? ViewerHistory.Empty, now ?? Now, explain);
+        var result = new DecisionEngine(_ledger, new SeededRandomSource(seed)).Decide(snapshot, request, history ?? ViewerHistory.Empty, now ?? Now, explain);
+        Assert.Null(result.Errors);
+        return result;
     }
 
     private string? Winner(CatalogDocument document, DecisionRequest? request = null, DateTimeOffset? now = null) =>
@@ -151,11 +152,11 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
-    public void PacingAllowance_IsStraightLinePlusLead()
+    public void EvenPacingAllowance_IsStraightLinePlusLead()
     {
-        Assert.Equal(1.0, DecisionEngine.PacingAllowance(10, 0, 100, 0));
-        Assert.Equal(5_000 + 100, DecisionEngine.PacingAllowance(10_000, 0, 100, 50), 6);
-        Assert.Equal(10_000 + 100, DecisionEngine.PacingAllowance(10_000, 0, 100, 500), 6);
+        Assert.Equal(1.0, EvenPacing.Allowance(10, 0, 100, 0));
+        Assert.Equal(5_000 + 100, EvenPacing.Allowance(10_000, 0, 100, 50), 6);
+        Assert.Equal(10_000 + 100, EvenPacing.Allowance(10_000, 0, 100, 500), 6);
     }
 
     [Fact]
@@ -269,7 +270,7 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
-    public void Validate_SlotSizeThePlacementDoesNotTake_IsReported()
+    public void Decide_SlotSizeThePlacementDoesNotTake_IsReportedAndThatSlotIsEmpty()
     {
         var snapshot = CatalogSnapshotBuilder.Build(Document(Campaign("a")), 1);
         var request = new DecisionRequest
@@ -278,7 +279,9 @@ public sealed class DecisionEngineTests
             Slots = [new SlotRequest("s", "sidebar", [new CreativeSize(728, 90)])],
             Context = new Suara.Ads.Core.Targeting.TargetingContext(),
         };
-        Assert.Contains("slots[0].sizes[0]", DecisionEngine.Validate(snapshot, request).ToDictionary().Keys);
+        var result = new DecisionEngine(_ledger, new SeededRandomSource(1)).Decide(snapshot, request, ViewerHistory.Empty, Now);
+        Assert.Contains("slots[0].sizes[0]", result.Errors!.ToDictionary().Keys);
+        Assert.Null(result.Slots[0]);
     }
 
     [Fact]
@@ -315,6 +318,29 @@ public sealed class DecisionEngineTests
             Assert.Contains("hotel", ids);
             Assert.Null(ids[2]);
         }
+    }
+
+    [Fact]
+    public async Task DecideAsync_RequestWithASlotTheCatalogLacks_RecordsNothing()
+    {
+        var doc = Document(Campaign("a") with { FrequencyCap = new FrequencyCap { Impressions = 2, Per = "day" } });
+        var snapshot = CatalogSnapshotBuilder.Build(doc, 1);
+        var counts = new Suara.Ads.Core.Counting.EventAggregate();
+        var frequency = new InMemoryFrequencyStore();
+        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, frequency, new FakeTimeProvider(Now), counts);
+
+        var result = await service.DecideAsync(snapshot, Requests.Page("u1", placements: ["sidebar", "missing"]), false, default);
+
+        Assert.Equal("a", result.Slots[0]?.Campaign.Id);
+        Assert.NotNull(result.Errors);
+        Assert.Equal(0, _ledger.GetFlightServed("a"));
+        Assert.Equal(0, counts.Pending);
+        Assert.Equal(0, (await frequency.GetAsync("u1", default)).Count("a", FrequencyWindows.Key(CapPeriod.Day, TimeZoneInfo.ConvertTime(Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur")).DateTime)));
+
+        // The same page without the bad slot is recorded.
+        await service.DecideAsync(snapshot, Requests.Page("u1"), false, default);
+        Assert.Equal(1, _ledger.GetFlightServed("a"));
+        Assert.Equal(1, counts.Pending);
     }
 
     [Fact]
@@ -428,7 +454,7 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
-    public void Validate_UnknownSiteOrPlacementOrDuplicateSlot_IsReported()
+    public void Decide_UnknownSiteOrPlacementOrDuplicateSlot_IsReported()
     {
         var snapshot = CatalogSnapshotBuilder.Build(Document(Campaign("a")), 1);
         var request = new DecisionRequest
@@ -437,9 +463,37 @@ public sealed class DecisionEngineTests
             Slots = [new SlotRequest("a", "sidebar"), new SlotRequest("a", "missing")],
             Context = new(),
         };
-        var errors = DecisionEngine.Validate(snapshot, request).ToDictionary();
-        Assert.Contains("site", errors.Keys);
-        Assert.Contains("slots[1].id", errors.Keys);
-        Assert.Contains("slots[1].placement", errors.Keys);
+        var errors = new DecisionEngine(_ledger, new SeededRandomSource(1)).Decide(snapshot, request, ViewerHistory.Empty, Now).Errors!.ToDictionary();
+        Assert.Equal(["site", "slots[0].placement", "slots[1].id", "slots[1].placement"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("placement 'sidebar' belongs to site 'suara', not 'nope'", Assert.Single(errors["slots[0].placement"]));
+        Assert.Equal("unknown placement 'missing'", Assert.Single(errors["slots[1].placement"]));
+    }
+
+    [Fact]
+    public void Decide_OneSlotTheCatalogLacks_ReportsItAndStillDecidesTheOthers()
+    {
+        var snapshot = CatalogSnapshotBuilder.Build(Document(Campaign("a")), 1);
+        var request = Requests.Page(placements: ["sidebar", "missing"]);
+
+        var result = new DecisionEngine(_ledger, new SeededRandomSource(1)).Decide(snapshot, request, ViewerHistory.Empty, Now);
+
+        Assert.Equal("a", result.Slots[0]?.Campaign.Id);
+        Assert.Null(result.Slots[1]);
+        Assert.Equal(["slots[1].placement"], result.Errors!.ToDictionary().Keys);
+    }
+
+    [Fact]
+    public void Decide_ValidRequest_LeavesTheRequestsContextAsItCame()
+    {
+        var snapshot = CatalogSnapshotBuilder.Build(Document(Campaign("a") with { Targeting = "placement == 'sidebar' and hour >= 0" }), 1);
+        var request = Requests.Page();
+        var context = request.Context;
+        var before = (context.Site, context.Placement, context.Hour, context.Weekday, context.Country, context.Section);
+
+        var result = new DecisionEngine(_ledger, new SeededRandomSource(1)).Decide(snapshot, request, ViewerHistory.Empty, Now, explain: true);
+
+        Assert.Equal("a", result.Slots[0]?.Campaign.Id);
+        Assert.Same(context, request.Context);
+        Assert.Equal(before, (context.Site, context.Placement, context.Hour, context.Weekday, context.Country, context.Section));
     }
 }
