@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Suara.Ads.Benchmarks.Catalogs;
-using Suara.Ads.Benchmarks.Selection;
 using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Testing;
 
 namespace Suara.Ads.Benchmarks;
 

@@ -5,6 +5,7 @@ using Suara.Ads.Core.Catalog;
 using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Testing;
 
 namespace Suara.Ads.Benchmarks.Selection;
 

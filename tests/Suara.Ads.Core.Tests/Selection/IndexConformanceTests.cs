@@ -5,13 +5,17 @@ using Suara.Ads.Core.Selection;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Core.Targeting;
 using Suara.Ads.Core.Tests.Support;
+using Suara.Ads.Testing;
 
 namespace Suara.Ads.Core.Tests.Selection;
 
 /// <summary>
-/// The compiled index against a deliberately naive oracle that scans every campaign and evaluates every rule:
-/// on random catalogs and requests, the engine's pick must be one the oracle finds eligible in the best tier,
-/// and the engine must fill exactly when the oracle finds a candidate. CsCheck prints the failing seed.
+/// The compiled index against the one naive oracle (<see cref="NaiveSelector"/>, shared with the benchmarks) that
+/// scans every campaign and evaluates every rule. On random catalogs (targeting, tiers, weights, flights, goals with
+/// random delivered counts and both pacings, frequency caps with a random viewer history, exclusion labels, several
+/// creatives and sizes) and random pages of one to four slots, slot by slot: the engine fills a slot exactly when the
+/// oracle, given the engine's picks for the earlier slots, finds a candidate, and picks one the oracle allows, with a
+/// creative the oracle allows; explain's eligible set is exactly the oracle's. CsCheck prints the failing seed.
 /// </summary>
 public sealed class IndexConformanceTests
 {
@@ -19,6 +23,9 @@ public sealed class IndexConformanceTests
     private static readonly string[] s_devices = ["desktop", "mobile", "tablet"];
     private static readonly string[] s_sections = ["news", "sport", "travel", "politics", ""];
     private static readonly string[] s_placements = ["article-top", "sidebar", "footer"];
+    private static readonly string[] s_labels = ["airline", "bank", "telco"];
+    private static readonly string[] s_capPeriods = ["hour", "day", "week", "flight"];
+    private static readonly TimeZoneInfo s_zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur");
 
     private static string RandomRule(Random r)
     {
@@ -39,19 +46,20 @@ public sealed class IndexConformanceTests
         return r.Next(6) == 0 ? "" : string.Join(" and ", Enumerable.Range(0, r.Next(1, 4)).Select(_ => Clause()));
     }
 
-    private static CatalogDocument RandomCatalog(Random r, int campaigns) => TestCatalog.Document(
-        Enumerable.Range(0, campaigns).Select(i => RandomCampaign(r, i)).ToArray());
-
     private static Campaign RandomCampaign(Random r, int i)
     {
         var placements = s_placements.Where(_ => r.Next(2) == 0).DefaultIfEmpty("sidebar").ToArray();
         var creatives = new List<Creative>();
         if (placements.Contains("sidebar"))
         {
-            creatives.Add(TestCatalog.Image($"c{i}-side"));
+            creatives.Add(TestCatalog.Image($"c{i}-side", weight: r.Next(1, 4)));
+            if (r.Next(3) == 0)
+            {
+                creatives.Add(TestCatalog.Image($"c{i}-tall", "300x600"));
+            }
         }
 
-        if (placements.Length > creatives.Count)
+        if (placements.Any(p => p != "sidebar"))
         {
             creatives.Add(TestCatalog.Image($"c{i}-wide", "728x90"));
         }
@@ -65,13 +73,60 @@ public sealed class IndexConformanceTests
             Placements = placements,
             Targeting = RandomRule(r),
             Creatives = creatives,
+            Goal = r.Next(3) == 0 ? new CampaignGoal { Impressions = r.Next(1, 50_000), Per = r.Next(2) == 0 ? "day" : "flight" } : null,
+            Pacing = r.Next(2) == 0 ? "even" : "asap",
+            FrequencyCap = r.Next(3) == 0 ? new FrequencyCap { Impressions = r.Next(1, 4), Per = s_capPeriods[r.Next(s_capPeriods.Length)] } : null,
+            ExclusionLabels = r.Next(3) == 0 ? [s_labels[r.Next(s_labels.Length)]] : [],
         };
     }
 
-    private static DecisionRequest RandomRequest(Random r, string placement) => new()
+    /// <summary>Random delivered counts: some campaigns at their goal, some just either side of their even-pacing line.</summary>
+    private static InMemoryDeliveryLedger RandomLedger(Random r, CatalogDocument document, int siteDay, long dayStartUtcTicks)
+    {
+        var ledger = new InMemoryDeliveryLedger();
+        foreach (var c in document.Campaigns.Where(c => c.Goal is not null))
+        {
+            var (start, end) = c.Goal!.Per == "day"
+                ? (Math.Max(dayStartUtcTicks, c.Start!.Value.UtcTicks), Math.Min(dayStartUtcTicks + TimeSpan.TicksPerDay, c.End!.Value.UtcTicks))
+                : (c.Start!.Value.UtcTicks, c.End!.Value.UtcTicks);
+            var line = (long)Math.Ceiling(EvenPacing.Allowance(c.Goal.Impressions, start, end, TestCatalog.Now.UtcTicks));
+            var served = r.Next(4) switch
+            {
+                0 => c.Goal.Impressions - r.Next(2), // at the goal, or one short
+                1 => Math.Max(0, line - r.Next(2)), // at the even-pacing line, or one short
+                2 => (long)(c.Goal.Impressions * r.NextDouble()), // somewhere on the way
+                _ => 0,
+            };
+            ledger.SetFlightServed(c.Id, served);
+            ledger.SetDayServed(c.Id, siteDay, served);
+        }
+
+        return ledger;
+    }
+
+    /// <summary>A viewer who has seen some capped campaigns up to (or past) their cap in the current window.</summary>
+    private static ViewerHistory RandomHistory(Random r, CatalogDocument document, DateTime localTime)
+    {
+        var counts = new Dictionary<FrequencyKey, int>();
+        foreach (var c in document.Campaigns.Where(c => c.FrequencyCap is not null && r.Next(2) == 0))
+        {
+            var period = c.FrequencyCap!.Per switch { "hour" => CapPeriod.Hour, "week" => CapPeriod.Week, "flight" => CapPeriod.Flight, _ => CapPeriod.Day };
+            counts[new FrequencyKey(c.Id, FrequencyWindows.Key(period, localTime))] = r.Next(0, c.FrequencyCap.Impressions + 1);
+        }
+
+        return new ViewerHistory(counts);
+    }
+
+    private static DecisionRequest RandomRequest(Random r) => new()
     {
         Site = "suara",
-        Slots = [new SlotRequest("s", placement)],
+        Slots = Enumerable.Range(0, r.Next(1, 5)).Select(i =>
+        {
+            var placement = s_placements[r.Next(s_placements.Length)];
+            IReadOnlyList<CreativeSize>? sizes = placement == "sidebar" && r.Next(4) == 0 ? [new CreativeSize(300, 250)] : null;
+            return new SlotRequest($"s{i}", placement, sizes);
+        }).ToArray(),
+        UserId = r.Next(3) == 0 ? null : "viewer",
         Context = new TargetingContext
         {
             Country = s_countries[r.Next(s_countries.Length)].ToLowerInvariant(),
@@ -81,63 +136,85 @@ public sealed class IndexConformanceTests
         },
     };
 
-    /// <summary>The oracle: every campaign, every rule, no index.</summary>
-    private static HashSet<string> NaiveEligible(CatalogDocument document, DecisionRequest request, DateTimeOffset now)
+    /// <summary>Walks the engine's result slot by slot against the oracle; returns the oracle's eligible sets.</summary>
+    private static List<HashSet<string>> AssertConforms(NaiveSelector oracle, DecisionRequest request, DecisionResult result, ViewerHistory history)
     {
-        var placement = document.Placements.Single(p => p.Id == request.Slots[0].Placement);
-        var local = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur"));
-        var context = request.Context;
-        context.Site = "suara";
-        context.Placement = placement.Id;
-        context.Hour = local.Hour;
-        context.Weekday = local.DayOfWeek;
-        var eligible = document.Campaigns
-            .Where(c => c.Status == "active" && c.Placements.Contains(placement.Id) && now >= c.Start && now <= c.End)
-            .Where(c => c.Creatives.Any(cr => CatalogValidator.Fits(cr, placement)))
-            .Where(c => string.IsNullOrEmpty(c.Targeting) || TargetingRule.Compile(c.Targeting).Rule!.Matches(context))
-            .ToList();
-        if (eligible.Count == 0)
+        Assert.Null(result.Errors);
+        var page = new NaivePage();
+        var sets = new List<HashSet<string>>();
+        for (var s = 0; s < request.Slots.Count; s++)
         {
-            return [];
+            var expected = oracle.Eligible(request, s, history, TestCatalog.Now, page).Select(c => c.Id).ToHashSet();
+            sets.Add(expected);
+            var pick = result.Slots[s];
+            Assert.True(expected.Count == 0 == pick is null, $"slot {s}: engine chose {pick?.Campaign.Id ?? "nothing"}, oracle allows {string.Join(",", expected)}");
+            if (pick is null)
+            {
+                continue;
+            }
+
+            Assert.True(expected.Contains(pick.Campaign.Id), $"slot {s}: engine chose {pick.Campaign.Id}, oracle allows {string.Join(",", expected)}");
+            Assert.Contains(pick.Creative, oracle.FittingCreatives(pick.Campaign, request.Slots[s], page));
+            page.Add(pick.Campaign, pick.Creative);
         }
 
-        var best = eligible.Min(c => Tier(c));
-        return eligible.Where(c => Tier(c) == best).Select(c => c.Id).ToHashSet();
+        return sets;
     }
 
-    private static int Tier(Campaign c) => c.Priority switch { "sponsorship" => 0, "standard" => 1, _ => 2 };
-
     [Theory]
-    [InlineData(1, 60, 300)]
+    [InlineData(1, 60, 200)]
     // Large catalogs put 32+ candidates in a tier, where the engine samples by weight before it scans.
-    [InlineData(150, 400, 40)]
-    public void Decide_RandomCatalogsAndRequests_AgreesWithNaiveOracle(int minCampaigns, int maxCampaigns, int iterations)
+    [InlineData(150, 400, 30)]
+    public void Decide_RandomCatalogsAndPages_AgreesWithNaiveOracle(int minCampaigns, int maxCampaigns, int iterations)
     {
+        var localNow = TimeZoneInfo.ConvertTime(TestCatalog.Now, s_zone).DateTime;
+        var siteDay = (int)(localNow.Ticks / TimeSpan.TicksPerDay);
+        var dayStartUtcTicks = TestCatalog.Now.UtcTicks - (localNow.Ticks % TimeSpan.TicksPerDay);
         Gen.Int[0, int.MaxValue].Sample(
             seed =>
             {
                 var r = new Random(seed);
-                var document = RandomCatalog(r, r.Next(minCampaigns, maxCampaigns));
+                var document = TestCatalog.Document([.. Enumerable.Range(0, r.Next(minCampaigns, maxCampaigns)).Select(i => RandomCampaign(r, i))]);
                 var snapshot = CatalogSnapshotBuilder.Build(document, 1);
-                var engine = new DecisionEngine(new InMemoryDeliveryLedger(), new SeededRandomSource(seed));
+                var ledger = RandomLedger(r, document, siteDay, dayStartUtcTicks);
+                var engine = new DecisionEngine(ledger, new SeededRandomSource(seed));
+                var oracle = new NaiveSelector(document, ledger, seed);
                 for (var i = 0; i < 10; i++)
                 {
-                    var request = RandomRequest(r, s_placements[r.Next(s_placements.Length)]);
-                    var fast = engine.Decide(snapshot, request, ViewerHistory.Empty, TestCatalog.Now).Slots[0]?.Campaign.Id;
-                    var explained = engine.Decide(snapshot, request, ViewerHistory.Empty, TestCatalog.Now, explain: true);
-                    var expected = NaiveEligible(document, request, TestCatalog.Now);
+                    var request = RandomRequest(r);
+                    var history = request.UserId is null ? ViewerHistory.Empty : RandomHistory(r, document, localNow);
 
-                    Assert.Equal(expected.Count == 0, fast is null);
-                    Assert.True(fast is null || expected.Contains(fast), $"engine chose {fast}, oracle allows {string.Join(",", expected)}");
+                    AssertConforms(oracle, request, engine.Decide(snapshot, request, history, TestCatalog.Now), history);
 
-                    // Explain walks every campaign: its eligible set (selected + outweighed) is exactly the oracle's.
-                    var traced = explained.Explanations![0].Candidates
-                        .Where(c => c.Outcome is CandidateOutcome.Selected or CandidateOutcome.Outweighed)
-                        .Select(c => c.CampaignId).ToHashSet();
-                    Assert.Equal(expected.Order(), traced.Order());
+                    // Explain walks every campaign: per slot, its eligible set (selected + outweighed) is exactly the oracle's.
+                    var explained = engine.Decide(snapshot, request, history, TestCatalog.Now, explain: true);
+                    var sets = AssertConforms(oracle, request, explained, history);
+                    for (var s = 0; s < request.Slots.Count; s++)
+                    {
+                        var traced = explained.Explanations![s].Candidates
+                            .Where(c => c.Outcome is CandidateOutcome.Selected or CandidateOutcome.Outweighed)
+                            .Select(c => c.CampaignId).Order(StringComparer.Ordinal);
+                        Assert.Equal(sets[s].Order(StringComparer.Ordinal), traced);
+                    }
                 }
             },
             iter: iterations,
             print: seed => $"seed {seed}");
+    }
+
+    [Fact]
+    public void NaiveSelector_Decide_LeavesNoSlotEmptyThatTheEngineFills()
+    {
+        // The benchmarks' baseline (Decide) and the tests' oracle (Eligible) are one code: on a page whose every slot
+        // has a candidate, the baseline fills every slot too.
+        var document = TestCatalog.Document(
+            TestCatalog.Campaign("a") with { Placements = ["sidebar", "article-top"], Creatives = [TestCatalog.Image("a1"), TestCatalog.Image("a2", "728x90")] },
+            TestCatalog.Campaign("b") with { Placements = ["sidebar"], ExclusionLabels = ["airline"] });
+        var request = Requests.Page(placements: ["sidebar", "article-top", "sidebar"]);
+        var picks = new NaiveSelector(document, new InMemoryDeliveryLedger(), 3).Decide(request, ViewerHistory.Empty, TestCatalog.Now);
+        var engine = new DecisionEngine(new InMemoryDeliveryLedger(), new SeededRandomSource(3)).Decide(CatalogSnapshotBuilder.Build(document, 1), request, ViewerHistory.Empty, TestCatalog.Now);
+
+        Assert.Equal(engine.Slots.Select(s => s is null), picks.Select(p => p is null));
+        Assert.All(picks, p => Assert.NotNull(p));
     }
 }
