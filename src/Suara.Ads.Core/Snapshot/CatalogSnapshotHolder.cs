@@ -8,6 +8,7 @@ public sealed class CatalogSnapshotHolder
 {
     private CatalogSnapshot _current = CatalogSnapshot.Empty;
     private bool _loaded;
+    private TaskCompletionSource _published = NewSignal();
 
     /// <summary>Whether a catalog has been loaded (even an empty one) since start.</summary>
     public bool IsLoaded => Volatile.Read(ref _loaded);
@@ -33,6 +34,7 @@ public sealed class CatalogSnapshotHolder
             if (Interlocked.CompareExchange(ref _current, snapshot, current) == current)
             {
                 Volatile.Write(ref _loaded, true);
+                Signal();
                 return true;
             }
         }
@@ -44,5 +46,29 @@ public sealed class CatalogSnapshotHolder
         ArgumentNullException.ThrowIfNull(snapshot);
         Interlocked.Exchange(ref _current, snapshot);
         Volatile.Write(ref _loaded, true);
+        Signal();
     }
+
+    /// <summary>
+    /// Completes once a catalog of <paramref name="version"/> or newer is in force: the signal for whoever must know
+    /// that a change has arrived (tests of instances in step, readiness), instead of polling <see cref="Current"/>.
+    /// </summary>
+    public async Task WaitForVersionAsync(long version, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // Take the signal before looking, so a publish in between is not missed.
+            var published = Volatile.Read(ref _published);
+            if (IsLoaded && Current.Version >= version)
+            {
+                return;
+            }
+
+            await published.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void Signal() => Interlocked.Exchange(ref _published, NewSignal()).TrySetResult();
 }

@@ -27,10 +27,13 @@ internal sealed class CatalogSync : BackgroundService
     private readonly ILogger<CatalogSync> _logger;
     private readonly SemaphoreSlim _changed = new(0, 1);
     private readonly SemaphoreSlim _rebuilding = new(1, 1);
+    private readonly PeriodicTimer _poll;
     private CatalogDocument? _seed;
 
-    public CatalogSync(RedisCatalogStore store, CatalogService catalog, CatalogSnapshotHolder holder, RedisConnection redis, IOptions<AdsOptions> options, ILogger<CatalogSync> logger)
+    public CatalogSync(RedisCatalogStore store, CatalogService catalog, CatalogSnapshotHolder holder, RedisConnection redis, IOptions<AdsOptions> options, TimeProvider time, ILogger<CatalogSync> logger)
     {
+        // Created with the service, so its schedule starts with the instance (a tick that falls while a check runs is kept).
+        _poll = new PeriodicTimer(PollInterval, time);
         _store = store;
         _catalog = catalog;
         _holder = holder;
@@ -78,14 +81,17 @@ internal sealed class CatalogSync : BackgroundService
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(OnNoticeAsync(stoppingToken), OnPollAsync(stoppingToken));
+
+    /// <summary>Checks at once on every change notice: this is what keeps instances in step within a second.</summary>
+    private async Task OnNoticeAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                // Real time on purpose: this is a liveness poll of infrastructure, not business time.
-                await _changed.WaitAsync(PollInterval, stoppingToken).ConfigureAwait(false);
+                await _changed.WaitAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -94,6 +100,28 @@ internal sealed class CatalogSync : BackgroundService
 
             await CheckAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Checks every <see cref="PollInterval"/> of the injected clock, for notices missed while disconnected.</summary>
+    private async Task OnPollAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _poll.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await CheckAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    public override void Dispose()
+    {
+        _poll.Dispose();
+        base.Dispose();
     }
 
     /// <summary>Rebuilds when the stored version differs from the one in force.</summary>

@@ -57,7 +57,9 @@ internal sealed class CountingFlusher : BackgroundService
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
 
-        // Drain: keep flushing until nothing is pending or the drain time is up.
+        // Drain: keep flushing until nothing is pending or the drain time is up. Real time on purpose: a stop must end
+        // even where the injected clock stands still.
+        _logger.CountsDrainingAtStop(_aggregate.Pending);
         var deadline = DateTime.UtcNow + DrainTimeout;
         while (true)
         {
@@ -73,6 +75,10 @@ internal sealed class CountingFlusher : BackgroundService
         if (_aggregate.Pending > 0)
         {
             _logger.CountsLostAtStop(_aggregate.Pending);
+        }
+        else
+        {
+            _logger.CountsAllWrittenAtStop();
         }
     }
 

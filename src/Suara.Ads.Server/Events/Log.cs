@@ -19,5 +19,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "Stopped with {Pending} counted events not written to Redis")]
     public static partial void CountsLostAtStop(this ILogger logger, long pending);
 
-    // Next free id in this area: 24.
+    [LoggerMessage(EventId = 24, Level = LogLevel.Information, Message = "Stopping: writing {Pending} counted events held in memory to Redis")]
+    public static partial void CountsDrainingAtStop(this ILogger logger, long pending);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Information, Message = "Stopped with every counted event written to Redis")]
+    public static partial void CountsAllWrittenAtStop(this ILogger logger);
+
+    // Next free id in this area: 26.
 }

@@ -28,6 +28,25 @@ internal sealed class RedisConnection : IDisposable
 
     public bool IsConnected => _multiplexer.IsConnected;
 
+    /// <summary>Completes when Redis is reachable: at once when it is, else on the multiplexer's own reconnect signal.</summary>
+    public async Task WaitUntilConnectedAsync(CancellationToken cancellationToken)
+    {
+        var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnRestored(object? sender, ConnectionFailedEventArgs e) => restored.TrySetResult();
+        _multiplexer.ConnectionRestored += OnRestored;
+        try
+        {
+            if (!_multiplexer.IsConnected)
+            {
+                await restored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _multiplexer.ConnectionRestored -= OnRestored;
+        }
+    }
+
     public IDatabase Database => _multiplexer.GetDatabase();
 
     public ISubscriber Subscriber => _multiplexer.GetSubscriber();

@@ -43,8 +43,8 @@ public sealed class ServerProcess : IDisposable
         }
 
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server");
-        _process.OutputDataReceived += (_, e) => Output.Add(e.Data ?? "");
-        _process.ErrorDataReceived += (_, e) => Output.Add(e.Data ?? "");
+        _process.OutputDataReceived += (_, e) => Record(e.Data);
+        _process.ErrorDataReceived += (_, e) => Record(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
@@ -53,34 +53,71 @@ public sealed class ServerProcess : IDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/");
 
-    public System.Collections.Concurrent.ConcurrentBag<string> Output { get; } = [];
+    /// <summary>Every line the process wrote to stdout and stderr, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; } = new();
 
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Waits until /readyz answers 200.</summary>
-    public async Task WaitUntilReadyAsync(HttpClient client, TimeSpan timeout)
+    /// <summary>
+    /// Waits for the host's own signal that it has started ("Application started", logged once the server listens and
+    /// every hosted service, the catalog load included, has started), then checks that /readyz says ready.
+    /// </summary>
+    public async Task WaitUntilReadyAsync(HttpClient client, TimeSpan hangGuard)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        using var guard = new CancellationTokenSource(hangGuard);
+        try
         {
-            try
-            {
-                using var response = await client.GetAsync(new Uri(BaseAddress, "/readyz"));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100); // waiting for a process to start listening
+            await WaitForOutputAsync(line => line.Contains("Application started", StringComparison.Ordinal), guard.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new InvalidOperationException("The server did not start:\n" + string.Join("\n", Output));
         }
 
-        throw new InvalidOperationException("The server did not become ready:\n" + string.Join("\n", Output));
+        using var response = await client.GetAsync(new Uri(BaseAddress, "/readyz"));
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"Started but /readyz answers {(int)response.StatusCode}:\n" + string.Join("\n", Output));
+        }
+    }
+
+    /// <summary>Completes when the process has written a line that <paramref name="match"/> accepts (or already had).</summary>
+    public Task<string> WaitForOutputAsync(Func<string, bool> match, CancellationToken cancellationToken)
+    {
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLine(string line)
+        {
+            if (match(line))
+            {
+                found.TrySetResult(line);
+            }
+        }
+
+        LineWritten += OnLine;
+        foreach (var line in Output)
+        {
+            OnLine(line);
+        }
+
+        return found.Task.WaitAsync(cancellationToken).ContinueWith(
+            t =>
+            {
+                LineWritten -= OnLine;
+                return t;
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default).Unwrap();
+    }
+
+    private event Action<string>? LineWritten;
+
+    private void Record(string? line)
+    {
+        Output.Enqueue(line ?? "");
+        LineWritten?.Invoke(line ?? "");
     }
 
     /// <summary>Sends SIGTERM, as an orchestrator does for a graceful stop.</summary>
