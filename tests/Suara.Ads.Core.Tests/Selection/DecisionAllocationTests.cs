@@ -4,6 +4,7 @@ using Suara.Ads.Core.Selection;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Core.Tests.Support;
 using static Suara.Ads.Core.Tests.Support.TestCatalog;
+using Suara.Ads.Testing;
 
 namespace Suara.Ads.Core.Tests.Selection;
 
@@ -15,14 +16,7 @@ public sealed class DecisionAllocationTests
 {
     private static long Budget(string benchmark)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Suara.Ads.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.FullName, "benchmarks", "allocation-budgets.json")));
+        using var json = JsonDocument.Parse(RepositoryFiles.Read("benchmarks", "allocation-budgets.json"));
         return json.RootElement.GetProperty("budgets").GetProperty(benchmark).GetProperty("budget").GetInt64();
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Suara.Ads.Testing;
 
 namespace Suara.Ads.Server.Tests.Browser;
 
@@ -24,13 +25,7 @@ internal static class Artifacts
 {
     public static string PathOf(string fileName)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Suara.Ads.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var root = Path.Combine(dir?.FullName ?? Path.GetTempPath(), "test-artifacts");
+        var root = RepositoryFiles.PathOf("test-artifacts");
         Directory.CreateDirectory(root);
         return Path.Combine(root, fileName);
     }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Suara.Ads.Testing;
 
 namespace Suara.Ads.Server.Tests.Hosting;
 
@@ -28,17 +29,7 @@ public sealed partial class FlowDependencyTests
     [GeneratedRegex(@"^using .*$", RegexOptions.Multiline)]
     private static partial Regex UsingLine();
 
-    private static string ServerSource()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Suara.Ads.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        return Path.Combine(dir.FullName, "src", "Suara.Ads.Server");
-    }
+    private static string ServerSource() => RepositoryFiles.PathOf("src", "Suara.Ads.Server");
 
     /// <summary>Every (from, to, file) edge between flows found in the source.</summary>
     private static List<(string From, string To, string File)> Edges()

@@ -10,6 +10,7 @@ using Suara.Ads.Server.Catalog;
 using Suara.Ads.Server.Events;
 using Suara.Ads.Server.Tests.Catalog;
 using Suara.Ads.Server.Tests.Support;
+using Suara.Ads.Testing;
 
 namespace Suara.Ads.Server.Tests.Hosting;
 
@@ -26,17 +27,7 @@ public sealed partial class RedisKeyLayoutTests
     [GeneratedRegex("[A-Z][A-Z0-9]+")]
     private static partial Regex Placeholder();
 
-    private static string Doc()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Suara.Ads.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        return File.ReadAllText(Path.Combine(dir.FullName, "docs", "redis.md"));
-    }
+    private static string Doc() => RepositoryFiles.Read("docs", "redis.md");
 
     [Fact]
     public async Task EveryFlow_KeysItWrites_AreExactlyTheOnesDocsRedisMdLists()
