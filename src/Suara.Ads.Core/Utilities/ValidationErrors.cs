@@ -3,17 +3,19 @@ namespace Suara.Ads.Core.Utilities;
 /// <summary>Validation messages keyed by field path (e.g. <c>creatives[0].clickUrl</c>), in the order found.</summary>
 public sealed class ValidationErrors
 {
-    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    // Created with the first error: a request that is fine allocates only this object.
+    private Dictionary<string, List<string>>? _errors;
 
     /// <summary>Whether nothing was reported.</summary>
-    public bool IsEmpty => _errors.Count == 0;
+    public bool IsEmpty => Count == 0;
 
     /// <summary>Number of fields with at least one message.</summary>
-    public int Count => _errors.Count;
+    public int Count => _errors?.Count ?? 0;
 
     /// <summary>Adds <paramref name="message"/> for <paramref name="field"/>.</summary>
     public void Add(string field, string message)
     {
+        _errors ??= new Dictionary<string, List<string>>(StringComparer.Ordinal);
         if (!_errors.TryGetValue(field, out var list))
         {
             list = [];
@@ -24,13 +26,13 @@ public sealed class ValidationErrors
     }
 
     /// <summary>Whether <paramref name="field"/> has a message.</summary>
-    public bool Contains(string field) => _errors.ContainsKey(field);
+    public bool Contains(string field) => _errors?.ContainsKey(field) == true;
 
     /// <summary>The messages as the <c>errors</c> member of a problem body.</summary>
     public IDictionary<string, string[]> ToDictionary()
     {
-        var result = new Dictionary<string, string[]>(_errors.Count, StringComparer.Ordinal);
-        foreach (var (field, messages) in _errors)
+        var result = new Dictionary<string, string[]>(Count, StringComparer.Ordinal);
+        foreach (var (field, messages) in _errors ?? [])
         {
             result[field] = [.. messages];
         }
@@ -40,5 +42,5 @@ public sealed class ValidationErrors
 
     /// <inheritdoc />
     public override string ToString() =>
-        string.Join("; ", _errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
+        _errors is null ? "" : string.Join("; ", _errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
 }

@@ -1,10 +1,6 @@
 namespace Suara.Ads.Server.Catalog;
 
-/// <summary>
-/// The log messages of this area, in event-id order. Ids are unique across the server: Hosting 1-19, Events 20-29,
-/// Catalog 30-49, Delivery 50-59, Decisions 60-69, Reports 70-79. Never rename a method once shipped: its name is
-/// the EventName.
-/// </summary>
+/// <summary>The log messages of the Catalog area, by event id (ranges per area: CONTRIBUTING.md, "Adding to a flow").</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "The catalog changed while a change based on version {Version} was prepared; trying again")]

@@ -46,6 +46,7 @@ internal sealed class DecisionPipeline
         {
             return DecisionOutcome.Failure(catalogErrors, "names a site or placement that is not in the catalog.");
         }
+
         var filled = 0;
         for (var i = 0; i < result.Slots.Count; i++)
         {

@@ -1,10 +1,6 @@
 namespace Suara.Ads.Server.Hosting;
 
-/// <summary>
-/// The log messages of this area, in event-id order. Ids are unique across the server: Hosting 1-19, Events 20-29,
-/// Catalog 30-49, Delivery 50-59, Decisions 60-69, Reports 70-79. Never rename a method once shipped: its name is
-/// the EventName.
-/// </summary>
+/// <summary>The log messages of the Hosting area, by event id (ranges per area: CONTRIBUTING.md, "Adding to a flow").</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "No Ads:AdminKey is configured; generated an admin key, kept in Redis and shared by every instance: {AdminKey}")]
