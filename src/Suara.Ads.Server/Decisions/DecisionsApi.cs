@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Server.Hosting;
@@ -38,9 +40,14 @@ internal static class DecisionsApi
                 return Problems.BadRequest("The query is not valid.", "explain", "must be true or false");
             }
 
-            if (explain && !(await authorization.AuthorizeAsync(http.User, Policies.Explain).ConfigureAwait(false)).Succeeded)
+            if (explain)
             {
-                return http.User.Identity?.IsAuthenticated == true ? TypedResults.Forbid() : TypedResults.Challenge();
+                // The endpoint is public; the key is read only when a caller asks for explain.
+                var key = await http.AuthenticateAsync(ApiKeys.Scheme).ConfigureAwait(false);
+                if (!(await authorization.AuthorizeAsync(key.Principal ?? new ClaimsPrincipal(), Policies.Explain).ConfigureAwait(false)).Succeeded)
+                {
+                    return key.Succeeded ? TypedResults.Forbid() : TypedResults.Challenge();
+                }
             }
         }
 

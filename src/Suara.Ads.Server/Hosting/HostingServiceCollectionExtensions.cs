@@ -27,12 +27,18 @@ internal static class HostingServiceCollectionExtensions
         services.TryAddSingleton<AdminKeyProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApiKeyResolver, AdminKeyProvider>(sp => sp.GetRequiredService<AdminKeyProvider>()));
 
-        services.AddAuthentication(ApiKeys.Scheme)
+        // Keys are read only where an endpoint's policy (or explain) asks for one: no default authenticate scheme and no
+        // UseAuthentication, so public pages and beacons never pay for a handler. Challenges and refusals go to it.
+        services.AddAuthentication(o =>
+            {
+                o.DefaultChallengeScheme = ApiKeys.Scheme;
+                o.DefaultForbidScheme = ApiKeys.Scheme;
+            })
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeys.Scheme, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(Policies.Explain, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(Policies.Reports, p => p.RequireRole(Roles.Admin, Roles.Advertiser));
+            .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Explain, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Reports, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin, Roles.Advertiser));
 
         services.TryAddSingleton<AdsMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -77,7 +83,6 @@ internal static class HostingServiceCollectionExtensions
         app.UseStatusCodePages();
         app.UseStaticFiles();
         app.UseCors();
-        app.UseAuthentication();
         app.UseAuthorization();
         return app;
     }

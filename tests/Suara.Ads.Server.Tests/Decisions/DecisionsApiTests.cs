@@ -197,6 +197,29 @@ public sealed class DecisionsApiTests
     }
 
     [Fact]
+    public async Task Decide_ExplainWithAKeyOfAnotherRole_Is403_AndAnyKeyWithoutExplainIsServed()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+        var client = factory.CreateClient();
+        var admin = factory.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdsServerFactory.AdminKey);
+        using var rotated = await admin.PostAsync("/v1/admin/advertisers/skyway/report-key", null);
+        var reportKey = (string)JsonNode.Parse(await rotated.Content.ReadAsStringAsync())!["reportKey"]!;
+
+        var (status, problem, _) = await PostAsync(client, Page(), r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reportKey), "/v1/decisions?explain=true");
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("https://suara-ads.example/problems/forbidden", (string?)problem["type"]);
+
+        // A public decision does not read the key at all: an unknown or a report key changes nothing.
+        foreach (var key in new[] { reportKey, "not-a-key-not-a-key" })
+        {
+            var (okStatus, body, _) = await PostAsync(client, Page(), r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key));
+            Assert.Equal(HttpStatusCode.OK, okStatus);
+            Assert.Equal("london", (string?)body["slots"]!["s"]!["campaignId"]);
+        }
+    }
+
+    [Fact]
     public async Task Decide_Explain_NeedsTheAdminKey()
     {
         using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london"), TestCatalog.Campaign("sport", "section == 'sport'")));
