@@ -139,13 +139,21 @@ public sealed class NaiveSelector
         long windowEnd;
         if (goal.Per == "day")
         {
-            served = _ledger.GetDayServed(c.Source.Id, siteDay);
+            if (!_ledger.TryGetDayDelivered(c.Source.Id, siteDay, out served))
+            {
+                return false;
+            }
+
             windowStart = Math.Max(dayStartUtcTicks, c.StartUtcTicks);
             windowEnd = Math.Min(dayStartUtcTicks + TimeSpan.TicksPerDay, c.EndUtcTicks);
         }
         else
         {
-            served = _ledger.GetFlightServed(c.Source.Id);
+            if (!_ledger.TryGetFlightDelivered(c.Source.Id, out served))
+            {
+                return false;
+            }
+
             windowStart = c.StartUtcTicks;
             windowEnd = c.EndUtcTicks;
         }

@@ -132,11 +132,11 @@ public static class CatalogGenerator
             var served = random.NextDouble() < 0.1 ? goal.Impressions : (long)(goal.Impressions * 0.2);
             if (goal.Per == "day")
             {
-                ledger.SetDayServed(c.Id, siteDay, served);
+                ledger.SetDayDelivered(c.Id, siteDay, served);
             }
             else
             {
-                ledger.SetFlightServed(c.Id, served);
+                ledger.SetFlightDelivered(c.Id, served);
             }
         }
 

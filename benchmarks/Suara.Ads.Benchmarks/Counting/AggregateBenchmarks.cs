@@ -99,7 +99,7 @@ public class AggregateBenchmarks
         var tokens = _tokens;
         for (var i = 0; i < keys.Length; i++)
         {
-            var ok = served[i] ? aggregate.AddServed(keys[i], 740_000) : aggregate.AddEvent(keys[i], tokens[i], Hour);
+            var ok = served[i] ? aggregate.AddServed(keys[i], new HoldKey(356_000_000, 740_000)) : aggregate.AddEvent(keys[i], tokens[i], Hour);
             added += ok ? 1 : 0;
         }
 

@@ -36,6 +36,7 @@ internal static class CountingHarness
     private const int Creatives = 3;
     private const int Placements = 4;
     private const int SiteDay = 740_000;
+    private static readonly long HoldBucket = Suara.Ads.Core.Delivery.DeliveryHolds.Bucket(DateTimeOffset.UtcNow);
 
     // Commands RedisCounterStore's script calls inside Redis (INFO commandstats counts them too).
     private static readonly HashSet<string> s_scriptCommands = new(StringComparer.Ordinal) { "set", "sadd", "hincrby", "expire" };
@@ -209,8 +210,10 @@ internal static class CountingHarness
         var delivery = new DeliveryKeys(options);
         return new CountingFlusher(
             aggregate,
-            new RedisCounterStore(connection, new CounterKeys(options), delivery),
+            new RedisCounterStore(connection, new CounterKeys(options), delivery, TimeProvider.System),
             new FrequencyWriteQueue(connection, delivery),
+            new RedisFrequencyStore(connection, delivery, new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 1_000 }), TimeProvider.System),
+            new RedisDeliveryLedger(connection, delivery, new CatalogSnapshotHolder(), TimeProvider.System),
             TimeProvider.System,
             MsOptions.Create(new AdsOptions()),
             NullLogger<CountingFlusher>.Instance,
@@ -249,7 +252,7 @@ internal static class CountingHarness
         for (var i = 0; i < served; i++)
         {
             var cell = random.Next(keys.Length / 4) * 4;
-            if (!aggregate.AddServed(keys[cell], SiteDay))
+            if (!aggregate.AddServed(keys[cell], new HoldKey(HoldBucket, SiteDay)))
             {
                 throw new InvalidOperationException("The aggregate refused a served ad.");
             }

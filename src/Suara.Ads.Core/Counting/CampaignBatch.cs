@@ -18,21 +18,48 @@ public sealed class CampaignBatch
     /// <summary>Unique id of this batch, for idempotent retries.</summary>
     public string BatchId { get; }
 
-    /// <summary>Increments without de-duplication (served counts).</summary>
+    /// <summary>Increments without de-duplication (served and invalid counts).</summary>
     public Dictionary<CounterKey, long> Counts { get; } = [];
 
-    /// <summary>Served counts per site-local day (days since 0001-01-01), for day goals.</summary>
-    public Dictionary<int, long> ServedByDay { get; } = [];
+    /// <summary>Ads served and held back against the campaign's goal, per hold bucket (<see cref="Delivery.DeliveryHolds"/>) and site day.</summary>
+    public Dictionary<HoldKey, long> Held { get; } = [];
 
     /// <summary>Beacon events, each counted once per token id across all instances.</summary>
     public List<TokenEvent> Events { get; } = [];
 
-    /// <summary>Number of events (served and beacons) in the batch.</summary>
+    /// <summary>Number of events (served, invalid and beacons) in the batch.</summary>
     public long EventCount { get; internal set; }
 }
 
-/// <summary>A beacon event with its de-duplication identity.</summary>
+/// <summary>Where a hold counts: its bucket (<see cref="Delivery.DeliveryHolds.Bucket"/>) and the site-local day of its decision.</summary>
+/// <param name="Bucket">The hold bucket.</param>
+/// <param name="SiteDay">Days since 0001-01-01 in the site's time zone.</param>
+public readonly record struct HoldKey(long Bucket, int SiteDay);
+
+/// <summary>A beacon event with its de-duplication identity and what counting it must update.</summary>
 /// <param name="Key">The counter it increments.</param>
 /// <param name="TokenId">Unique id of the token (its MAC), the de-duplication key.</param>
 /// <param name="IssuedHour">Hour (since the epoch, UTC) the token was issued: tokens live 24 h, so de-duplication state is kept per issue hour.</param>
-public readonly record struct TokenEvent(CounterKey Key, string TokenId, long IssuedHour);
+public readonly record struct TokenEvent(CounterKey Key, string TokenId, long IssuedHour)
+{
+    /// <summary>The ad the event is about (its decision and creative): links a viewable or click to its impression.</summary>
+    public string AdId { get; init; } = "";
+
+    /// <summary>The site-local day (days since 0001-01-01) of the event, for day goals.</summary>
+    public int SiteDay { get; init; }
+
+    /// <summary>The hold bucket of the ad's decision, released by its impression; -1 when the campaign holds nothing.</summary>
+    public long HoldBucket { get; init; } = -1;
+
+    /// <summary>The viewer's digest when the campaign has a frequency cap and the page sent a viewer, else <c>null</c>.</summary>
+    public string? Viewer { get; init; }
+
+    /// <summary>The cap window the impression counts in (<see cref="Delivery.FrequencyWindows.Key"/>).</summary>
+    public long CapWindow { get; init; }
+
+    /// <summary>How long the viewer's count must be kept.</summary>
+    public TimeSpan CapRetention { get; init; }
+
+    /// <summary>The decision the ad came from.</summary>
+    public Guid DecisionId { get; init; }
+}

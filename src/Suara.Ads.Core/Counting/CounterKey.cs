@@ -6,4 +6,5 @@ namespace Suara.Ads.Core.Counting;
 /// <param name="Placement">Placement id.</param>
 /// <param name="Hour">Hours since the Unix epoch (UTC) when the event happened.</param>
 /// <param name="Kind">What is counted.</param>
-public readonly record struct CounterKey(string Campaign, string Creative, string Placement, long Hour, CounterKind Kind);
+/// <param name="Reason">Why, for <see cref="CounterKind.Invalid"/>; <see cref="InvalidReason.None"/> otherwise.</param>
+public readonly record struct CounterKey(string Campaign, string Creative, string Placement, long Hour, CounterKind Kind, InvalidReason Reason = InvalidReason.None);

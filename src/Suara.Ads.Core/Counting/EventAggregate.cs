@@ -40,25 +40,28 @@ public sealed class EventAggregate
     /// Adds a beacon event. Returns <c>false</c> when the same token is already pending here (the store
     /// de-duplicates across instances and flushes) or when the aggregate is full.
     /// </summary>
-    public bool AddEvent(in CounterKey key, string tokenId, long issuedHour)
+    public bool AddEvent(in CounterKey key, string tokenId, long issuedHour) => AddEvent(new TokenEvent(key, tokenId, issuedHour));
+
+    /// <summary>Adds a beacon event with what counting it updates besides its counter (see <see cref="TokenEvent"/>).</summary>
+    public bool AddEvent(in TokenEvent e)
     {
         lock (_lock)
         {
-            if (!Reserve() || !_seenTokens.Add(tokenId))
+            if (!Reserve() || !_seenTokens.Add(e.TokenId))
             {
                 return false;
             }
 
-            var batch = Open(key.Campaign);
-            batch.Events.Add(new TokenEvent(key, tokenId, issuedHour));
+            var batch = Open(e.Key.Campaign);
+            batch.Events.Add(e);
             batch.EventCount++;
             _pending++;
             return true;
         }
     }
 
-    /// <summary>Adds one served ad.</summary>
-    public bool AddServed(in CounterKey key, int siteDay)
+    /// <summary>Adds one served ad, held back against its campaign's goal in <paramref name="hold"/> (none when <c>null</c>).</summary>
+    public bool AddServed(in CounterKey key, HoldKey? hold = null)
     {
         lock (_lock)
         {
@@ -69,7 +72,29 @@ public sealed class EventAggregate
 
             var batch = Open(key.Campaign);
             batch.Counts[key] = batch.Counts.GetValueOrDefault(key) + 1;
-            batch.ServedByDay[siteDay] = batch.ServedByDay.GetValueOrDefault(siteDay) + 1;
+            if (hold is { } h)
+            {
+                batch.Held[h] = batch.Held.GetValueOrDefault(h) + 1;
+            }
+
+            batch.EventCount++;
+            _pending++;
+            return true;
+        }
+    }
+
+    /// <summary>Adds one to a plain counter (invalid traffic): no de-duplication, no delivery.</summary>
+    public bool AddCount(in CounterKey key)
+    {
+        lock (_lock)
+        {
+            if (!Reserve())
+            {
+                return false;
+            }
+
+            var batch = Open(key.Campaign);
+            batch.Counts[key] = batch.Counts.GetValueOrDefault(key) + 1;
             batch.EventCount++;
             _pending++;
             return true;

@@ -1,17 +1,25 @@
+using Suara.Ads.Core.Counting;
+
 namespace Suara.Ads.Core.Delivery;
 
 /// <summary>
-/// How many ads each campaign has been served, for goals and pacing. Reads are on the decision path and
-/// must be local (an in-process table refreshed from the shared store in the background); writes only enqueue.
+/// How much each campaign has delivered, for goals and even pacing: counted impressions, plus a hold for ads served
+/// and not yet confirmed by their impression (see docs/selection.md, "What delivery counts"). Reads are on the
+/// decision path and must be local (an in-process table refreshed from the shared store in the background); holds
+/// only enqueue.
 /// </summary>
 public interface IDeliveryLedger
 {
-    /// <summary>Ads served over the campaign's whole flight.</summary>
-    long GetFlightServed(string campaignId);
+    /// <summary>
+    /// Delivered over the campaign's whole flight. <c>false</c> while the campaign's totals are not known yet (after a
+    /// start, or for a campaign that just appeared): a campaign with a goal then does not serve, rather than serve on a
+    /// stale count.
+    /// </summary>
+    bool TryGetFlightDelivered(string campaignId, out long delivered);
 
-    /// <summary>Ads served on <paramref name="siteDay"/> (days since 0001-01-01 in the site's time zone).</summary>
-    long GetDayServed(string campaignId, int siteDay);
+    /// <summary>Delivered on <paramref name="siteDay"/> (days since 0001-01-01 in the site's time zone); <c>false</c> while not known.</summary>
+    bool TryGetDayDelivered(string campaignId, int siteDay, out long delivered);
 
-    /// <summary>Records one ad served on <paramref name="siteDay"/>.</summary>
-    void RecordServed(string campaignId, int siteDay);
+    /// <summary>Holds back one ad served in <paramref name="hold"/> until its impression is counted or the hold expires.</summary>
+    void Hold(string campaignId, HoldKey hold);
 }

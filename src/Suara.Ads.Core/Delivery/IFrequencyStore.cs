@@ -1,11 +1,18 @@
 namespace Suara.Ads.Core.Delivery;
 
-/// <summary>Per-viewer frequency state: read once per decision, written after it.</summary>
+/// <summary>
+/// Per-viewer frequency state, keyed by <see cref="ViewerDigest"/>: read once per decision. Counted impressions are
+/// written by the counting flow; a decision only holds its ads back locally, for at most <see cref="DeliveryHolds.ViewerHoldTime"/>,
+/// so a viewer who never sees an impression leaves no state behind.
+/// </summary>
 public interface IFrequencyStore
 {
-    /// <summary>Reads the viewer's history. Must not throw for a store outage: return what is known (or empty).</summary>
-    ValueTask<ViewerHistory> GetAsync(string viewerId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reads the viewer's counted impressions plus what is held for the viewer. Must not throw for a store outage:
+    /// return what is known (or empty).
+    /// </summary>
+    ValueTask<ViewerHistory> GetAsync(string viewer, CancellationToken cancellationToken);
 
-    /// <summary>Records that <paramref name="key"/> was served to the viewer once more; keep it at least <paramref name="retention"/>.</summary>
-    void RecordServed(string viewerId, FrequencyKey key, TimeSpan retention);
+    /// <summary>Holds <paramref name="key"/> for the viewer: served by <paramref name="decisionId"/> at <paramref name="now"/>, impression not yet counted.</summary>
+    void Hold(string viewer, FrequencyKey key, Guid decisionId, DateTimeOffset now);
 }

@@ -2,18 +2,18 @@ using System.Collections.Concurrent;
 
 namespace Suara.Ads.Core.Delivery;
 
-/// <summary>A single-process <see cref="IFrequencyStore"/> (tests, and single-instance use without Redis).</summary>
+/// <summary>A single-process <see cref="IFrequencyStore"/> for tests: a hold counts at once and for good.</summary>
 public sealed class InMemoryFrequencyStore : IFrequencyStore
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<FrequencyKey, int>> _viewers = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
-    public ValueTask<ViewerHistory> GetAsync(string viewerId, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_viewers.TryGetValue(viewerId, out var counts)
+    public ValueTask<ViewerHistory> GetAsync(string viewer, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_viewers.TryGetValue(viewer, out var counts)
             ? new ViewerHistory(new Dictionary<FrequencyKey, int>(counts))
             : ViewerHistory.Empty);
 
     /// <inheritdoc />
-    public void RecordServed(string viewerId, FrequencyKey key, TimeSpan retention) =>
-        _viewers.GetOrAdd(viewerId, static _ => new()).AddOrUpdate(key, 1, static (_, n) => n + 1);
+    public void Hold(string viewer, FrequencyKey key, Guid decisionId, DateTimeOffset now) =>
+        _viewers.GetOrAdd(viewer, static _ => new()).AddOrUpdate(key, 1, static (_, n) => n + 1);
 }

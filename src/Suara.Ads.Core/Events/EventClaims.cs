@@ -24,7 +24,7 @@ public sealed record EventClaims
     /// <summary>The creative.</summary>
     public required string Creative { get; init; }
 
-    /// <summary>The viewer id, empty when the page sent none.</summary>
+    /// <summary>The viewer's digest (<see cref="Delivery.ViewerDigest"/>, never the id the page sent), empty when the page sent none.</summary>
     public string Viewer { get; init; } = "";
 
     /// <summary>The token's identity (its MAC, base64url), set by verification: the key that counts a token once.</summary>

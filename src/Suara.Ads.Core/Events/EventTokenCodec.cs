@@ -16,6 +16,9 @@ public sealed class EventTokenCodec
     /// <summary>How long a token is accepted.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
+    /// <summary>How far in the future a token's issue time may be (clocks of instances differ a little) before it is refused.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(60);
+
     /// <summary>Shortest accepted signing key, in characters.</summary>
     public const int MinKeyLength = 32;
 
@@ -127,7 +130,9 @@ public sealed class EventTokenCodec
                 Viewer = viewer,
                 TokenId = Base64Url.EncodeToString(rented.AsSpan(written - MacLength, MacLength)),
             };
-            return now - issued > Lifetime ? EventTokenStatus.Expired : EventTokenStatus.Valid;
+            return issued - now > ClockSkew ? EventTokenStatus.FromFuture
+                : now - issued > Lifetime ? EventTokenStatus.Expired
+                : EventTokenStatus.Valid;
         }
         finally
         {
@@ -175,4 +180,6 @@ public enum EventTokenStatus
     Invalid,
     /// <summary>Genuine but older than <see cref="EventTokenCodec.Lifetime"/>.</summary>
     Expired,
+    /// <summary>Genuine but issued later than now, by more than <see cref="EventTokenCodec.ClockSkew"/>: not counted.</summary>
+    FromFuture,
 }

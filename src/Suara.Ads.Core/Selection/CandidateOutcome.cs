@@ -19,6 +19,8 @@ public enum CandidateOutcome
     Targeting,
     /// <summary>Its goal for the flight or the day is delivered.</summary>
     GoalReached,
+    /// <summary>It has a goal and its delivered totals are not loaded yet (just after a start, or a campaign just added): it waits rather than serve on a stale count.</summary>
+    DeliveryUnknown,
     /// <summary>Even pacing holds it back: it is ahead of schedule.</summary>
     Paced,
     /// <summary>The viewer has reached its frequency cap.</summary>

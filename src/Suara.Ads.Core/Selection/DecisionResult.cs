@@ -1,3 +1,4 @@
+using Suara.Ads.Core.Counting;
 using Suara.Ads.Core.Utilities;
 
 namespace Suara.Ads.Core.Selection;
@@ -32,4 +33,13 @@ public sealed class DecisionResult
 
     /// <summary>The site-local day (days since 0001-01-01), the key of day goals.</summary>
     public int SiteDay { get; }
+
+    /// <summary>The decision's id, set by <see cref="DecisionService"/> (empty for a bare engine call).</summary>
+    public Guid DecisionId { get; internal set; }
+
+    /// <summary>The viewer's <see cref="Delivery.ViewerDigest"/>, when the request named a viewer and the decision went through <see cref="DecisionService"/>.</summary>
+    public string? Viewer { get; internal set; }
+
+    /// <summary>Why this decision counts as nothing (<see cref="InvalidReason.None"/> when it is valid).</summary>
+    public InvalidReason Invalid { get; internal set; }
 }

@@ -6,7 +6,8 @@ namespace Suara.Ads.Core.Selection;
 
 /// <summary>
 /// Runs one decision end to end: reads the viewer's frequency state (the one awaited read), decides on the
-/// snapshot, then records what was served (local enqueue only).
+/// snapshot, then records what was served (local enqueue only). Serving only holds an ad back against its goal and
+/// its viewer's caps; the impression, when it is counted, is what delivers (see docs/selection.md).
 /// </summary>
 public sealed class DecisionService
 {
@@ -16,7 +17,7 @@ public sealed class DecisionService
     private readonly TimeProvider _time;
     private readonly EventAggregate? _counts;
 
-    /// <summary>Creates the service; served ads are also counted in <paramref name="counts"/> when given.</summary>
+    /// <summary>Creates the service; served ads (and invalid decisions) are also counted in <paramref name="counts"/> when given.</summary>
     public DecisionService(DecisionEngine engine, IDeliveryLedger ledger, IFrequencyStore frequency, TimeProvider time, EventAggregate? counts = null)
     {
         _engine = engine;
@@ -28,30 +29,36 @@ public sealed class DecisionService
 
     /// <summary>
     /// Decides <paramref name="request"/> on <paramref name="snapshot"/>. An <paramref name="explain"/> decision is a
-    /// dry run: it is not recorded as served, so debugging does not move goals, pacing or caps. Nor is a decision whose
-    /// request did not fully match the catalog (<see cref="DecisionResult.Errors"/>): it is refused as a whole.
+    /// dry run: it is not recorded, so debugging does not move goals, pacing or caps. Nor is a decision whose
+    /// request did not fully match the catalog (<see cref="DecisionResult.Errors"/>). A decision of
+    /// <paramref name="invalid"/> traffic is answered, but its filled slots count only as invalid, by that reason.
     /// </summary>
-    public async ValueTask<DecisionResult> DecideAsync(CatalogSnapshot snapshot, DecisionRequest request, bool explain, CancellationToken cancellationToken)
+    public async ValueTask<DecisionResult> DecideAsync(CatalogSnapshot snapshot, DecisionRequest request, bool explain, CancellationToken cancellationToken, InvalidReason invalid = InvalidReason.None)
     {
         var history = ViewerHistory.Empty;
-        if (request.UserId is { } user && snapshot.HasFrequencyCaps)
+        var viewer = request.UserId is { } user ? ViewerDigest.Of(user) : null;
+        if (viewer is not null && snapshot.HasFrequencyCaps)
         {
-            history = await _frequency.GetAsync(user, cancellationToken).ConfigureAwait(false);
+            history = await _frequency.GetAsync(viewer, cancellationToken).ConfigureAwait(false);
         }
 
         var now = _time.GetUtcNow();
         var result = _engine.Decide(snapshot, request, history, now, explain);
+        result.DecisionId = Guid.CreateVersion7(now);
+        result.Viewer = viewer;
+        result.Invalid = invalid;
         if (!explain && result.Errors is null)
         {
-            Record(result, request.UserId, now);
+            Record(result, now);
         }
 
         return result;
     }
 
-    private void Record(DecisionResult result, string? userId, DateTimeOffset now)
+    private void Record(DecisionResult result, DateTimeOffset now)
     {
         var hour = now.ToUnixTimeSeconds() / 3600;
+        var bucket = DeliveryHolds.Bucket(now);
         foreach (var slot in result.Slots)
         {
             if (slot is null)
@@ -60,12 +67,23 @@ public sealed class DecisionService
             }
 
             var campaign = slot.CompiledCreative.Campaign;
-            _ledger.RecordServed(campaign.Id, result.SiteDay);
-            _counts?.AddServed(new CounterKey(campaign.Id, slot.Creative.Id, slot.PlacementId, hour, CounterKind.Served), result.SiteDay);
-            if (userId is not null && campaign.CapImpressions > 0)
+            if (result.Invalid != InvalidReason.None)
             {
-                var key = new FrequencyKey(campaign.Id, FrequencyWindows.Key(campaign.CapPeriod, result.SiteLocalTime));
-                _frequency.RecordServed(userId, key, FrequencyWindows.Retention(campaign.CapPeriod, campaign.Source.End ?? DateTimeOffset.MaxValue, now));
+                _counts?.AddCount(new CounterKey(campaign.Id, slot.Creative.Id, slot.PlacementId, hour, CounterKind.Invalid, result.Invalid));
+                continue;
+            }
+
+            HoldKey? hold = null;
+            if (campaign.GoalImpressions > 0)
+            {
+                hold = new HoldKey(bucket, result.SiteDay);
+                _ledger.Hold(campaign.Id, hold.Value);
+            }
+
+            _counts?.AddServed(new CounterKey(campaign.Id, slot.Creative.Id, slot.PlacementId, hour, CounterKind.Served), hold);
+            if (result.Viewer is { } viewer && campaign.CapImpressions > 0)
+            {
+                _frequency.Hold(viewer, new FrequencyKey(campaign.Id, FrequencyWindows.Key(campaign.CapPeriod, result.SiteLocalTime)), result.DecisionId, now);
             }
         }
     }

@@ -121,26 +121,37 @@ internal static class EligibilityRules
     {
         detail = null;
         long served;
+        bool known;
         long windowStart;
         long windowEnd;
         if (c.GoalPeriod == GoalPeriod.Day)
         {
-            served = eval.Ledger.GetDayServed(c.Id, eval.SiteDay);
+            known = eval.Ledger.TryGetDayDelivered(c.Id, eval.SiteDay, out served);
             windowStart = Math.Max(eval.DayStartUtcTicks, c.StartUtcTicks);
             windowEnd = Math.Min(eval.DayStartUtcTicks + TimeSpan.TicksPerDay, c.EndUtcTicks);
         }
         else
         {
-            served = eval.Ledger.GetFlightServed(c.Id);
+            known = eval.Ledger.TryGetFlightDelivered(c.Id, out served);
             windowStart = c.StartUtcTicks;
             windowEnd = c.EndUtcTicks;
+        }
+
+        if (!known)
+        {
+            if (wantDetail)
+            {
+                detail = "its delivered totals are not loaded yet";
+            }
+
+            return CandidateOutcome.DeliveryUnknown;
         }
 
         if (served >= c.GoalImpressions)
         {
             if (wantDetail)
             {
-                detail = string.Create(CultureInfo.InvariantCulture, $"served {served} of {c.GoalImpressions} per {c.Source.Goal!.Per}");
+                detail = string.Create(CultureInfo.InvariantCulture, $"delivered {served} of {c.GoalImpressions} per {c.Source.Goal!.Per} (impressions, and ads served in the last 30 s awaiting theirs)");
             }
 
             return CandidateOutcome.GoalReached;
@@ -153,7 +164,7 @@ internal static class EligibilityRules
             {
                 if (wantDetail)
                 {
-                    detail = string.Create(CultureInfo.InvariantCulture, $"served {served} of {c.GoalImpressions} per {c.Source.Goal!.Per}; even pacing allows {allowed:0} by now");
+                    detail = string.Create(CultureInfo.InvariantCulture, $"delivered {served} of {c.GoalImpressions} per {c.Source.Goal!.Per}; even pacing allows {allowed:0} by now");
                 }
 
                 return CandidateOutcome.Paced;

@@ -44,13 +44,15 @@ internal sealed class CatalogService
 
     private readonly RedisCatalogStore _store;
     private readonly CatalogSnapshotHolder _holder;
+    private readonly CatalogPublisher _publisher;
     private readonly TimeProvider _time;
     private readonly ILogger<CatalogService> _logger;
 
-    public CatalogService(RedisCatalogStore store, CatalogSnapshotHolder holder, TimeProvider time, ILogger<CatalogService> logger)
+    public CatalogService(RedisCatalogStore store, CatalogSnapshotHolder holder, CatalogPublisher publisher, TimeProvider time, ILogger<CatalogService> logger)
     {
         _store = store;
         _holder = holder;
+        _publisher = publisher;
         _time = time;
         _logger = logger;
     }
@@ -207,7 +209,7 @@ internal sealed class CatalogService
                     continue;
                 }
 
-                _holder.PublishIfNewer(snapshot!);
+                await _publisher.PublishAsync(snapshot!).ConfigureAwait(false);
                 return result with { Version = written };
             }
 

@@ -11,6 +11,7 @@ internal static class CatalogServiceCollectionExtensions
     {
         services.TryAddSingleton<CatalogSnapshotHolder>();
         services.TryAddSingleton<RedisCatalogStore>();
+        services.TryAddSingleton<CatalogPublisher>();
         services.TryAddSingleton<CatalogService>();
         services.TryAddSingleton<CatalogSync>();
         services.AddHostedService(sp => sp.GetRequiredService<CatalogSync>());

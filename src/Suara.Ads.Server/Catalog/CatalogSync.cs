@@ -22,6 +22,7 @@ internal sealed class CatalogSync : BackgroundService
     private readonly RedisCatalogStore _store;
     private readonly CatalogService _catalog;
     private readonly CatalogSnapshotHolder _holder;
+    private readonly CatalogPublisher _publisher;
     private readonly RedisConnection _redis;
     private readonly IOptions<AdsOptions> _options;
     private readonly ILogger<CatalogSync> _logger;
@@ -30,13 +31,14 @@ internal sealed class CatalogSync : BackgroundService
     private readonly PeriodicTimer _poll;
     private CatalogDocument? _seed;
 
-    public CatalogSync(RedisCatalogStore store, CatalogService catalog, CatalogSnapshotHolder holder, RedisConnection redis, IOptions<AdsOptions> options, TimeProvider time, ILogger<CatalogSync> logger)
+    public CatalogSync(RedisCatalogStore store, CatalogService catalog, CatalogSnapshotHolder holder, CatalogPublisher publisher, RedisConnection redis, IOptions<AdsOptions> options, TimeProvider time, ILogger<CatalogSync> logger)
     {
         // Created with the service, so its schedule starts with the instance (a tick that falls while a check runs is kept).
         _poll = new PeriodicTimer(PollInterval, time);
         _store = store;
         _catalog = catalog;
         _holder = holder;
+        _publisher = publisher;
         _redis = redis;
         _options = options;
         _logger = logger;
@@ -74,15 +76,54 @@ internal sealed class CatalogSync : BackgroundService
         {
             // No Redis: serve the seed (or nothing) until the catalog can be read.
             _logger.CatalogNoRedisAtStart();
-            _holder.PublishIfNewer(_seed is null ? CatalogSnapshot.Empty : CatalogSnapshotBuilder.Build(_seed, 0));
+            await _publisher.PublishAsync(_seed is null ? CatalogSnapshot.Empty : CatalogSnapshotBuilder.Build(_seed, 0)).ConfigureAwait(false);
         }
 
-        await _redis.Subscriber.SubscribeAsync(_store.Channel, (_, _) => Signal()).ConfigureAwait(false);
+        var subscribed = false;
+        if (_redis.IsConnected)
+        {
+            try
+            {
+                await _redis.Subscriber.SubscribeAsync(_store.Channel, (_, _) => Signal()).ConfigureAwait(false);
+                subscribed = true;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                _logger.CatalogSubscribeFailed(ex.Message);
+            }
+        }
+
+        _subscribed = subscribed;
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    private bool _subscribed;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(OnNoticeAsync(stoppingToken), OnPollAsync(stoppingToken));
+        Task.WhenAll(OnNoticeAsync(stoppingToken), OnPollAsync(stoppingToken), _subscribed ? Task.CompletedTask : SubscribeWhenConnectedAsync(stoppingToken));
+
+    /// <summary>Redis was away at start: subscribe to change notices once it is back (the poll covers the meantime).</summary>
+    private async Task SubscribeWhenConnectedAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _redis.WaitUntilConnectedAsync(stoppingToken).ConfigureAwait(false);
+                await _redis.Subscriber.SubscribeAsync(_store.Channel, (_, _) => Signal()).ConfigureAwait(false);
+                Signal();
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                _logger.CatalogSubscribeFailed(ex.Message);
+            }
+        }
+    }
 
     /// <summary>Checks at once on every change notice: this is what keeps instances in step within a second.</summary>
     private async Task OnNoticeAsync(CancellationToken stoppingToken)
@@ -212,7 +253,7 @@ internal sealed class CatalogSync : BackgroundService
                 return true;
             }
 
-            _holder.PublishIfNewer(snapshot!);
+            await _publisher.PublishAsync(snapshot!).ConfigureAwait(false);
             LastError = null;
             _logger.CatalogLoaded(version, document.Campaigns.Count);
             return true;

@@ -24,5 +24,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "Imported seed catalog {Seed} ({Campaigns} campaigns) into the empty catalog")]
     public static partial void CatalogSeeded(this ILogger logger, string seed, int campaigns);
 
-    // Next free id in this area: 45.
+    [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "Subscribing to catalog change notices failed ({Error}); polling until Redis is back")]
+    public static partial void CatalogSubscribeFailed(this ILogger logger, string error);
+
+    // Next free id in this area: 46.
 }

@@ -1,24 +1,28 @@
 using System.Diagnostics.CodeAnalysis;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Core.Utilities;
+using Suara.Ads.Server.Hosting;
 
 namespace Suara.Ads.Server.Decisions;
 
 /// <summary>What <see cref="DecisionPipeline.RunAsync"/> produced: a decision, or the errors that prevented one.</summary>
 internal readonly struct DecisionOutcome
 {
-    private DecisionOutcome(DecisionRequest? request, DecisionResult? result, ValidationErrors? errors, string? detail)
+    private DecisionOutcome(DecisionRequest? request, DecisionResult? result, ValidationErrors? errors, string? detail, IResult? refusal = null)
     {
+        Refusal = refusal;
         Request = request;
         Result = result;
         Errors = errors;
         Detail = detail;
     }
 
-    /// <summary>Whether there is a decision (<see cref="Request"/> and <see cref="Result"/>); else <see cref="Errors"/> say why not.</summary>
+    /// <summary>Whether there is a decision (<see cref="Request"/> and <see cref="Result"/>); else <see cref="Refusal"/> or <see cref="Errors"/> say why not.</summary>
     [MemberNotNullWhen(true, nameof(Request), nameof(Result))]
-    [MemberNotNullWhen(false, nameof(Errors), nameof(Detail))]
     public bool Decided => Result is not null;
+
+    /// <summary>The answer to a request refused before deciding (403 for a page outside the site's domains).</summary>
+    public IResult? Refusal { get; }
 
     /// <summary>The request as the engine saw it.</summary>
     public DecisionRequest? Request { get; }
@@ -35,4 +39,9 @@ internal readonly struct DecisionOutcome
     public static DecisionOutcome Success(DecisionRequest request, DecisionResult result) => new(request, result, null, null);
 
     public static DecisionOutcome Failure(ValidationErrors errors, string detail) => new(null, null, errors, detail);
+
+    public static DecisionOutcome Refused(IResult refusal) => new(null, null, null, null, refusal);
+
+    /// <summary>The problem answering a request that was not decided.</summary>
+    public IResult Problem() => Refusal ?? Problems.Validation(Errors!, "The decision request " + Detail);
 }

@@ -1,31 +1,41 @@
 using Microsoft.Extensions.Options;
+using Suara.Ads.Core.Counting;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Core.Utilities;
 using Suara.Ads.Server.Hosting;
+using Suara.Ads.Server.Traffic;
 
 namespace Suara.Ads.Server.Decisions;
 
 /// <summary>
 /// What every way of asking for ads shares (<c>POST /v1/decisions</c>, <c>GET /v1/slot.html</c>): map the body with the
-/// trusted headers and the User-Agent, check it against the catalog in force, decide, and count the outcome.
+/// trusted headers and the User-Agent, refuse a page outside the site's domains, tell invalid traffic, check the
+/// request against the catalog in force, decide, and count the outcome.
 /// </summary>
 internal sealed class DecisionPipeline
 {
     private readonly CatalogSnapshotHolder _catalog;
     private readonly DecisionService _decisions;
+    private readonly TrafficFilter _traffic;
     private readonly AdsOptions _options;
     private readonly AdsMetrics _metrics;
 
-    public DecisionPipeline(CatalogSnapshotHolder catalog, DecisionService decisions, IOptions<AdsOptions> options, AdsMetrics metrics)
+    public DecisionPipeline(CatalogSnapshotHolder catalog, DecisionService decisions, TrafficFilter traffic, IOptions<AdsOptions> options, AdsMetrics metrics)
     {
         _catalog = catalog;
         _decisions = decisions;
+        _traffic = traffic;
         _options = options.Value;
         _metrics = metrics;
     }
 
-    public async Task<DecisionOutcome> RunAsync(HttpContext http, DecisionRequestBody body, bool explain, CancellationToken cancellationToken)
+    /// <param name="http">The request.</param>
+    /// <param name="body">The decision request.</param>
+    /// <param name="explain">A dry run with the candidates' traces.</param>
+    /// <param name="server">The caller presented a key of a role that may speak for its viewers (server or admin).</param>
+    /// <param name="cancellationToken">Cancels the frequency read.</param>
+    public async Task<DecisionOutcome> RunAsync(HttpContext http, DecisionRequestBody body, bool explain, bool server, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var request = DecisionRequestMapper.Map(
@@ -33,15 +43,27 @@ internal sealed class DecisionPipeline
             http.Request.Headers.UserAgent,
             http.Request.Headers[_options.TrustedCountryHeader],
             http.Request.Headers[_options.TrustedRegionHeader],
+            server,
             errors);
         if (request is null)
         {
             return DecisionOutcome.Failure(errors, "is not valid.");
         }
 
+        var snapshot = _catalog.Current;
+        if (snapshot.Sites.TryGetValue(request.Site, out var site) && !SiteOrigins.Allows(site, http.Request, out var page))
+        {
+            // No CORS grant either: the browser must not read even the refusal.
+            SiteCorsService.Deny(http);
+            return DecisionOutcome.Refused(Problems.ForeignOrigin(
+                $"Site '{request.Site}' serves its ads to pages of its own domains only, and the request came from {Describe(page)}."));
+        }
+
+        var invalid = explain ? InvalidReason.None : _traffic.ForDecision(http, request.UserId, server);
+
         // The engine checks the request against the catalog while it decides (once, allocating only on an error).
         // Until per-slot errors land, one slot it cannot decide refuses the whole request, as before.
-        var result = await _decisions.DecideAsync(_catalog.Current, request, explain, cancellationToken).ConfigureAwait(false);
+        var result = await _decisions.DecideAsync(snapshot, request, explain, cancellationToken, invalid).ConfigureAwait(false);
         if (result.Errors is { } catalogErrors)
         {
             return DecisionOutcome.Failure(catalogErrors, "names a site or placement that is not in the catalog.");
@@ -54,6 +76,17 @@ internal sealed class DecisionPipeline
         }
 
         _metrics.Decision(filled, result.Slots.Count - filled);
+        if (invalid != InvalidReason.None)
+        {
+            _metrics.Invalid("decision", invalid, filled);
+        }
+
         return DecisionOutcome.Success(request, result);
     }
+
+    // The page is the caller's own text: say only its host, and never more than a short one.
+    private static string Describe(string? page) =>
+        page is not null && Uri.TryCreate(page, UriKind.Absolute, out var uri) && uri.Host.Length is > 0 and <= 253
+            ? $"a page of '{uri.Host}'"
+            : "a page that names no host";
 }

@@ -8,8 +8,9 @@ namespace Suara.Ads.Server.Decisions;
 
 /// <summary>
 /// Checks a decision request body against the contract's limits and turns it into the engine's
-/// <see cref="DecisionRequest"/>, deriving country from the trusted header and device from the User-Agent
-/// unless the body says otherwise.
+/// <see cref="DecisionRequest"/>, deriving country and region from the trusted headers and device, OS and browser from
+/// the User-Agent. The body's own <c>country</c>, <c>region</c>, <c>device</c>, <c>os</c> and <c>browser</c> are checked
+/// always but used only for a caller with a server (or admin) key: from anyone else they are ignored.
 /// </summary>
 internal static class DecisionRequestMapper
 {
@@ -22,7 +23,7 @@ internal static class DecisionRequestMapper
 
     private static readonly string[] s_devices = ["desktop", "mobile", "tablet"];
 
-    public static DecisionRequest? Map(DecisionRequestBody body, string? userAgent, string? countryHeader, string? regionHeader, ValidationErrors errors)
+    public static DecisionRequest? Map(DecisionRequestBody body, string? userAgent, string? countryHeader, string? regionHeader, bool allowOverrides, ValidationErrors errors)
     {
         Text(body.Site, "site", errors, required: true);
         if (body.Slots is null || body.Slots.Count == 0)
@@ -130,6 +131,11 @@ internal static class DecisionRequestMapper
         }
 
         var agent = UserAgentClassifier.Classify(userAgent);
+        if (!allowOverrides)
+        {
+            body = body with { Country = null, Region = null, Device = null, Os = null, Browser = null };
+        }
+
         var context = new TargetingContext
         {
             Country = (body.Country ?? (countryHeader is { } h && IsCountryCode(h) && !IsUnknownCountry(h) ? h : "")).ToUpperInvariant(),

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Server.Hosting;
+using Suara.Ads.Server.Traffic;
 
 namespace Suara.Ads.Server.Decisions;
 
@@ -15,13 +16,15 @@ internal static class DecisionsApi
         app.MapPost("/v1/decisions", DecideAsync)
             .WithName("Decide")
             .WithTags("Decisions")
-            .WithMetadata(new KeyHint("explain=true needs 'Authorization: Bearer <Ads:AdminKey>'."))
+            .WithMetadata(new KeyHint("A key is optional here; the one presented is not known. explain=true needs 'Authorization: Bearer <Ads:AdminKey>'; body overrides of country, region and device need a server or admin key."))
+            .RequireRateLimiting(RateLimits.Decisions)
             // JSON in any of these: ads.js sends text/plain to stay a CORS "simple" request, and `curl -d` sends a form type.
             .Accepts<DecisionRequestBody>("application/json", "text/plain", "application/x-www-form-urlencoded")
             .Produces<DecisionResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 
@@ -32,6 +35,23 @@ internal static class DecisionsApi
         IAuthorizationService authorization,
         CancellationToken cancellationToken)
     {
+        // The endpoint is public; a key is read only when one is presented: explain needs one, and body overrides of the
+        // viewer's country, region and device count only with a server (or admin) key. A key that is not known is refused
+        // rather than silently ignored, so a misconfigured backend learns of it.
+        var server = false;
+        ClaimsPrincipal? caller = null;
+        if (http.Request.Headers.Authorization.Count > 0)
+        {
+            var key = await http.AuthenticateAsync(ApiKeys.Scheme).ConfigureAwait(false);
+            if (!key.Succeeded)
+            {
+                return TypedResults.Challenge();
+            }
+
+            caller = key.Principal;
+            server = (await authorization.AuthorizeAsync(caller, Policies.DecisionOverrides).ConfigureAwait(false)).Succeeded;
+        }
+
         var explain = false;
         if (http.Request.Query.TryGetValue("explain", out var explainValue))
         {
@@ -40,14 +60,9 @@ internal static class DecisionsApi
                 return Problems.BadRequest("The query is not valid.", "explain", "must be true or false");
             }
 
-            if (explain)
+            if (explain && !(await authorization.AuthorizeAsync(caller ?? new ClaimsPrincipal(), Policies.Explain).ConfigureAwait(false)).Succeeded)
             {
-                // The endpoint is public; the key is read only when a caller asks for explain.
-                var key = await http.AuthenticateAsync(ApiKeys.Scheme).ConfigureAwait(false);
-                if (!(await authorization.AuthorizeAsync(key.Principal ?? new ClaimsPrincipal(), Policies.Explain).ConfigureAwait(false)).Succeeded)
-                {
-                    return key.Succeeded ? TypedResults.Forbid() : TypedResults.Challenge();
-                }
+                return caller is not null ? TypedResults.Forbid() : TypedResults.Challenge();
             }
         }
 
@@ -57,10 +72,10 @@ internal static class DecisionsApi
             return problem;
         }
 
-        var outcome = await pipeline.RunAsync(http, body!, explain, cancellationToken).ConfigureAwait(false);
+        var outcome = await pipeline.RunAsync(http, body!, explain, server, cancellationToken).ConfigureAwait(false);
         if (!outcome.Decided)
         {
-            return Problems.Validation(outcome.Errors, "The decision request " + outcome.Detail);
+            return outcome.Problem();
         }
 
         return TypedResults.Ok(Response(renderer.Render(http, outcome.Request, outcome.Result), outcome.Request, outcome.Result));

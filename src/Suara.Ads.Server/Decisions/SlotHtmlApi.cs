@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Primitives;
 using Suara.Ads.Core.Utilities;
 using Suara.Ads.Server.Hosting;
+using Suara.Ads.Server.Traffic;
 
 namespace Suara.Ads.Server.Decisions;
 
@@ -40,7 +41,8 @@ internal static class SlotHtmlApi
             .WithName("RenderSlot")
             .WithTags("Snippet")
             .Produces(StatusCodes.Status200OK, contentType: "text/html")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .RequireRateLimiting(RateLimits.Decisions);
 
         return app;
     }
@@ -87,10 +89,16 @@ internal static class SlotHtmlApi
             User = user is { Length: > 0 } ? new UserBody { Id = user } : null,
         };
 
-        var outcome = await pipeline.RunAsync(http, body, explain: false, cancellationToken).ConfigureAwait(false);
+        var outcome = await pipeline.RunAsync(http, body, explain: false, server: false, cancellationToken).ConfigureAwait(false);
+        if (outcome.Refusal is not null)
+        {
+            // Framed on a page outside the site's domains: 403, and the reader sees an empty slot, not an error.
+            return Results.Content(EmptyDocument, "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status403Forbidden);
+        }
+
         if (!outcome.Decided)
         {
-            return Problems.Validation(Rename(outcome.Errors), "The slot request " + outcome.Detail);
+            return Problems.Validation(Rename(outcome.Errors!), "The slot request " + outcome.Detail);
         }
 
         http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;

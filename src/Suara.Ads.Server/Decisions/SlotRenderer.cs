@@ -32,7 +32,7 @@ internal sealed class SlotRenderer
     public RenderedPage Render(HttpContext http, DecisionRequest request, DecisionResult result)
     {
         var now = _time.GetUtcNow();
-        var decisionId = Guid.CreateVersion7(now);
+        var decisionId = result.DecisionId == Guid.Empty ? Guid.CreateVersion7(now) : result.DecisionId;
         var issuedAt = EventUrls.IssuedAt(now);
         var baseUrl = EventUrls.BaseUrl(http, _options);
         var codec = _signing.Codec;
@@ -44,12 +44,12 @@ internal sealed class SlotRenderer
                 continue;
             }
 
-            var click = EventUrls.For(codec, EventType.Click, decisionId, issuedAt, decision, request.UserId);
+            var click = EventUrls.For(codec, EventType.Click, decisionId, issuedAt, decision, result.Viewer);
             slots[i] = new RenderedSlot(
                 decision,
                 CreativeMarkup.Render(decision.Creative, decision.Format, decision.Size, baseUrl + click, baseUrl),
-                EventUrls.For(codec, EventType.Impression, decisionId, issuedAt, decision, request.UserId),
-                EventUrls.For(codec, EventType.Viewable, decisionId, issuedAt, decision, request.UserId),
+                EventUrls.For(codec, EventType.Impression, decisionId, issuedAt, decision, result.Viewer),
+                EventUrls.For(codec, EventType.Viewable, decisionId, issuedAt, decision, result.Viewer),
                 click);
         }
 

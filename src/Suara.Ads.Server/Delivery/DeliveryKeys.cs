@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Suara.Ads.Server.Hosting;
@@ -7,9 +5,9 @@ using Suara.Ads.Server.Hosting;
 namespace Suara.Ads.Server.Delivery;
 
 /// <summary>
-/// Where delivery state lives in Redis (see docs/redis.md): a campaign's delivered totals, under the campaign's hash
-/// tag <c>{c:ID}</c> so the counting script updates them with its counters, and each viewer's frequency counts under
-/// <c>{v:HASH}</c>.
+/// Where delivery state lives in Redis (see docs/redis.md): a campaign's delivery hash, under the campaign's hash tag
+/// <c>{c:ID}</c> so the counting script updates it with the campaign's counters, and each viewer's counted
+/// impressions under <c>{v:DIGEST}</c>.
 /// </summary>
 internal sealed class DeliveryKeys
 {
@@ -17,16 +15,15 @@ internal sealed class DeliveryKeys
 
     public DeliveryKeys(IOptions<RedisOptions> options) => _prefix = options.Value.KeyPrefix;
 
-    /// <summary>Hash of a campaign's served totals: <c>total</c> and <c>d:SITEDAY</c>.</summary>
-    public RedisKey Served(string campaign) => Key($"{{c:{campaign}}}:served");
+    /// <summary>
+    /// Hash of a campaign's delivery: counted impressions <c>total</c> and per site day <c>d:SITEDAY</c>; ads served
+    /// and held per hold bucket <c>s:BUCKET</c>, the impressions that released them <c>i:BUCKET</c>, and <c>lo</c>,
+    /// the oldest bucket that may still have fields.
+    /// </summary>
+    public RedisKey Delivery(string campaign) => Key($"{{c:{campaign}}}:dlv");
 
-    /// <summary>Hash of a viewer's frequency counts: field <c>CAMPAIGN|WINDOW</c>. Viewer ids are hashed: any string is safe.</summary>
-    public RedisKey Viewer(string viewerId)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(viewerId), hash);
-        return Key($"{{v:{Convert.ToHexStringLower(hash[..12])}}}:f");
-    }
+    /// <summary>Hash of a viewer's counted impressions: field <c>CAMPAIGN|WINDOW</c>. The viewer is its <see cref="Core.Delivery.ViewerDigest"/>.</summary>
+    public RedisKey Viewer(string viewerDigest) => Key($"{{v:{viewerDigest}}}:f");
 
     private RedisKey Key(string suffix) => new(_prefix + suffix);
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Suara.Ads.Core.Delivery;
+using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Server.Hosting;
 
 namespace Suara.Ads.Server.Delivery;
 
@@ -12,8 +14,11 @@ internal static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<FrequencyWriteQueue>();
         services.TryAddSingleton<RedisDeliveryLedger>();
         services.TryAddSingleton<IDeliveryLedger>(sp => sp.GetRequiredService<RedisDeliveryLedger>());
-        services.TryAddSingleton<IFrequencyStore, RedisFrequencyStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICatalogWarmup, RedisDeliveryLedger>(sp => sp.GetRequiredService<RedisDeliveryLedger>()));
+        services.TryAddSingleton<RedisFrequencyStore>();
+        services.TryAddSingleton<IFrequencyStore>(sp => sp.GetRequiredService<RedisFrequencyStore>());
         services.AddHostedService<DeliveryRefresher>();
+        services.AddHealthChecks().AddCheck<DeliveryHealthCheck>("delivery", tags: [HealthApi.ReadyTag]);
         return services;
     }
 }

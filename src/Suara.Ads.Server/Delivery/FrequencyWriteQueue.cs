@@ -7,8 +7,8 @@ using Suara.Ads.Server.Hosting;
 namespace Suara.Ads.Server.Delivery;
 
 /// <summary>
-/// Frequency-cap increments waiting to be written (pipelined, with each flush). Bounded; while Redis is away they
-/// wait and are retried. Caps are a serving rule, not a count anyone is billed on, so past the bound the oldest
+/// Frequency-cap increments of counted impressions waiting to be written (pipelined, with each flush), by viewer
+/// digest. Bounded; while Redis is away they wait and are retried. Caps are a serving rule, not a count anyone is billed on, so past the bound the oldest
 /// increments are dropped rather than blocking decisions.
 /// </summary>
 internal sealed class FrequencyWriteQueue

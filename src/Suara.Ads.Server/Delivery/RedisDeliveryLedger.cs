@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using StackExchange.Redis;
+using Suara.Ads.Core.Counting;
 using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Hosting;
@@ -8,23 +9,28 @@ using Suara.Ads.Server.Hosting;
 namespace Suara.Ads.Server.Delivery;
 
 /// <summary>
-/// Served counts for goals and pacing, shared by all instances: the totals read from Redis about every second
-/// (<see cref="RefreshAsync"/>), plus what this instance served since the last read. Reads on the decision path are
-/// local dictionary lookups.
+/// What each campaign with a goal has delivered, shared by all instances: counted impressions plus the ads served in
+/// the live hold buckets and not yet released by their impressions, read from Redis about every second
+/// (<see cref="RefreshAsync"/>); plus this instance's holds that the last read cannot have seen. Reads on the decision
+/// path are local lookups.
 /// </summary>
 /// <remarks>
-/// An ad served here in the moments between a flush and the next read can be missing from both parts for up to one
-/// flush interval, so goals may overshoot by about that much traffic; they never undershoot.
+/// A hold made here is <em>pending</em> until the flusher has written it (<see cref="Written"/>); then it counts as
+/// <em>written</em> until a read that began after the write is in force. So it is never missing from the view, and is in
+/// it twice only when its write is confirmed while a read is in flight (until the next read). Pending holds expire
+/// with their bucket, also while Redis is away. A campaign is unknown (<see cref="TryGetFlightDelivered"/> is
+/// <c>false</c>) until a read has included it.
 /// </remarks>
-internal sealed class RedisDeliveryLedger : IDeliveryLedger
+internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
 {
     private readonly RedisConnection _redis;
     private readonly DeliveryKeys _keys;
     private readonly CatalogSnapshotHolder _catalog;
     private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, PendingHolds> _pending = new(StringComparer.Ordinal);
     private volatile Totals _shared = new([], []);
-    private ConcurrentDictionary<string, long> _localFlight = new(StringComparer.Ordinal);
-    private ConcurrentDictionary<(string, int), long> _localDay = new();
+    private volatile WrittenHolds[] _written = [new()];
+    private long _loadedVersion = -1;
 
     public RedisDeliveryLedger(RedisConnection redis, DeliveryKeys keys, CatalogSnapshotHolder catalog, TimeProvider time)
     {
@@ -34,65 +40,199 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger
         _time = time;
     }
 
-    public long GetFlightServed(string campaignId) =>
-        _shared.Flight.GetValueOrDefault(campaignId) + _localFlight.GetValueOrDefault(campaignId);
+    /// <summary>The catalog version whose campaigns' totals the last successful read covered; -1 before the first.</summary>
+    public long LoadedVersion => Interlocked.Read(ref _loadedVersion);
 
-    public long GetDayServed(string campaignId, int siteDay) =>
-        _shared.Day.GetValueOrDefault((campaignId, siteDay)) + _localDay.GetValueOrDefault((campaignId, siteDay));
+    /// <summary>Whether the delivery totals of the catalog in force have been read at least once.</summary>
+    public bool IsLoaded => LoadedVersion >= 0 && _catalog.IsLoaded;
 
-    public void RecordServed(string campaignId, int siteDay)
+    public bool TryGetFlightDelivered(string campaignId, out long delivered)
     {
-        _localFlight.AddOrUpdate(campaignId, 1, static (_, n) => n + 1);
-        _localDay.AddOrUpdate((campaignId, siteDay), 1, static (_, n) => n + 1);
+        if (!_shared.Flight.TryGetValue(campaignId, out var shared))
+        {
+            delivered = 0;
+            return false;
+        }
+
+        delivered = shared + (_pending.TryGetValue(campaignId, out var pending) ? pending.Live(CurrentBucket(), null) : 0);
+        foreach (var written in _written)
+        {
+            delivered += written.Flight.GetValueOrDefault(campaignId);
+        }
+
+        return true;
     }
 
-    /// <summary>Reads the served totals of every campaign with a goal (pipelined).</summary>
-    public async Task RefreshAsync()
+    public bool TryGetDayDelivered(string campaignId, int siteDay, out long delivered)
     {
-        if (!_redis.IsConnected)
+        if (!_shared.Day.TryGetValue((campaignId, siteDay), out var shared))
+        {
+            delivered = 0;
+            return false;
+        }
+
+        delivered = shared + (_pending.TryGetValue(campaignId, out var pending) ? pending.Live(CurrentBucket(), siteDay) : 0);
+        foreach (var written in _written)
+        {
+            delivered += written.Day.GetValueOrDefault((campaignId, siteDay));
+        }
+
+        return true;
+    }
+
+    public void Hold(string campaignId, HoldKey hold) =>
+        _pending.GetOrAdd(campaignId, static _ => new PendingHolds()).Add(hold, 1);
+
+    /// <summary>The flusher wrote these holds of <paramref name="campaignId"/> to Redis: they are no longer pending.</summary>
+    public void Written(string campaignId, IReadOnlyDictionary<HoldKey, long> holds)
+    {
+        if (holds.Count == 0)
         {
             return;
         }
 
+        var live = CurrentBucket();
+        var written = _written[0];
+        foreach (var (hold, count) in holds)
+        {
+            if (_pending.TryGetValue(campaignId, out var pending))
+            {
+                pending.Add(hold, -count);
+            }
+
+            // Only what the script kept (a live bucket) is in Redis for the next read to see.
+            if (DeliveryHolds.IsLive(hold.Bucket, live))
+            {
+                written.Flight.AddOrUpdate(campaignId, count, (_, n) => n + count);
+                written.Day.AddOrUpdate((campaignId, hold.SiteDay), count, (_, n) => n + count);
+            }
+        }
+    }
+
+    /// <summary>Reads the delivery of every campaign with a goal (one pipelined HMGET each). Returns whether it succeeded.</summary>
+    public async Task<bool> RefreshAsync()
+    {
+        if (!_redis.IsConnected || !_catalog.IsLoaded)
+        {
+            return false;
+        }
+
         var snapshot = _catalog.Current;
+
+        // Writes confirmed from here on go to a new generation; those confirmed before are in the read.
+        var before = _written;
+        var rotated = new WrittenHolds[before.Length + 1];
+        rotated[0] = new WrittenHolds();
+        Array.Copy(before, 0, rotated, 1, before.Length);
+        _written = rotated;
+        var read = await ReadAsync(snapshot, static _ => true).ConfigureAwait(false);
+        if (read is null)
+        {
+            var merged = new WrittenHolds();
+            foreach (var generation in before)
+            {
+                generation.MergeInto(merged);
+            }
+
+            _written = [rotated[0], merged];
+            return false;
+        }
+
+        // Campaigns this read did not cover (prepared for a newer catalog while it ran) keep their values.
+        foreach (var (campaign, delivered) in _shared.Flight)
+        {
+            read.Flight.TryAdd(campaign, delivered);
+        }
+
+        foreach (var (key, delivered) in _shared.Day)
+        {
+            read.Day.TryAdd(key, delivered);
+        }
+
+        _shared = read;
+        _written = [rotated[0]];
+        foreach (var (campaign, pending) in _pending)
+        {
+            if (pending.Prune(CurrentBucket()))
+            {
+                _pending.TryRemove(campaign, out _);
+            }
+        }
+
+        Interlocked.Exchange(ref _loadedVersion, snapshot.Version);
+        return true;
+    }
+
+    /// <summary>Before a catalog comes into force: reads the totals of its campaigns with a goal that are not known yet.</summary>
+    public async Task PrepareAsync(CatalogSnapshot next)
+    {
+        var known = _shared;
+        if (!_redis.IsConnected || next.Campaigns.All(c => c.GoalImpressions <= 0 || known.Flight.ContainsKey(c.Id)))
+        {
+            return;
+        }
+
+        var read = await ReadAsync(next, c => !known.Flight.ContainsKey(c.Id)).ConfigureAwait(false);
+        if (read is null)
+        {
+            return;
+        }
+
+        // Merge into whatever is current now (a refresh may have run meanwhile): its values win.
+        var current = _shared;
+        foreach (var (k, v) in current.Flight)
+        {
+            read.Flight[k] = v;
+        }
+
+        foreach (var (k, v) in current.Day)
+        {
+            read.Day[k] = v;
+        }
+
+        _shared = read;
+    }
+
+    private long CurrentBucket() => DeliveryHolds.Bucket(_time.GetUtcNow());
+
+    private async Task<Totals?> ReadAsync(CatalogSnapshot snapshot, Func<CompiledCampaign, bool> include)
+    {
         var now = _time.GetUtcNow();
+        var bucket = DeliveryHolds.Bucket(now);
+        var fields = new RedisValue[2 + (2 * DeliveryHolds.LiveBuckets)];
+        fields[0] = "total";
+        for (var i = 0; i < DeliveryHolds.LiveBuckets; i++)
+        {
+            var b = (bucket - i).ToString(CultureInfo.InvariantCulture);
+            fields[2 + (2 * i)] = "s:" + b;
+            fields[3 + (2 * i)] = "i:" + b;
+        }
+
         var db = _redis.Database;
         var reads = new List<(string Campaign, int Day, Task<RedisValue[]> Values)>();
         foreach (var campaign in snapshot.Campaigns)
         {
-            if (campaign.GoalImpressions <= 0)
+            if (campaign.GoalImpressions <= 0 || !include(campaign))
             {
                 continue;
             }
 
-            var site = campaign.Source.Placements.Count > 0 && snapshot.Placements.TryGetValue(campaign.Source.Placements[0], out var p)
+            var zone = campaign.Source.Placements.Count > 0 && snapshot.Placements.TryGetValue(campaign.Source.Placements[0], out var p)
                 ? p.Site.TimeZone
                 : TimeZoneInfo.Utc;
-            var day = (int)(TimeZoneInfo.ConvertTime(now, site).DateTime.Ticks / TimeSpan.TicksPerDay);
-            reads.Add((campaign.Id, day, db.HashGetAsync(_keys.Served(campaign.Id), ["total", "d:" + day.ToString(CultureInfo.InvariantCulture)])));
+            var day = (int)(TimeZoneInfo.ConvertTime(now, zone).DateTime.Ticks / TimeSpan.TicksPerDay);
+            var campaignFields = (RedisValue[])fields.Clone();
+            campaignFields[1] = "d:" + day.ToString(CultureInfo.InvariantCulture);
+            reads.Add((campaign.Id, day, db.HashGetAsync(_keys.Delivery(campaign.Id), campaignFields)));
         }
 
-        // Start a new local generation before reading: what is served from here on is added on top of what is read.
-        var oldFlight = Interlocked.Exchange(ref _localFlight, new ConcurrentDictionary<string, long>(StringComparer.Ordinal));
-        var oldDay = Interlocked.Exchange(ref _localDay, new ConcurrentDictionary<(string, int), long>());
         try
         {
             await Task.WhenAll(reads.Select(r => r.Values)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            // Keep the old view; fold the local counts back so nothing served is forgotten.
-            foreach (var (k, v) in oldFlight)
-            {
-                _localFlight.AddOrUpdate(k, v, (_, n) => n + v);
-            }
-
-            foreach (var (k, v) in oldDay)
-            {
-                _localDay.AddOrUpdate(k, v, (_, n) => n + v);
-            }
-
-            return;
+            return null;
         }
 
         var flight = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -100,12 +240,95 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger
         foreach (var (campaign, day, values) in reads)
         {
             var result = values.Result;
-            flight[campaign] = result[0].TryParse(out long total) ? total : 0;
-            days[(campaign, day)] = result[1].TryParse(out long today) ? today : 0;
+            long held = 0;
+            for (var i = 0; i < DeliveryHolds.LiveBuckets; i++)
+            {
+                held += Math.Max(0, Long(result[2 + (2 * i)]) - Long(result[3 + (2 * i)]));
+            }
+
+            flight[campaign] = Long(result[0]) + held;
+            days[(campaign, day)] = Long(result[1]) + held;
         }
 
-        _shared = new Totals(flight, days);
+        return new Totals(flight, days);
     }
 
+    private static long Long(RedisValue value) => value.TryParse(out long n) ? n : 0;
+
     private sealed record Totals(Dictionary<string, long> Flight, Dictionary<(string, int), long> Day);
+
+    /// <summary>Holds written to Redis and perhaps not yet in the last read.</summary>
+    private sealed class WrittenHolds
+    {
+        public ConcurrentDictionary<string, long> Flight { get; } = new(StringComparer.Ordinal);
+
+        public ConcurrentDictionary<(string, int), long> Day { get; } = new();
+
+        public void MergeInto(WrittenHolds target)
+        {
+            foreach (var (k, v) in Flight)
+            {
+                target.Flight.AddOrUpdate(k, v, (_, n) => n + v);
+            }
+
+            foreach (var (k, v) in Day)
+            {
+                target.Day.AddOrUpdate(k, v, (_, n) => n + v);
+            }
+        }
+    }
+
+    /// <summary>One campaign's holds made here and not yet written, by bucket and day: a handful of entries.</summary>
+    private sealed class PendingHolds
+    {
+        private readonly Dictionary<HoldKey, long> _holds = [];
+
+        public void Add(HoldKey hold, long count)
+        {
+            lock (_holds)
+            {
+                var n = _holds.GetValueOrDefault(hold) + count;
+                if (n > 0)
+                {
+                    _holds[hold] = n;
+                }
+                else
+                {
+                    _holds.Remove(hold);
+                }
+            }
+        }
+
+        /// <summary>Pending holds in live buckets (of <paramref name="siteDay"/> only, when given).</summary>
+        public long Live(long currentBucket, int? siteDay)
+        {
+            lock (_holds)
+            {
+                long live = 0;
+                foreach (var (hold, count) in _holds)
+                {
+                    if (DeliveryHolds.IsLive(hold.Bucket, currentBucket) && (siteDay is null || hold.SiteDay == siteDay))
+                    {
+                        live += count;
+                    }
+                }
+
+                return live;
+            }
+        }
+
+        /// <summary>Drops expired holds; <c>true</c> when none is left.</summary>
+        public bool Prune(long currentBucket)
+        {
+            lock (_holds)
+            {
+                foreach (var hold in _holds.Keys.Where(h => !DeliveryHolds.IsLive(h.Bucket, currentBucket)).ToList())
+                {
+                    _holds.Remove(hold);
+                }
+
+                return _holds.Count == 0;
+            }
+        }
+    }
 }

@@ -6,47 +6,90 @@ using Suara.Ads.Server.Hosting;
 namespace Suara.Ads.Server.Delivery;
 
 /// <summary>
-/// Frequency-cap state in Redis, one hash per viewer with expiry, read once per decision and cached briefly in
-/// memory (this instance's own increments update the cached copy at once). While Redis is away, decisions use what
-/// is cached, or no history.
+/// Frequency-cap state: each viewer's counted impressions in Redis (one hash per viewer with expiry, written by the
+/// counting flow only), read once per decision and cached briefly; plus the ads this instance served the viewer whose
+/// impressions are not counted yet, held in memory for <see cref="DeliveryHolds.ViewerHoldTime"/>. A viewer who is
+/// served and never sees an impression leaves nothing in Redis. While Redis is away, decisions use what is cached,
+/// or no history.
 /// </summary>
 internal sealed class RedisFrequencyStore : IFrequencyStore
 {
-    /// <summary>How long a viewer's state is reused before it is read again.</summary>
+    /// <summary>How long a viewer's counted impressions are reused before they are read again.</summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
 
     private static readonly TimeSpan s_readTimeout = TimeSpan.FromMilliseconds(250);
 
-    private static readonly MemoryCacheEntryOptions s_entry = new() { AbsoluteExpirationRelativeToNow = CacheFor, Size = 1 };
+    private static readonly MemoryCacheEntryOptions s_counts = new() { AbsoluteExpirationRelativeToNow = CacheFor, Size = 1 };
+    private static readonly MemoryCacheEntryOptions s_holds = new() { SlidingExpiration = DeliveryHolds.ViewerHoldTime, Size = 1 };
 
     private readonly RedisConnection _redis;
     private readonly DeliveryKeys _keys;
     private readonly IMemoryCache _cache;
-    private readonly FrequencyWriteQueue _writes;
+    private readonly TimeProvider _time;
 
-    public RedisFrequencyStore(RedisConnection redis, DeliveryKeys keys, IMemoryCache cache, FrequencyWriteQueue writes)
+    public RedisFrequencyStore(RedisConnection redis, DeliveryKeys keys, IMemoryCache cache, TimeProvider time)
     {
         _redis = redis;
         _keys = keys;
         _cache = cache;
-        _writes = writes;
+        _time = time;
     }
 
-    public async ValueTask<ViewerHistory> GetAsync(string viewerId, CancellationToken cancellationToken)
+    public async ValueTask<ViewerHistory> GetAsync(string viewer, CancellationToken cancellationToken)
     {
-        if (_cache.TryGetValue(CacheKey(viewerId), out Dictionary<FrequencyKey, int>? cached) && cached is not null)
+        var counts = await CountedAsync(viewer, cancellationToken).ConfigureAwait(false);
+        return _cache.TryGetValue(HoldsKey(viewer), out ViewerHolds? holds) && holds is not null
+            ? holds.AddTo(counts, _time.GetUtcNow())
+            : new ViewerHistory(counts);
+    }
+
+    public void Hold(string viewer, FrequencyKey key, Guid decisionId, DateTimeOffset now)
+    {
+        if (!_cache.TryGetValue(HoldsKey(viewer), out ViewerHolds? holds) || holds is null)
         {
-            return new ViewerHistory(cached);
+            holds = new ViewerHolds();
+            _cache.Set(HoldsKey(viewer), holds, s_holds);
+        }
+
+        holds.Add(key, decisionId, now + DeliveryHolds.ViewerHoldTime);
+    }
+
+    /// <summary>
+    /// The impression of <paramref name="decisionId"/> for <paramref name="key"/> is counted (and its increment written):
+    /// release the hold and count it in the cached copy, so the viewer is not counted twice, nor for a moment not at all.
+    /// </summary>
+    public void Confirm(string viewer, FrequencyKey key, Guid decisionId)
+    {
+        if (_cache.TryGetValue(CountsKey(viewer), out CachedCounts? cached) && cached is not null)
+        {
+            // Copy on write: readers may hold the old dictionary.
+            var updated = new Dictionary<FrequencyKey, int>(cached.Counts) { [key] = cached.Counts.GetValueOrDefault(key) + 1 };
+            _cache.Set(CountsKey(viewer), cached with { Counts = updated }, s_counts);
+        }
+
+        if (_cache.TryGetValue(HoldsKey(viewer), out ViewerHolds? holds) && holds is not null)
+        {
+            holds.Release(key, decisionId);
+        }
+    }
+
+    private async ValueTask<IReadOnlyDictionary<FrequencyKey, int>> CountedAsync(string viewer, CancellationToken cancellationToken)
+    {
+        // Fresh by the injected clock (the cache's own expiry only bounds memory).
+        var now = _time.GetUtcNow();
+        if (_cache.TryGetValue(CountsKey(viewer), out CachedCounts? cached) && cached is not null && now - cached.ReadAt < CacheFor)
+        {
+            return cached.Counts;
         }
 
         if (!_redis.IsConnected)
         {
-            return ViewerHistory.Empty;
+            return ViewerHolds.None;
         }
 
         try
         {
-            var entries = await _redis.Database.HashGetAllAsync(_keys.Viewer(viewerId)).WaitAsync(s_readTimeout, cancellationToken).ConfigureAwait(false);
+            var entries = await _redis.Database.HashGetAllAsync(_keys.Viewer(viewer)).WaitAsync(s_readTimeout, cancellationToken).ConfigureAwait(false);
             var counts = new Dictionary<FrequencyKey, int>(entries.Length);
             foreach (var entry in entries)
             {
@@ -56,26 +99,66 @@ internal sealed class RedisFrequencyStore : IFrequencyStore
                 }
             }
 
-            _cache.Set(CacheKey(viewerId), counts, s_entry);
-            return new ViewerHistory(counts);
+            _cache.Set(CountsKey(viewer), new CachedCounts(counts, now), s_counts);
+            return counts;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            return ViewerHistory.Empty;
+            return ViewerHolds.None;
         }
     }
 
-    public void RecordServed(string viewerId, FrequencyKey key, TimeSpan retention)
+    private static string CountsKey(string viewer) => "freq:" + viewer;
+
+    private static string HoldsKey(string viewer) => "fhold:" + viewer;
+
+    private sealed record CachedCounts(Dictionary<FrequencyKey, int> Counts, DateTimeOffset ReadAt);
+
+    /// <summary>The ads held for one viewer on this instance: few, short-lived, guarded by a lock.</summary>
+    private sealed class ViewerHolds
     {
-        if (_cache.TryGetValue(CacheKey(viewerId), out Dictionary<FrequencyKey, int>? cached) && cached is not null)
+        public static readonly IReadOnlyDictionary<FrequencyKey, int> None = new Dictionary<FrequencyKey, int>();
+
+        private readonly List<(FrequencyKey Key, Guid Decision, DateTimeOffset Until)> _holds = [];
+
+        public void Add(FrequencyKey key, Guid decision, DateTimeOffset until)
         {
-            // Copy on write: readers may hold the old dictionary.
-            var updated = new Dictionary<FrequencyKey, int>(cached) { [key] = cached.GetValueOrDefault(key) + 1 };
-            _cache.Set(CacheKey(viewerId), updated, s_entry);
+            lock (_holds)
+            {
+                _holds.Add((key, decision, until));
+            }
         }
 
-        _writes.Enqueue(viewerId, key, retention);
-    }
+        public void Release(FrequencyKey key, Guid decision)
+        {
+            lock (_holds)
+            {
+                var i = _holds.FindIndex(h => h.Decision == decision && h.Key.CampaignId == key.CampaignId);
+                if (i >= 0)
+                {
+                    _holds.RemoveAt(i);
+                }
+            }
+        }
 
-    private static string CacheKey(string viewerId) => "freq:" + viewerId;
+        public ViewerHistory AddTo(IReadOnlyDictionary<FrequencyKey, int> counts, DateTimeOffset now)
+        {
+            lock (_holds)
+            {
+                _holds.RemoveAll(h => h.Until <= now);
+                if (_holds.Count == 0)
+                {
+                    return new ViewerHistory(counts);
+                }
+
+                var merged = new Dictionary<FrequencyKey, int>(counts);
+                foreach (var (key, _, _) in _holds)
+                {
+                    merged[key] = merged.GetValueOrDefault(key) + 1;
+                }
+
+                return new ViewerHistory(merged);
+            }
+        }
+    }
 }

@@ -8,7 +8,7 @@ namespace Suara.Ads.Server.Events;
 /// <summary>
 /// Where counted events live in Redis (see docs/redis.md). Every key of one campaign carries the hash tag
 /// <c>{c:ID}</c>, so a campaign's counters are written by one atomic script and the layout works on Redis Cluster
-/// unchanged. The campaign's delivered totals share the tag (<see cref="Delivery.DeliveryKeys.Served"/>).
+/// unchanged. The campaign's delivery hash shares the tag (<see cref="Delivery.DeliveryKeys.Delivery"/>).
 /// </summary>
 internal sealed class CounterKeys
 {

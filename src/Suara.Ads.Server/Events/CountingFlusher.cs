@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Suara.Ads.Core.Counting;
+using Suara.Ads.Core.Delivery;
 using Suara.Ads.Server.Delivery;
 using Suara.Ads.Server.Hosting;
 
@@ -18,6 +19,8 @@ internal sealed class CountingFlusher : BackgroundService
     private readonly EventAggregate _aggregate;
     private readonly RedisCounterStore _store;
     private readonly FrequencyWriteQueue _frequency;
+    private readonly RedisFrequencyStore _viewers;
+    private readonly RedisDeliveryLedger _delivery;
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
     private readonly ILogger<CountingFlusher> _logger;
@@ -25,11 +28,13 @@ internal sealed class CountingFlusher : BackgroundService
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private bool _outageLogged;
 
-    public CountingFlusher(EventAggregate aggregate, RedisCounterStore store, FrequencyWriteQueue frequency, TimeProvider time, IOptions<AdsOptions> options, ILogger<CountingFlusher> logger, AdsMetrics metrics)
+    public CountingFlusher(EventAggregate aggregate, RedisCounterStore store, FrequencyWriteQueue frequency, RedisFrequencyStore viewers, RedisDeliveryLedger delivery, TimeProvider time, IOptions<AdsOptions> options, ILogger<CountingFlusher> logger, AdsMetrics metrics)
     {
         _aggregate = aggregate;
         _store = store;
         _frequency = frequency;
+        _viewers = viewers;
+        _delivery = delivery;
         _time = time;
         _interval = options.Value.FlushInterval;
         _logger = logger;
@@ -88,6 +93,7 @@ internal sealed class CountingFlusher : BackgroundService
         await _flushing.WaitAsync().ConfigureAwait(false);
         try
         {
+            List<TokenEvent> confirmed = [];
             var batches = _aggregate.TakeBatches();
             if (batches.Count > 0)
             {
@@ -103,19 +109,26 @@ internal sealed class CountingFlusher : BackgroundService
                 }
                 else
                 {
-                    var writes = new Task[batches.Count];
+                    var writes = new Task<BatchOutcome?>[batches.Count];
                     for (var i = 0; i < batches.Count; i++)
                     {
                         writes[i] = WriteAsync(batches[i]);
                     }
 
                     var started = _time.GetTimestamp();
-                    await Task.WhenAll(writes).ConfigureAwait(false);
+                    var outcomes = await Task.WhenAll(writes).ConfigureAwait(false);
                     _metrics.Flushed(_time.GetElapsedTime(started));
+                    confirmed = FollowUp(outcomes);
                 }
             }
 
             await _frequency.FlushAsync().ConfigureAwait(false);
+
+            // Only now that the viewers' counts are written: release their holds (and count them in the cached copies).
+            foreach (var e in confirmed)
+            {
+                _viewers.Confirm(e.Viewer!, new FrequencyKey(e.Key.Campaign, e.CapWindow), e.DecisionId);
+            }
         }
         finally
         {
@@ -123,23 +136,59 @@ internal sealed class CountingFlusher : BackgroundService
         }
     }
 
-    private async Task WriteAsync(CampaignBatch batch)
+    private async Task<BatchOutcome?> WriteAsync(CampaignBatch batch)
     {
         try
         {
-            await _store.WriteAsync(batch).ConfigureAwait(false);
+            var outcome = await _store.WriteAsync(batch).ConfigureAwait(false);
             _aggregate.Complete(batch);
+            _delivery.Written(batch.Campaign, batch.Held);
             if (_outageLogged)
             {
                 _outageLogged = false;
                 _logger.CountsRedisBack();
             }
+
+            return outcome;
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException)
         {
             _aggregate.Return(batch);
             _logger.CountsWriteFailed(batch.Campaign, ex.Message);
+            return null;
         }
+    }
+
+    /// <summary>
+    /// What counting found in Redis: viewables and clicks refused for want of an impression go to the metrics; counted
+    /// impressions of capped campaigns become the viewers' frequency counts (the only writer of viewer state).
+    /// </summary>
+    private List<TokenEvent> FollowUp(BatchOutcome?[] outcomes)
+    {
+        var confirmed = new List<TokenEvent>();
+        foreach (var outcome in outcomes)
+        {
+            if (outcome is null)
+            {
+                continue;
+            }
+
+            foreach (var refused in outcome.RefusedFollowUps)
+            {
+                _metrics.Invalid(refused.Key.Kind == CounterKind.Click ? "click" : "viewable", InvalidReason.NoImpression);
+            }
+
+            foreach (var e in outcome.CountedImpressions)
+            {
+                if (e.Viewer is not null)
+                {
+                    _frequency.Enqueue(e.Viewer, new FrequencyKey(e.Key.Campaign, e.CapWindow), e.CapRetention);
+                    confirmed.Add(e);
+                }
+            }
+        }
+
+        return confirmed;
     }
 
     private void LogOutage(long pending)

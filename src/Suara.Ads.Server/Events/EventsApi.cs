@@ -1,13 +1,16 @@
 using Suara.Ads.Core.Counting;
+using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Events;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Hosting;
+using Suara.Ads.Server.Traffic;
 
 namespace Suara.Ads.Server.Events;
 
 /// <summary>
 /// <c>GET|POST /v1/events/{token}</c>: impression and viewable beacons (204) and clicks (302 to the creative's own
-/// landing page). Each token counts once, however often it arrives and on whichever instance.
+/// landing page). Each token counts once, however often it arrives and on whichever instance; invalid traffic is
+/// answered the same but counted only as invalid, by reason.
 /// </summary>
 internal static class EventsApi
 {
@@ -16,14 +19,16 @@ internal static class EventsApi
         app.MapMethods("/v1/events/{token}", ["GET", "POST"], Handle)
             .WithName("Event")
             .WithTags("Events")
+            .RequireRateLimiting(RateLimits.Events)
             .Produces(StatusCodes.Status204NoContent)
             .Produces(StatusCodes.Status302Found)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status410Gone);
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 
-    private static IResult Handle(string token, HttpContext http, SigningKeyProvider signing, EventAggregate aggregate, CatalogSnapshotHolder catalog, TimeProvider time, AdsMetrics metrics)
+    private static IResult Handle(string token, HttpContext http, SigningKeyProvider signing, EventAggregate aggregate, CatalogSnapshotHolder catalog, TrafficFilter traffic, TimeProvider time, AdsMetrics metrics)
     {
         http.Response.Headers.CacheControl = "no-store";
         var now = time.GetUtcNow();
@@ -35,6 +40,9 @@ internal static class EventsApi
             case EventTokenStatus.Expired:
                 metrics.Event(TypeName(claims!.Type), "expired");
                 return Problems.ExpiredToken($"The event token was issued at {claims!.IssuedAt:O} and expired after {EventTokenCodec.Lifetime.TotalHours:0} hours. Nothing was counted.");
+            case EventTokenStatus.FromFuture:
+                metrics.Event(TypeName(claims!.Type), "invalid");
+                return Problems.FutureToken($"The event token says it was issued at {claims!.IssuedAt:O}, later than now ({now:O}) by more than the allowed clock skew of {EventTokenCodec.ClockSkew.TotalSeconds:0} s. Nothing was counted.");
         }
 
         var kind = claims!.Type switch
@@ -43,16 +51,29 @@ internal static class EventsApi
             EventType.Viewable => CounterKind.Viewable,
             _ => CounterKind.Click,
         };
-        var key = new CounterKey(claims.Campaign, claims.Creative, claims.Placement, now.ToUnixTimeSeconds() / 3600, kind);
-        var accepted = aggregate.AddEvent(key, claims.TokenId, claims.IssuedAt.ToUnixTimeSeconds() / 3600);
-        metrics.Event(TypeName(claims.Type), accepted ? "accepted" : aggregate.Pending >= aggregate.Capacity ? "dropped" : "duplicate");
+        var hour = now.ToUnixTimeSeconds() / 3600;
+        var key = new CounterKey(claims.Campaign, claims.Creative, claims.Placement, hour, kind);
+        var viewer = claims.Viewer.Length > 0 ? claims.Viewer : null;
+        var invalid = traffic.ForEvent(http, viewer);
+        if (invalid != InvalidReason.None)
+        {
+            aggregate.AddCount(key with { Kind = CounterKind.Invalid, Reason = invalid });
+            metrics.Event(TypeName(claims.Type), "filtered");
+            metrics.Invalid(TypeName(claims.Type), invalid);
+        }
+        else
+        {
+            var accepted = aggregate.AddEvent(Describe(claims, key, viewer, catalog.Current, now));
+            metrics.Event(TypeName(claims.Type), accepted ? "accepted" : aggregate.Pending >= aggregate.Capacity ? "dropped" : "duplicate");
+        }
 
         if (kind != CounterKind.Click)
         {
             return TypedResults.NoContent();
         }
 
-        // The target is always the creative's own landing page from the catalog, never anything from the request.
+        // The target is always the creative's own landing page from the catalog, never anything from the request; a
+        // click that does not count still gets there.
         var snapshot = catalog.Current;
         if (snapshot.CampaignsById.TryGetValue(claims.Campaign, out var campaign)
             && Array.Find(campaign.Creatives, c => c.Id == claims.Creative) is { } creative)
@@ -61,6 +82,33 @@ internal static class EventsApi
         }
 
         return Problems.CreativeGone("The click was counted, but the creative is no longer in the catalog, so there is no landing page to go to.");
+    }
+
+    /// <summary>The beacon with what counting it updates: its ad, and for an impression the day, the hold and the viewer's cap.</summary>
+    private static TokenEvent Describe(EventClaims claims, CounterKey key, string? viewer, CatalogSnapshot snapshot, DateTimeOffset now)
+    {
+        var e = new TokenEvent(key, claims.TokenId, claims.IssuedAt.ToUnixTimeSeconds() / 3600) { AdId = RedisCounterStore.AdId(claims), DecisionId = claims.DecisionId };
+        if (key.Kind != CounterKind.Impression)
+        {
+            return e;
+        }
+
+        var zone = snapshot.Sites.TryGetValue(claims.Site, out var site) ? site.TimeZone : TimeZoneInfo.Utc;
+        var local = TimeZoneInfo.ConvertTime(now, zone).DateTime;
+        e = e with { SiteDay = (int)(local.Ticks / TimeSpan.TicksPerDay), HoldBucket = DeliveryHolds.Bucket(claims.IssuedAt) };
+        if (viewer is not null && snapshot.CampaignsById.TryGetValue(claims.Campaign, out var campaign) && campaign.CapImpressions > 0)
+        {
+            // The cap window of the decision's time, where the hold it releases was counted.
+            var decidedLocal = TimeZoneInfo.ConvertTime(claims.IssuedAt, zone).DateTime;
+            e = e with
+            {
+                Viewer = viewer,
+                CapWindow = FrequencyWindows.Key(campaign.CapPeriod, decidedLocal),
+                CapRetention = FrequencyWindows.Retention(campaign.CapPeriod, campaign.Source.End ?? DateTimeOffset.MaxValue, now),
+            };
+        }
+
+        return e;
     }
 
     private static string TypeName(EventType type) => type switch

@@ -1,16 +1,19 @@
 using System.Globalization;
 using StackExchange.Redis;
 using Suara.Ads.Core.Counting;
-using Suara.Ads.Server.Hosting;
-
+using Suara.Ads.Core.Delivery;
+using Suara.Ads.Core.Events;
 using Suara.Ads.Server.Delivery;
+using Suara.Ads.Server.Hosting;
 
 namespace Suara.Ads.Server.Events;
 
 /// <summary>
-/// Writes one campaign's batch in one atomic script: the batch marker makes a retry of the same batch a no-op,
-/// each beacon is counted only if its token id is new to the campaign's de-duplication set, and every key touched
-/// gets its expiry. All keys share the campaign's hash tag, so the script runs on one Redis Cluster node.
+/// Writes one campaign's batch in one atomic script: the batch marker makes a retry of the same batch a no-op; each
+/// beacon is counted only if its token id is new to the campaign's de-duplication set; an impression also marks its ad
+/// as seen, delivers (flight and day totals) and releases its decision's hold; a viewable or click whose ad has no
+/// counted impression is counted as invalid instead. All keys share the campaign's hash tag, so the script runs on one
+/// Redis Cluster node.
 /// </summary>
 internal sealed class RedisCounterStore
 {
@@ -23,53 +26,102 @@ internal sealed class RedisCounterStore
     /// <summary>How long a retry of a written batch is recognised.</summary>
     public static readonly TimeSpan BatchRetention = TimeSpan.FromDays(1);
 
-    /// <summary>Token ids per SADD: Lua's unpack has a stack limit of a few thousand values.</summary>
-    private const int MaxIdsPerOperation = 1_000;
-
-    // ARGV: counter ttl, seen ttl, batch ttl, then operations:
-    //   'n', keyIndex, field, amount                    -- plain increment
-    //   'e', keyIndex, field, seenIndex, n, id1 .. idn  -- add the ids to the seen set; increment by how many were new
-    // Beacons are grouped by counter cell and seen set, so Redis does one SADD for many of them.
+    // KEYS[1]: the batch marker. ARGV: counter ttl, seen ttl, batch ttl, current hold bucket, live buckets, then ops:
+    //   'n', k, field, amount                                   plain increment (served, invalid)
+    //   'h', d, bucket, amount                                  ads served and held in a hold bucket of delivery hash d
+    //   'i', k, field, seen, d, token, ad, dayField, bucket     an impression
+    //   'f', k, field, invalidField, seen, token, ad            a viewable or click: counted only after its ad's impression
+    // Impressions come before follow-ups, so both arriving in one batch count. Returns {1, counted impressions (their
+    // ordinals among the 'i' ops), follow-ups refused for want of an impression (ordinals among the 'f' ops)}, or {0}
+    // for a batch already applied.
     private const string Script = """
-        if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[3]) then return 0 end
+        if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[3]) then return {0} end
+        local now = tonumber(ARGV[4])
+        local live = tonumber(ARGV[5])
+        local oldest = now - live + 1
         local ttl = {}
-        local i = 4
+        local holds = {}
+        local counted = {}
+        local refused = {}
+        local ni = 0
+        local nf = 0
+        local i = 6
         while i <= #ARGV do
+          local op = ARGV[i]
           local k = tonumber(ARGV[i + 1])
-          if ARGV[i] == 'e' then
+          if op == 'n' then
+            redis.call('HINCRBY', KEYS[k], ARGV[i + 2], ARGV[i + 3])
+            ttl[k] = ARGV[1]
+            i = i + 4
+          elseif op == 'h' then
+            local b = tonumber(ARGV[i + 2])
+            if b >= oldest then
+              redis.call('HINCRBY', KEYS[k], 's:' .. b, ARGV[i + 3])
+              holds[k] = true
+            end
+            ttl[k] = ARGV[1]
+            i = i + 4
+          elseif op == 'i' then
+            ni = ni + 1
             local s = tonumber(ARGV[i + 3])
-            local n = tonumber(ARGV[i + 4])
-            local added = redis.call('SADD', KEYS[s], unpack(ARGV, i + 5, i + 4 + n))
-            if added > 0 then
-              redis.call('HINCRBY', KEYS[k], ARGV[i + 2], added)
+            local d = tonumber(ARGV[i + 4])
+            if redis.call('SADD', KEYS[s], ARGV[i + 5]) == 1 then
+              redis.call('HINCRBY', KEYS[k], ARGV[i + 2], 1)
+              redis.call('SADD', KEYS[s], 'i:' .. ARGV[i + 6])
+              redis.call('HINCRBY', KEYS[d], 'total', 1)
+              redis.call('HINCRBY', KEYS[d], ARGV[i + 7], 1)
+              local b = tonumber(ARGV[i + 8])
+              if b >= oldest and redis.call('HEXISTS', KEYS[d], 's:' .. b) == 1 then
+                redis.call('HINCRBY', KEYS[d], 'i:' .. b, 1)
+                holds[d] = true
+              end
+              counted[#counted + 1] = ni
+              ttl[k] = ARGV[1]
+              ttl[d] = ARGV[1]
             end
             ttl[s] = ARGV[2]
-            i = i + 5 + n
+            i = i + 9
           else
-            redis.call('HINCRBY', KEYS[k], ARGV[i + 2], ARGV[i + 3])
-            i = i + 4
+            nf = nf + 1
+            local s = tonumber(ARGV[i + 4])
+            if redis.call('SISMEMBER', KEYS[s], 'i:' .. ARGV[i + 6]) == 0 then
+              redis.call('HINCRBY', KEYS[k], ARGV[i + 3], 1)
+              refused[#refused + 1] = nf
+              ttl[k] = ARGV[1]
+            elseif redis.call('SADD', KEYS[s], ARGV[i + 5]) == 1 then
+              redis.call('HINCRBY', KEYS[k], ARGV[i + 2], 1)
+              ttl[k] = ARGV[1]
+            end
+            ttl[s] = ARGV[2]
+            i = i + 7
           end
-          ttl[k] = ttl[k] or ARGV[1]
+        end
+        for d in pairs(holds) do
+          local lo = tonumber(redis.call('HGET', KEYS[d], 'lo') or oldest)
+          for x = lo, math.min(oldest - 1, lo + 16) do redis.call('HDEL', KEYS[d], 's:' .. x, 'i:' .. x) end
+          if oldest > lo or not redis.call('HEXISTS', KEYS[d], 'lo') then redis.call('HSET', KEYS[d], 'lo', math.max(lo, oldest)) end
         end
         for k, t in pairs(ttl) do redis.call('EXPIRE', KEYS[k], t) end
-        return 1
+        return {1, counted, refused}
         """;
 
     private readonly RedisConnection _redis;
     private readonly CounterKeys _keys;
     private readonly DeliveryKeys _delivery;
+    private readonly TimeProvider _time;
 
-    public RedisCounterStore(RedisConnection redis, CounterKeys keys, DeliveryKeys delivery)
+    public RedisCounterStore(RedisConnection redis, CounterKeys keys, DeliveryKeys delivery, TimeProvider time)
     {
         _redis = redis;
         _keys = keys;
         _delivery = delivery;
+        _time = time;
     }
 
     public bool IsAvailable => _redis.IsConnected;
 
     /// <summary>Writes <paramref name="batch"/>; throws when Redis does not confirm it.</summary>
-    public Task WriteAsync(CampaignBatch batch)
+    public async Task<BatchOutcome> WriteAsync(CampaignBatch batch)
     {
         var keys = new List<RedisKey> { _keys.Batch(batch.Campaign, batch.BatchId) };
         var keyIndex = new Dictionary<RedisKey, int>();
@@ -90,6 +142,8 @@ internal sealed class RedisCounterStore
             (long)CounterRetention.TotalSeconds,
             (long)SeenRetention.TotalSeconds,
             (long)BatchRetention.TotalSeconds,
+            DeliveryHolds.Bucket(_time.GetUtcNow()),
+            DeliveryHolds.LiveBuckets,
         };
 
         foreach (var (key, amount) in batch.Counts)
@@ -100,68 +154,77 @@ internal sealed class RedisCounterStore
             args.Add(amount);
         }
 
-        if (batch.ServedByDay.Count > 0)
+        var delivery = _delivery.Delivery(batch.Campaign);
+        foreach (var (hold, amount) in batch.Held)
         {
-            var served = IndexOf(_delivery.Served(batch.Campaign));
-            long total = 0;
-            foreach (var (day, amount) in batch.ServedByDay)
-            {
-                args.Add("n");
-                args.Add(served);
-                args.Add("d:" + day.ToString(CultureInfo.InvariantCulture));
-                args.Add(amount);
-                total += amount;
-            }
-
-            args.Add("n");
-            args.Add(served);
-            args.Add("total");
-            args.Add(total);
+            args.Add("h");
+            args.Add(IndexOf(delivery));
+            args.Add(hold.Bucket);
+            args.Add(amount);
         }
 
-        var groups = new Dictionary<(CounterKey Key, long IssuedHour), List<string>>();
+        var impressions = new List<TokenEvent>();
+        var followUps = new List<TokenEvent>();
         foreach (var e in batch.Events)
         {
-            if (!groups.TryGetValue((e.Key, e.IssuedHour), out var ids))
-            {
-                groups[(e.Key, e.IssuedHour)] = ids = [];
-            }
-
-            ids.Add(e.TokenId);
+            (e.Key.Kind == CounterKind.Impression ? impressions : followUps).Add(e);
         }
 
-        foreach (var ((key, issuedHour), ids) in groups)
+        foreach (var e in impressions)
         {
-            var counter = IndexOf(_keys.Counters(batch.Campaign, key.Hour / 24));
-            var seen = IndexOf(_keys.Seen(batch.Campaign, issuedHour));
-            var field = Field(key);
-            for (var start = 0; start < ids.Count; start += MaxIdsPerOperation)
-            {
-                var count = Math.Min(MaxIdsPerOperation, ids.Count - start);
-                args.Add("e");
-                args.Add(counter);
-                args.Add(field);
-                args.Add(seen);
-                args.Add(count);
-                for (var j = start; j < start + count; j++)
-                {
-                    args.Add(ids[j]);
-                }
-            }
+            args.Add("i");
+            args.Add(IndexOf(_keys.Counters(batch.Campaign, e.Key.Hour / 24)));
+            args.Add(Field(e.Key));
+            args.Add(IndexOf(_keys.Seen(batch.Campaign, e.IssuedHour)));
+            args.Add(IndexOf(delivery));
+            args.Add(e.TokenId);
+            args.Add(e.AdId);
+            args.Add("d:" + e.SiteDay.ToString(CultureInfo.InvariantCulture));
+            args.Add(e.HoldBucket);
         }
 
-        return _redis.Database.ScriptEvaluateAsync(Script, [.. keys], [.. args]);
+        foreach (var e in followUps)
+        {
+            args.Add("f");
+            args.Add(IndexOf(_keys.Counters(batch.Campaign, e.Key.Hour / 24)));
+            args.Add(Field(e.Key));
+            args.Add(Field(e.Key with { Kind = CounterKind.Invalid, Reason = InvalidReason.NoImpression }));
+            args.Add(IndexOf(_keys.Seen(batch.Campaign, e.IssuedHour)));
+            args.Add(e.TokenId);
+            args.Add(e.AdId);
+        }
+
+        var result = (RedisResult[])(await _redis.Database.ScriptEvaluateAsync(Script, [.. keys], [.. args]).ConfigureAwait(false))!;
+        if ((int)result[0] == 0)
+        {
+            return BatchOutcome.AlreadyApplied;
+        }
+
+        return new BatchOutcome(
+            [.. ((RedisResult[])result[1]!).Select(r => impressions[(int)r - 1])],
+            [.. ((RedisResult[])result[2]!).Select(r => followUps[(int)r - 1])]);
     }
 
-    /// <summary>Field of a counter in its day hash.</summary>
+    /// <summary>Field of a counter in its day hash: <c>HOUR|PLACEMENT|CREATIVE|KIND</c>.</summary>
     public static string Field(in CounterKey key) =>
-        string.Create(CultureInfo.InvariantCulture, $"{key.Hour}|{key.Placement}|{key.Creative}|{KindCode(key.Kind)}");
+        string.Create(CultureInfo.InvariantCulture, $"{key.Hour}|{key.Placement}|{key.Creative}|{KindCode(key)}");
 
-    public static char KindCode(CounterKind kind) => kind switch
+    /// <summary>The kind part of a counter field: <c>s</c>, <c>i</c>, <c>v</c>, <c>c</c>, or <c>x</c> and the invalid reason's code.</summary>
+    public static string KindCode(in CounterKey key) => key.Kind switch
     {
-        CounterKind.Served => 's',
-        CounterKind.Impression => 'i',
-        CounterKind.Viewable => 'v',
-        _ => 'c',
+        CounterKind.Served => "s",
+        CounterKind.Impression => "i",
+        CounterKind.Viewable => "v",
+        CounterKind.Click => "c",
+        _ => "x" + InvalidReasons.Code(key.Reason),
     };
+
+    /// <summary>The ad a token is about, as the counting script knows it: the decision and the creative.</summary>
+    public static string AdId(EventClaims claims) => claims.DecisionId.ToString("N") + "/" + claims.Creative;
+}
+
+/// <summary>What writing a batch found: the impressions it counted (new tokens) and the follow-ups it refused.</summary>
+internal sealed record BatchOutcome(IReadOnlyList<TokenEvent> CountedImpressions, IReadOnlyList<TokenEvent> RefusedFollowUps)
+{
+    public static readonly BatchOutcome AlreadyApplied = new([], []);
 }

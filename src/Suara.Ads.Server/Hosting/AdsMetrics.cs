@@ -18,6 +18,7 @@ internal sealed class AdsMetrics
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _slots;
     private readonly Counter<long> _events;
+    private readonly Counter<long> _invalid;
     private readonly Histogram<double> _flushDuration;
 
     public AdsMetrics(IMeterFactory meterFactory, EventAggregate aggregate, RedisConnection redis, CatalogSnapshotHolder catalog)
@@ -25,7 +26,8 @@ internal sealed class AdsMetrics
         var meter = meterFactory.Create(MeterName);
         _decisions = meter.CreateCounter<long>("suara.ads.decisions", "{decision}", "Decision requests answered (200).");
         _slots = meter.CreateCounter<long>("suara.ads.slots", "{slot}", "Slots decided, by result (filled, empty).");
-        _events = meter.CreateCounter<long>("suara.ads.events", "{event}", "Event beacons, by type and result (accepted, duplicate, invalid, expired, dropped).");
+        _events = meter.CreateCounter<long>("suara.ads.events", "{event}", "Event beacons, by type and result (accepted, duplicate, filtered as invalid traffic, invalid or future token, expired, dropped).");
+        _invalid = meter.CreateCounter<long>("suara.ads.invalid", "{event}", "Invalid traffic counted as nothing else, by type (decision slot, impression, viewable, click) and reason (bot, prefetch, noImpression, flood, noUserAgent).");
         _flushDuration = meter.CreateHistogram<double>("suara.ads.flush.duration", "s", "Time to write one flush of counts to Redis.");
         meter.CreateObservableGauge("suara.ads.events.pending", () => aggregate.Pending, "{event}", "Counted events waiting to be written to Redis.");
         meter.CreateObservableGauge("suara.ads.events.pending_limit", () => aggregate.Capacity, "{event}", "Most events that may wait (Ads:MaxPendingEvents).");
@@ -51,6 +53,14 @@ internal sealed class AdsMetrics
         }
     }
 
+    public void Invalid(string type, InvalidReason reason, int count = 1)
+    {
+        if (_invalid.Enabled && count > 0)
+        {
+            InvalidCore(type, reason, count);
+        }
+    }
+
     public void Flushed(TimeSpan elapsed)
     {
         if (_flushDuration.Enabled)
@@ -72,6 +82,13 @@ internal sealed class AdsMetrics
         {
             _slots.Add(empty, new KeyValuePair<string, object?>("result", "empty"));
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void InvalidCore(string type, InvalidReason reason, int count)
+    {
+        var tags = new TagList { { "type", type }, { "reason", InvalidReasons.Name(reason) } };
+        _invalid.Add(count, tags);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

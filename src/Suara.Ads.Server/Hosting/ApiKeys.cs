@@ -10,6 +10,9 @@ internal static class Roles
 
     /// <summary>An advertiser's report key: that advertiser's reports only (<see cref="ApiKeys.AdvertiserClaim"/>).</summary>
     public const string Advertiser = "advertiser";
+
+    /// <summary>A publisher's backend: decisions with viewer overrides (country, region, device).</summary>
+    public const string Server = "server";
 }
 
 /// <summary>Authorization policies, set on endpoint groups. A new role is one more name in a policy.</summary>
@@ -23,6 +26,9 @@ internal static class Policies
 
     /// <summary><c>?explain=true</c> on decisions.</summary>
     public const string Explain = "explain";
+
+    /// <summary>Viewer overrides in a decision's body (<c>country</c>, <c>region</c>, <c>device</c>, <c>os</c>, <c>browser</c>).</summary>
+    public const string DecisionOverrides = "decision-overrides";
 }
 
 /// <summary>Who a bearer key belongs to.</summary>

@@ -38,6 +38,7 @@ internal static class HostingServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin))
             .AddPolicy(Policies.Explain, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin))
+            .AddPolicy(Policies.DecisionOverrides, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin, Roles.Server))
             .AddPolicy(Policies.Reports, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin, Roles.Advertiser));
 
         services.TryAddSingleton<AdsMetrics>();
@@ -62,7 +63,7 @@ internal static class HostingServiceCollectionExtensions
             };
         });
         services.AddOpenApi();
-        services.AddCors(o => o.AddPolicy(CorsPolicies.PublicEndpoints, p => p.AllowAnyOrigin().AllowAnyHeader().WithMethods("GET", "POST")));
+        services.AddCors(); // the public endpoints' policy is the Traffic area's (site origins)
         return services;
     }
 

@@ -24,6 +24,9 @@ internal static class Problems
         public const string InvalidToken = Base + "invalid-token";
         public const string ExpiredToken = Base + "expired-token";
         public const string CreativeGone = Base + "creative-gone";
+        public const string ForeignOrigin = Base + "foreign-origin";
+        public const string FutureToken = Base + "future-token";
+        public const string TooManyRequests = Base + "too-many-requests";
     }
 
     /// <summary>400 with the errors per field.</summary>
@@ -73,6 +76,17 @@ internal static class Problems
 
     public static ProblemHttpResult ExpiredToken(string detail) =>
         Problem(StatusCodes.Status410Gone, "Expired event token.", Types.ExpiredToken, detail);
+
+    public static ProblemHttpResult FutureToken(string detail) =>
+        Problem(StatusCodes.Status400BadRequest, "Event token from the future.", Types.FutureToken, detail);
+
+    /// <summary>403: a browser asked for a site's ads from a page outside the site's domains.</summary>
+    public static ProblemHttpResult ForeignOrigin(string detail) =>
+        Problem(StatusCodes.Status403Forbidden, "Not one of the site's domains.", Types.ForeignOrigin, detail);
+
+    /// <summary>429: more requests from one client address than the rate limit allows.</summary>
+    public static ProblemHttpResult TooManyRequests(string detail) =>
+        Problem(StatusCodes.Status429TooManyRequests, "Too many requests.", Types.TooManyRequests, detail);
 
     public static ProblemHttpResult CreativeGone(string detail) =>
         Problem(StatusCodes.Status404NotFound, "Creative not found.", Types.CreativeGone, detail);

@@ -4,6 +4,7 @@ using Suara.Ads.Server.Delivery;
 using Suara.Ads.Server.Events;
 using Suara.Ads.Server.Hosting;
 using Suara.Ads.Server.Reports;
+using Suara.Ads.Server.Traffic;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +19,7 @@ public static class SuaraAdsServiceCollectionExtensions
     public static IServiceCollection AddSuaraAds(this IServiceCollection services) =>
         services
             .AddAdsHosting()
+            .AddAdsTraffic()
             .AddAdsEvents()
             .AddAdsDelivery()
             .AddAdsCatalog()
@@ -28,8 +30,9 @@ public static class SuaraAdsServiceCollectionExtensions
     public static WebApplication UseSuaraAds(this WebApplication app)
     {
         app.UseAdsHosting();
+        app.UseRateLimiter();
 
-        // Called by publisher pages on any origin, without a key: CORS is set once, here.
+        // Called by publisher pages without a key: CORS (the sites' domains) is set once, here; rate limits per endpoint.
         var pages = app.MapGroup("").RequireCors(CorsPolicies.PublicEndpoints);
         pages.MapDecisionsApi();
         pages.MapSlotHtmlApi();

@@ -3,10 +3,13 @@ namespace Suara.Ads.Server.Reports;
 /// <summary>Counts and click-through rate: the totals of a report, and the part every row shares.</summary>
 public record ReportCounts
 {
-    /// <summary>Ads served (decisions).</summary>
+    /// <summary>Length of the count arrays <see cref="From"/> reads: served, impressions, viewable, clicks, then invalid by reason.</summary>
+    public const int Width = 4 + 5;
+
+    /// <summary>Ads served: filled slots of valid decisions.</summary>
     public long Served { get; init; }
 
-    /// <summary>Impressions (rendered).</summary>
+    /// <summary>Impressions: counted impression beacons (what is billed).</summary>
     public long Impressions { get; init; }
 
     /// <summary>Viewable impressions.</summary>
@@ -15,27 +18,67 @@ public record ReportCounts
     /// <summary>Clicks.</summary>
     public long Clicks { get; init; }
 
+    /// <summary>Invalid traffic: decisions and beacons counted as nothing else (docs/invalid-traffic.md).</summary>
+    public long Invalid => InvalidByReason.Total;
+
+    /// <summary><see cref="Invalid"/> by reason.</summary>
+    public InvalidCounts InvalidByReason { get; init; } = new();
+
     /// <summary>Clicks per impression (0 when there were no impressions), rounded to 6 places.</summary>
     public double Ctr => Impressions == 0 ? 0 : Math.Round((double)Clicks / Impressions, 6);
 
-    /// <summary>Counts from an array indexed served, impressions, viewable, clicks.</summary>
+    /// <summary>Counts from an array of <see cref="Width"/> indexed served, impressions, viewable, clicks, then the invalid reasons in <see cref="Core.Counting.InvalidReasons.All"/> order.</summary>
     public static ReportCounts From(long[] counts) =>
-        new() { Served = counts[0], Impressions = counts[1], Viewable = counts[2], Clicks = counts[3] };
+        new()
+        {
+            Served = counts[0],
+            Impressions = counts[1],
+            Viewable = counts[2],
+            Clicks = counts[3],
+            InvalidByReason = new InvalidCounts { Bot = counts[4], Prefetch = counts[5], NoImpression = counts[6], Flood = counts[7], NoUserAgent = counts[8] },
+        };
 
     /// <summary>The sum of <paramref name="items"/>.</summary>
     public static ReportCounts Sum(IEnumerable<ReportCounts> items)
     {
-        var total = new long[4];
+        var total = new long[Width];
         foreach (var item in items)
         {
             total[0] += item.Served;
             total[1] += item.Impressions;
             total[2] += item.Viewable;
             total[3] += item.Clicks;
+            total[4] += item.InvalidByReason.Bot;
+            total[5] += item.InvalidByReason.Prefetch;
+            total[6] += item.InvalidByReason.NoImpression;
+            total[7] += item.InvalidByReason.Flood;
+            total[8] += item.InvalidByReason.NoUserAgent;
         }
 
         return From(total);
     }
+}
+
+/// <summary>Invalid traffic by reason.</summary>
+public sealed record InvalidCounts
+{
+    /// <summary>Known crawlers and bots, by User-Agent.</summary>
+    public long Bot { get; init; }
+
+    /// <summary>Prefetch and prerender requests.</summary>
+    public long Prefetch { get; init; }
+
+    /// <summary>Viewables and clicks whose ad had no counted impression.</summary>
+    public long NoImpression { get; init; }
+
+    /// <summary>Beyond the per-minute limits of one viewer or client address.</summary>
+    public long Flood { get; init; }
+
+    /// <summary>Beacons without a User-Agent.</summary>
+    public long NoUserAgent { get; init; }
+
+    /// <summary>All reasons together.</summary>
+    public long Total => Bot + Prefetch + NoImpression + Flood + NoUserAgent;
 }
 
 /// <summary>One row of a campaign report: a day or hour, a creative, a placement.</summary>

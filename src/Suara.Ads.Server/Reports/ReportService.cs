@@ -1,5 +1,6 @@
 using System.Globalization;
 using StackExchange.Redis;
+using Suara.Ads.Core.Counting;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Events;
 using Suara.Ads.Server.Hosting;
@@ -39,7 +40,7 @@ internal sealed class ReportService
             var bucket = hourly ? new DateTime(local.Year, local.Month, local.Day, local.Hour, 0, 0) : local.Date;
             if (!rows.TryGetValue((bucket, creative, placement), out var counts))
             {
-                rows[(bucket, creative, placement)] = counts = new long[4];
+                rows[(bucket, creative, placement)] = counts = new long[ReportCounts.Width];
             }
 
             counts[kind] += count;
@@ -47,16 +48,17 @@ internal sealed class ReportService
 
         var list = rows
             .OrderBy(r => r.Key.Bucket).ThenBy(r => r.Key.Creative, StringComparer.Ordinal).ThenBy(r => r.Key.Placement, StringComparer.Ordinal)
-            .Select(r => new CampaignReportRow
+            .Select(r => ReportCounts.From(r.Value) is var counts ? new CampaignReportRow
             {
                 Time = hourly ? FormatHour(r.Key.Bucket, zone) : r.Key.Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 CreativeId = r.Key.Creative,
                 Placement = r.Key.Placement,
-                Served = r.Value[0],
-                Impressions = r.Value[1],
-                Viewable = r.Value[2],
-                Clicks = r.Value[3],
-            })
+                Served = counts.Served,
+                Impressions = counts.Impressions,
+                Viewable = counts.Viewable,
+                Clicks = counts.Clicks,
+                InvalidByReason = counts.InvalidByReason,
+            } : null!)
             .ToArray();
 
         return new CampaignReport
@@ -76,20 +78,22 @@ internal sealed class ReportService
         var rows = new List<AdvertiserReportRow>();
         foreach (var (campaign, zone) in campaigns.OrderBy(c => c.Campaign.Id, StringComparer.Ordinal))
         {
-            var counts = new long[4];
+            var counts = new long[ReportCounts.Width];
             foreach (var entry in await ReadAsync(campaign.Id, zone, from, to).ConfigureAwait(false))
             {
                 counts[entry.Kind] += entry.Count;
             }
 
+            var sums = ReportCounts.From(counts);
             rows.Add(new AdvertiserReportRow
             {
                 CampaignId = campaign.Id,
                 Name = campaign.Source.Name,
-                Served = counts[0],
-                Impressions = counts[1],
-                Viewable = counts[2],
-                Clicks = counts[3],
+                Served = sums.Served,
+                Impressions = sums.Impressions,
+                Viewable = sums.Viewable,
+                Clicks = sums.Clicks,
+                InvalidByReason = sums.InvalidByReason,
             });
         }
 
@@ -124,9 +128,8 @@ internal sealed class ReportService
             {
                 var parts = entry.Name.ToString().Split('|');
                 if (parts.Length == 4 && long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var hour)
-                    && hour >= firstHour && hour < endHour && parts[3].Length == 1 && entry.Value.TryParse(out long count))
+                    && hour >= firstHour && hour < endHour && Column(parts[3]) is var kind and >= 0 && entry.Value.TryParse(out long count))
                 {
-                    var kind = parts[3][0] switch { 's' => 0, 'i' => 1, 'v' => 2, _ => 3 };
                     cells.Add((hour, parts[1], parts[2], kind, count));
                 }
             }
@@ -134,6 +137,17 @@ internal sealed class ReportService
 
         return cells;
     }
+
+    /// <summary>The column of a counter field's kind (<see cref="RedisCounterStore.KindCode"/>) in a count array; -1 for none.</summary>
+    private static int Column(string kind) => kind switch
+    {
+        "s" => 0,
+        "i" => 1,
+        "v" => 2,
+        "c" => 3,
+        ['x', var reason] when InvalidReasons.FromCode(reason) is var r && r != InvalidReason.None => 4 + Array.IndexOf(InvalidReasons.All, r),
+        _ => -1,
+    };
 
     private static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -65,10 +65,11 @@ internal static class ReportsApi
                 return Results.Json(report, ReportsJsonContext.Default.CampaignReport);
             }
 
-            var text = new StringBuilder("time,creativeId,placement,served,impressions,viewable,clicks,ctr\n");
+            var text = new StringBuilder("time,creativeId,placement,served,impressions,viewable,clicks,ctr" + InvalidHeader);
             foreach (var r in report.Rows)
             {
-                text.Append(CultureInfo.InvariantCulture, $"{r.Time},{r.CreativeId},{r.Placement},{r.Served},{r.Impressions},{r.Viewable},{r.Clicks},{r.Ctr}\n");
+                text.Append(CultureInfo.InvariantCulture, $"{r.Time},{r.CreativeId},{r.Placement},{r.Served},{r.Impressions},{r.Viewable},{r.Clicks},{r.Ctr}");
+                InvalidColumns(text, r);
             }
 
             return Results.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", $"{campaign.Id}-{report.From}-{report.To}.csv");
@@ -110,10 +111,11 @@ internal static class ReportsApi
                 return Results.Json(report, ReportsJsonContext.Default.AdvertiserReport);
             }
 
-            var text = new StringBuilder("campaignId,name,served,impressions,viewable,clicks,ctr\n");
+            var text = new StringBuilder("campaignId,name,served,impressions,viewable,clicks,ctr" + InvalidHeader);
             foreach (var r in report.Rows)
             {
-                text.Append(CultureInfo.InvariantCulture, $"{r.CampaignId},\"{r.Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{r.Served},{r.Impressions},{r.Viewable},{r.Clicks},{r.Ctr}\n");
+                text.Append(CultureInfo.InvariantCulture, $"{r.CampaignId},\"{r.Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{r.Served},{r.Impressions},{r.Viewable},{r.Clicks},{r.Ctr}");
+                InvalidColumns(text, r);
             }
 
             return Results.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", $"{id}-{report.From}-{report.To}.csv");
@@ -155,6 +157,15 @@ internal static class ReportsApi
 
         errors.Add(field, "must be a date as yyyy-MM-dd");
         return default;
+    }
+
+    /// <summary>The invalid-traffic columns, last so that older readers of the CSV keep working.</summary>
+    private const string InvalidHeader = ",invalid,invalidBot,invalidPrefetch,invalidNoImpression,invalidFlood,invalidNoUserAgent\n";
+
+    private static void InvalidColumns(StringBuilder text, ReportCounts r)
+    {
+        var i = r.InvalidByReason;
+        text.Append(CultureInfo.InvariantCulture, $",{r.Invalid},{i.Bot},{i.Prefetch},{i.NoImpression},{i.Flood},{i.NoUserAgent}\n");
     }
 
     private static bool Csv(string? format, ValidationErrors errors) => format switch

@@ -23,13 +23,13 @@ public sealed class EventAggregateTests
         var aggregate = new EventAggregate();
         aggregate.AddEvent(Key("a"), "t1", 1);
         aggregate.AddEvent(Key("b"), "t2", 1);
-        aggregate.AddServed(Key("a", CounterKind.Served), 739_000);
-        aggregate.AddServed(Key("a", CounterKind.Served), 739_000);
+        aggregate.AddServed(Key("a", CounterKind.Served), new HoldKey(356_000_000, 739_000));
+        aggregate.AddServed(Key("a", CounterKind.Served), new HoldKey(356_000_000, 739_000));
 
         var batches = aggregate.TakeBatches().ToDictionary(b => b.Campaign);
         Assert.Equal(3, batches["a"].EventCount);
         Assert.Equal(2, batches["a"].Counts[Key("a", CounterKind.Served)]);
-        Assert.Equal(2, batches["a"].ServedByDay[739_000]);
+        Assert.Equal(2, batches["a"].Held[new HoldKey(356_000_000, 739_000)]);
         Assert.Equal(1, batches["b"].EventCount);
         Assert.NotEqual(batches["a"].BatchId, batches["b"].BatchId);
         Assert.Empty(aggregate.TakeBatches());
@@ -72,10 +72,10 @@ public sealed class EventAggregateTests
     {
         var aggregate = new EventAggregate(capacity: 3);
         Assert.True(aggregate.AddEvent(Key(), "t1", 1));
-        Assert.True(aggregate.AddServed(Key(kind: CounterKind.Served), 1));
+        Assert.True(aggregate.AddServed(Key(kind: CounterKind.Served)));
         Assert.True(aggregate.AddEvent(Key(), "t2", 1));
         Assert.False(aggregate.AddEvent(Key(), "t3", 1));
-        Assert.False(aggregate.AddServed(Key(kind: CounterKind.Served), 1));
+        Assert.False(aggregate.AddServed(Key(kind: CounterKind.Served)));
         Assert.Equal(3, aggregate.Pending);
         Assert.Equal(2, aggregate.Dropped);
 

@@ -100,9 +100,9 @@ public sealed class DecisionEngineTests
     public void Decide_FlightGoalReached_IsNotServed()
     {
         var doc = Document(Campaign("a") with { Goal = new CampaignGoal { Impressions = 100, Per = "flight" } });
-        _ledger.SetFlightServed("a", 99);
+        _ledger.SetFlightDelivered("a", 99);
         Assert.Equal("a", Winner(doc));
-        _ledger.SetFlightServed("a", 100);
+        _ledger.SetFlightDelivered("a", 100);
         Assert.Null(Winner(doc));
     }
 
@@ -111,7 +111,7 @@ public sealed class DecisionEngineTests
     {
         var doc = Document(Campaign("a") with { Goal = new CampaignGoal { Impressions = 10, Per = "day" } });
         var result = Decide(doc);
-        _ledger.SetDayServed("a", result.SiteDay, 10);
+        _ledger.SetDayDelivered("a", result.SiteDay, 10);
         Assert.Null(Winner(doc));
         Assert.Equal("a", Winner(doc, now: Now.AddDays(1)));
     }
@@ -129,9 +129,9 @@ public sealed class DecisionEngineTests
         var doc = Document(campaign);
 
         // Half the flight has passed: 5,000 is on schedule, and the lead is 1 % of the goal.
-        _ledger.SetFlightServed("a", 5_050);
+        _ledger.SetFlightDelivered("a", 5_050);
         Assert.Equal("a", Winner(doc));
-        _ledger.SetFlightServed("a", 5_100);
+        _ledger.SetFlightDelivered("a", 5_100);
         Assert.Null(Winner(doc));
 
         // asap pacing ignores the schedule.
@@ -144,9 +144,9 @@ public sealed class DecisionEngineTests
         // 12:00 in Kuala Lumpur: half the site's day has passed.
         var doc = Document(Campaign("a") with { Pacing = "even", Goal = new CampaignGoal { Impressions = 1_000, Per = "day" } });
         var day = Decide(doc).SiteDay;
-        _ledger.SetDayServed("a", day, 505);
+        _ledger.SetDayDelivered("a", day, 505);
         Assert.Equal("a", Winner(doc));
-        _ledger.SetDayServed("a", day, 510);
+        _ledger.SetDayDelivered("a", day, 510);
         Assert.Null(Winner(doc));
         Assert.Equal("a", Winner(doc, now: Now.AddHours(2)));
     }
@@ -333,14 +333,16 @@ public sealed class DecisionEngineTests
 
         Assert.Equal("a", result.Slots[0]?.Campaign.Id);
         Assert.NotNull(result.Errors);
-        Assert.Equal(0, _ledger.GetFlightServed("a"));
+        Assert.Equal(0, _ledger.GetFlightDelivered("a"));
         Assert.Equal(0, counts.Pending);
-        Assert.Equal(0, (await frequency.GetAsync("u1", default)).Count("a", FrequencyWindows.Key(CapPeriod.Day, TimeZoneInfo.ConvertTime(Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur")).DateTime)));
+        Assert.Equal(0, (await frequency.GetAsync(ViewerDigest.Of("u1"), default)).Count("a", FrequencyWindows.Key(CapPeriod.Day, TimeZoneInfo.ConvertTime(Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur")).DateTime)));
 
-        // The same page without the bad slot is recorded.
+        // The same page without the bad slot is recorded: served, and held against the viewer's cap (the campaign has
+        // no goal, so nothing is held against one).
         await service.DecideAsync(snapshot, Requests.Page("u1"), false, default);
-        Assert.Equal(1, _ledger.GetFlightServed("a"));
+        Assert.Equal(0, _ledger.GetFlightDelivered("a"));
         Assert.Equal(1, counts.Pending);
+        Assert.Equal(1, (await frequency.GetAsync(ViewerDigest.Of("u1"), default)).Count("a", FrequencyWindows.Key(CapPeriod.Day, TimeZoneInfo.ConvertTime(Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur")).DateTime)));
     }
 
     [Fact]
@@ -349,7 +351,8 @@ public sealed class DecisionEngineTests
         var doc = Document(Campaign("a") with { FrequencyCap = new FrequencyCap { Impressions = 2, Per = "day" } });
         var snapshot = CatalogSnapshotBuilder.Build(doc, 1);
         var time = new FakeTimeProvider(Now);
-        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, new InMemoryFrequencyStore(), time);
+        var counts = new Suara.Ads.Core.Counting.EventAggregate();
+        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, new InMemoryFrequencyStore(), time, counts);
         async Task<string?> Serve(string? user) => (await service.DecideAsync(snapshot, Requests.Page(user), false, default)).Slots[0]?.Campaign.Id;
 
         Assert.Equal("a", await Serve("u1"));
@@ -357,7 +360,7 @@ public sealed class DecisionEngineTests
         Assert.Null(await Serve("u1"));
         Assert.Equal("a", await Serve("u2"));
         Assert.Equal("a", await Serve(null)); // no viewer id: caps cannot apply
-        Assert.Equal(2 + 1 + 1, _ledger.GetFlightServed("a"));
+        Assert.Equal(2 + 1 + 1, counts.Pending); // served
 
         // 12 hours on it is the next day in Kuala Lumpur.
         time.Advance(TimeSpan.FromHours(12));
@@ -397,7 +400,7 @@ public sealed class DecisionEngineTests
         var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, new InMemoryFrequencyStore(), new FakeTimeProvider(Now));
         var result = await service.DecideAsync(snapshot, Requests.Page("u"), true, default);
         Assert.Equal("a", result.Slots[0]!.Campaign.Id);
-        Assert.Equal(0, _ledger.GetFlightServed("a"));
+        Assert.Equal(0, _ledger.GetFlightDelivered("a"));
     }
 
     [Fact]
@@ -414,8 +417,8 @@ public sealed class DecisionEngineTests
             Campaign("paced") with { Pacing = "even", Goal = new CampaignGoal { Impressions = 1_000_000, Per = "flight" } },
             Campaign("capped") with { FrequencyCap = new FrequencyCap { Impressions = 1, Per = "day" } },
             Campaign("top-only") with { Placements = ["sidebar", "article-top"], Creatives = [Image("t", "728x90")] });
-        _ledger.SetFlightServed("done", 5);
-        _ledger.SetFlightServed("paced", 900_000);
+        _ledger.SetFlightDelivered("done", 5);
+        _ledger.SetFlightDelivered("paced", 900_000);
         var request = Requests.Page("u");
         var window = FrequencyWindows.Key(CapPeriod.Day, TimeZoneInfo.ConvertTime(Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur")).DateTime);
         var history = new ViewerHistory(new Dictionary<FrequencyKey, int> { [new FrequencyKey("capped", window)] = 1 });

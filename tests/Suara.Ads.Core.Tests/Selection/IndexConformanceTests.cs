@@ -97,8 +97,8 @@ public sealed class IndexConformanceTests
                 2 => (long)(c.Goal.Impressions * r.NextDouble()), // somewhere on the way
                 _ => 0,
             };
-            ledger.SetFlightServed(c.Id, served);
-            ledger.SetDayServed(c.Id, siteDay, served);
+            ledger.SetFlightDelivered(c.Id, served);
+            ledger.SetDayDelivered(c.Id, siteDay, served);
         }
 
         return ledger;

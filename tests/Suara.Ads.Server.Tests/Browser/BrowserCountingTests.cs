@@ -38,6 +38,7 @@ public sealed class BrowserCountingTests : IClassFixture<BrowserFixture>
         // A reload of the same beacons (a browser retry, say) must not count again.
         using (var again = new HttpClient())
         {
+            again.DefaultRequestHeaders.UserAgent.ParseAdd(AdsServerFactory.BrowserUserAgent);
             await again.GetAsync(session.Absolute((string)foot["impressionUrl"]!));
         }
 
@@ -48,6 +49,7 @@ public sealed class BrowserCountingTests : IClassFixture<BrowserFixture>
         Assert.Equal(slots.Length, totals['s']);
         Assert.Equal(Distinct("impressionUrl"), totals['i']);
         Assert.Equal(4, totals['i']);
+        Assert.Equal(0, totals['x']); // a reader's browser is not invalid traffic
         Assert.Equal(Distinct("viewableUrl"), totals['v']);
         Assert.InRange(totals['v'], 1, 4);
         Assert.Equal(1, totals['c']);

@@ -44,6 +44,10 @@ internal sealed class BrowserSession : IAsyncDisposable
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+
+            // What this Chromium says when a reader runs it with a window: headless Chromium calls itself
+            // "HeadlessChrome", which the crawler list (rightly) counts as a bot.
+            UserAgent = ReaderUserAgent(fixture.Browser.Version),
         });
         context.SetDefaultTimeout(15_000);
         if (globalPrivacyControl)
@@ -54,6 +58,10 @@ internal sealed class BrowserSession : IAsyncDisposable
         var page = await context.NewPageAsync();
         return new BrowserSession(fixture, context, page);
     }
+
+    /// <summary>The User-Agent of a reader's desktop Chromium of <paramref name="version"/> on Linux.</summary>
+    public static string ReaderUserAgent(string version) =>
+        $"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{version} Safari/537.36";
 
     public string Absolute(string path) => Fixture.BaseUrl + path;
 

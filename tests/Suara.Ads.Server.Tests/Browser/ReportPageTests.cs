@@ -60,6 +60,7 @@ public sealed class ReportPageTests : IClassFixture<BrowserFixture>
     public async Task ReportPage_Advertiser_ShowsTotalsChartAndCampaigns_AndAWrongKeyShowsAnError()
     {
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(_fixture.BaseUrl) };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd(AdsServerFactory.BrowserUserAgent);
         await TrafficAsync(client);
 
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_fixture.Time.GetUtcNow(), s_siteZone).DateTime);
@@ -123,7 +124,7 @@ public sealed class ReportPageTests : IClassFixture<BrowserFixture>
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#csv"));
         Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
         var csv = await File.ReadAllTextAsync(await download.PathAsync() ?? throw new InvalidOperationException("no download"));
-        Assert.StartsWith("time,creativeId,placement,served,impressions,viewable,clicks,ctr\n", csv, StringComparison.Ordinal);
+        Assert.StartsWith("time,creativeId,placement,served,impressions,viewable,clicks,ctr,invalid,", csv, StringComparison.Ordinal);
 
         // A wrong key: an error, no table.
         await page.SelectOptionAsync("#kind", "advertiser");

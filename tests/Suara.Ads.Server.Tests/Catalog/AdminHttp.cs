@@ -106,9 +106,12 @@ internal static class AdminHttp
         {
             ["site"] = "suara",
             ["slots"] = new JsonArray(new JsonObject { ["id"] = "s", ["placement"] = "sidebar" }),
-            ["country"] = country,
         };
-        using var response = await client.PostAsync("/v1/decisions", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        // A page's country comes from the CDN's trusted header (a body override needs a server key).
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/decisions") { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+        request.Headers.Add("CF-IPCountry", country);
+        using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["slots"]!["s"]?["campaignId"];
     }

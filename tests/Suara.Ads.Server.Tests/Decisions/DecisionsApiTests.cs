@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Suara.Ads.Server.Events;
+using Suara.Ads.Core.Delivery;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -73,7 +76,8 @@ public sealed class DecisionsApiTests
             Assert.Equal("side", claims.Creative);
             Assert.Equal("sidebar", claims.Placement);
             Assert.Equal("suara", claims.Site);
-            Assert.Equal("v1", claims.Viewer);
+            Assert.Equal(ViewerDigest.Of("v1"), claims.Viewer); // a digest: tokens carry no raw viewer id
+            Assert.DoesNotContain("v1", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(claims.Viewer)), StringComparison.Ordinal);
             Assert.Equal((string)body["decisionId"]!, claims.DecisionId.ToString("N"));
         }
 
@@ -97,26 +101,39 @@ public sealed class DecisionsApiTests
     }
 
     [Fact]
-    public async Task Decide_CountryFromTrustedHeader_UnlessTheBodySaysOtherwise()
+    public async Task Decide_CountryFromTrustedHeader_BodyOverridesOnlyWithAServerKey()
     {
         using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("sg", "country == 'SG'")));
         var client = factory.CreateClient();
         void Header(HttpRequestMessage r) => r.Headers.Add("CF-IPCountry", "SG");
+        void Keyed(HttpRequestMessage r) => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdsServerFactory.AdminKey);
 
         Assert.NotNull((await PostAsync(client, Page(), Header)).Body["slots"]!["s"]);
         Assert.Null((await PostAsync(client, Page())).Body["slots"]!["s"]);
-        Assert.Null((await PostAsync(client, Page(extra: ""","country":"MY" """), Header)).Body["slots"]!["s"]);
-        Assert.NotNull((await PostAsync(client, Page(extra: ""","country":"sg" """))).Body["slots"]!["s"]);
+
+        // Anonymous callers (pages) cannot claim a country: the body's is ignored, the trusted header stands.
+        Assert.NotNull((await PostAsync(client, Page(extra: ""","country":"MY" """), Header)).Body["slots"]!["s"]);
+        Assert.Null((await PostAsync(client, Page(extra: ""","country":"sg" """))).Body["slots"]!["s"]);
+
+        // A backend with a server (or admin) key speaks for its viewer.
+        Assert.Null((await PostAsync(client, Page(extra: ""","country":"MY" """), r => { Header(r); Keyed(r); })).Body["slots"]!["s"]);
+        Assert.NotNull((await PostAsync(client, Page(extra: ""","country":"sg" """), Keyed)).Body["slots"]!["s"]);
     }
 
     [Fact]
-    public async Task Decide_DeviceFromUserAgent_UnlessTheBodySaysOtherwise()
+    public async Task Decide_DeviceFromUserAgent_BodyOverridesOnlyWithAServerKey()
     {
         using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("m", "device == 'mobile' and os == 'ios' and browser == 'safari'")));
         var client = factory.CreateClient();
+        client.DefaultRequestHeaders.UserAgent.Clear();
         Assert.NotNull((await PostAsync(client, Page(), r => r.Headers.UserAgent.ParseAdd(IPhone))).Body["slots"]!["s"]);
         Assert.Null((await PostAsync(client, Page(), r => r.Headers.UserAgent.ParseAdd(WindowsChrome))).Body["slots"]!["s"]);
-        Assert.Null((await PostAsync(client, Page(extra: ""","device":"desktop" """), r => r.Headers.UserAgent.ParseAdd(IPhone))).Body["slots"]!["s"]);
+        Assert.NotNull((await PostAsync(client, Page(extra: ""","device":"desktop" """), r => r.Headers.UserAgent.ParseAdd(IPhone))).Body["slots"]!["s"]);
+        Assert.Null((await PostAsync(client, Page(extra: ""","device":"desktop" """), r =>
+        {
+            r.Headers.UserAgent.ParseAdd(IPhone);
+            r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdsServerFactory.AdminKey);
+        })).Body["slots"]!["s"]);
     }
 
     [Fact]
@@ -197,7 +214,7 @@ public sealed class DecisionsApiTests
     }
 
     [Fact]
-    public async Task Decide_ExplainWithAKeyOfAnotherRole_Is403_AndAnyKeyWithoutExplainIsServed()
+    public async Task Decide_ExplainWithAKeyOfAnotherRole_Is403_AKnownKeyWithoutExplainIsServed_AnUnknownOneIs401()
     {
         using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
         var client = factory.CreateClient();
@@ -210,13 +227,14 @@ public sealed class DecisionsApiTests
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Equal("https://suara-ads.example/problems/forbidden", (string?)problem["type"]);
 
-        // A public decision does not read the key at all: an unknown or a report key changes nothing.
-        foreach (var key in new[] { reportKey, "not-a-key-not-a-key" })
-        {
-            var (okStatus, body, _) = await PostAsync(client, Page(), r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key));
-            Assert.Equal(HttpStatusCode.OK, okStatus);
-            Assert.Equal("london", (string?)body["slots"]!["s"]!["campaignId"]);
-        }
+        // Without explain, a known key of a role that may not override is served like a page; an unknown key is
+        // refused (a backend with a wrong key must learn of it rather than lose its overrides silently).
+        var (okStatus, body, _) = await PostAsync(client, Page(), r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reportKey));
+        Assert.Equal(HttpStatusCode.OK, okStatus);
+        Assert.Equal("london", (string?)body["slots"]!["s"]!["campaignId"]);
+        var (unknown, unknownProblem, _) = await PostAsync(client, Page(), r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not-a-key-not-a-key"));
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown);
+        Assert.Equal("https://suara-ads.example/problems/unauthorized", (string?)unknownProblem["type"]);
     }
 
     [Fact]
@@ -243,15 +261,58 @@ public sealed class DecisionsApiTests
     }
 
     [Fact]
-    public async Task Decide_PublicEndpoint_AllowsCrossOriginPages()
+    public async Task Decide_Cors_GrantsPagesOfTheSitesDomainsOnly()
     {
         using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
-        using var request = new HttpRequestMessage(HttpMethod.Options, "/v1/decisions");
-        request.Headers.Add("Origin", "https://suara.example");
-        request.Headers.Add("Access-Control-Request-Method", "POST");
-        request.Headers.Add("Access-Control-Request-Headers", "content-type");
-        using var response = await factory.CreateClient().SendAsync(request);
-        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        async Task<string?> PreflightAsync(string origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Options, "/v1/decisions");
+            request.Headers.Add("Origin", origin);
+            request.Headers.Add("Access-Control-Request-Method", "POST");
+            request.Headers.Add("Access-Control-Request-Headers", "content-type");
+            using var response = await factory.CreateClient().SendAsync(request);
+            return response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) ? values.Single() : null;
+        }
+
+        // TestCatalog: site suara lists suara.example; site other lists no domains, so it accepts any page.
+        Assert.Equal("https://suara.example", await PreflightAsync("https://suara.example"));
+        Assert.Equal("https://www.suara.example", await PreflightAsync("https://www.suara.example"));
+    }
+
+    [Fact]
+    public async Task Decide_FromAPageOutsideTheSitesDomains_Is403WithoutCorsGrant()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+        var client = factory.CreateClient();
+        foreach (var (header, value, allowed) in new[]
+        {
+            ("Origin", "https://suara.example", true),
+            ("Origin", "https://news.suara.example", true),
+            ("Referer", "https://suara.example/news/a", true),
+            ("Origin", "https://evil.example", false),
+            ("Origin", "https://notsuara.example", false),
+            ("Origin", "https://suara.example.evil.example", false),
+            ("Referer", "https://evil.example/suara.example", false),
+            ("Origin", "null", false),
+        })
+        {
+            var (status, body, _) = await PostAsync(client, Page(), r => r.Headers.TryAddWithoutValidation(header, value));
+            Assert.Equal(allowed ? HttpStatusCode.OK : HttpStatusCode.Forbidden, status);
+            if (!allowed)
+            {
+                Assert.Equal("https://suara-ads.example/problems/foreign-origin", (string?)body["type"]);
+            }
+        }
+
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, "/v1/decisions") { Content = new StringContent(Page()) };
+        foreign.Headers.Add("Origin", "https://evil.example");
+        using var refused = await client.SendAsync(foreign);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+
+        // Nothing was served to the foreign pages: the served count is the three allowed ones.
+        await factory.Services.GetRequiredService<CountingFlusher>().FlushAsync();
+        Assert.Equal(3, await CounterReader.SumAsync(factory, "london", 's'));
     }
 
     [Fact]

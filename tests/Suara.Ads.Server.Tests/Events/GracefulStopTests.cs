@@ -26,8 +26,13 @@ public sealed class GracefulStopTests
             ["Ads__AdminKey"] = AdsServerFactory.AdminKey,
             // A long flush interval: at the signal, most events are still only in memory.
             ["Ads__FlushInterval"] = "00:00:30",
+            ["Ads__Traffic__DecisionsPerMinute"] = "10000000",
+            ["Ads__Traffic__EventsPerMinute"] = "10000000",
+            ["Ads__Traffic__FloodDecisionsPerAddress"] = "10000000",
+            ["Ads__Traffic__FloodEventsPerAddress"] = "10000000",
         });
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd(AdsServerFactory.BrowserUserAgent);
         await server.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(60));
 
         var served = 0;

@@ -15,7 +15,7 @@ public sealed class RedisCounterStoreTests
         using var redis = TestRedis.Connect();
         var options = Microsoft.Extensions.Options.Options.Create(new RedisOptions { Configuration = TestRedis.Configuration, KeyPrefix = $"test-{Guid.NewGuid():N}:" });
         using var connection = new RedisConnection(options);
-        var store = new RedisCounterStore(connection, new CounterKeys(options), new DeliveryKeys(options));
+        var store = new RedisCounterStore(connection, new CounterKeys(options), new DeliveryKeys(options), TimeProvider.System);
         var key = new CounterKey("c1", "cr", "sidebar", 495_000, CounterKind.Impression);
         var aggregate = new EventAggregate();
 

@@ -10,17 +10,18 @@ namespace Suara.Ads.Server.Tests.Hosting;
 /// </summary>
 public sealed partial class FlowDependencyTests
 {
-    private static readonly string[] s_flows = ["Catalog", "Decisions", "Delivery", "Events", "Hosting", "Reports"];
+    private static readonly string[] s_flows = ["Catalog", "Decisions", "Delivery", "Events", "Hosting", "Reports", "Traffic"];
 
     /// <summary>The allowed edges; the composition root (namespace Microsoft.Extensions.DependencyInjection) may see all.</summary>
     private static readonly Dictionary<string, string[]> s_allowed = new()
     {
         ["Hosting"] = [],
         ["Catalog"] = ["Hosting"],
-        ["Decisions"] = ["Hosting"],
+        ["Decisions"] = ["Hosting", "Traffic"],
         ["Delivery"] = ["Hosting"],
-        ["Events"] = ["Delivery", "Hosting"],
+        ["Events"] = ["Delivery", "Hosting", "Traffic"],
         ["Reports"] = ["Events", "Hosting"],
+        ["Traffic"] = ["Hosting"],
     };
 
     [GeneratedRegex(@"^namespace ([\w.]+);", RegexOptions.Multiline)]

@@ -103,7 +103,7 @@ public sealed class ReportsApiTests
         using var response = await client.SendAsync(Get("/v1/reports/advertisers/skyway?format=csv", AdsServerFactory.AdminKey));
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
-        Assert.Equal("campaignId,name,served,impressions,viewable,clicks,ctr", lines[0]);
+        Assert.Equal("campaignId,name,served,impressions,viewable,clicks,ctr,invalid,invalidBot,invalidPrefetch,invalidNoImpression,invalidFlood,invalidNoUserAgent", lines[0]);
         Assert.Equal(3, lines.Length);
         Assert.Equal(6, lines.Skip(1).Sum(l => int.Parse(l.Split(',')[3], System.Globalization.CultureInfo.InvariantCulture)));
     }

@@ -1,15 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
+using Suara.Ads.Server.Events;
 
 namespace Suara.Ads.Server.Tests.Support;
 
 /// <summary>Reads what the server wrote to Redis, the way a report would, but straight from the keys.</summary>
 public static class CounterReader
 {
-    /// <summary>Totals by kind code (s, i, v, c) for a campaign (or, with <c>null</c>, every campaign) on one UTC day.</summary>
+    /// <summary>
+    /// Totals by kind code (s, i, v, c, and x for all invalid traffic) for a campaign (or, with <c>null</c>, every
+    /// campaign) on one UTC day.
+    /// </summary>
     public static async Task<Dictionary<char, long>> TotalsAsync(IDatabase db, string prefix, string? campaign, DateTimeOffset day)
     {
+        var totals = new Dictionary<char, long> { ['s'] = 0, ['i'] = 0, ['v'] = 0, ['c'] = 0, ['x'] = 0 };
+        foreach (var (kind, count) in await CellsAsync(db, prefix, campaign, day))
+        {
+            totals[kind[0]] += count;
+        }
+
+        return totals;
+    }
+
+    /// <summary>Invalid traffic by reason code (b, p, n, f, u) for a campaign on one UTC day.</summary>
+    public static async Task<Dictionary<char, long>> InvalidAsync(IDatabase db, string prefix, string? campaign, DateTimeOffset day)
+    {
+        var totals = new Dictionary<char, long> { ['b'] = 0, ['p'] = 0, ['n'] = 0, ['f'] = 0, ['u'] = 0 };
+        foreach (var (kind, count) in await CellsAsync(db, prefix, campaign, day))
+        {
+            if (kind[0] == 'x')
+            {
+                totals[kind[1]] += count;
+            }
+        }
+
+        return totals;
+    }
+
+    /// <summary>One total (kind code s, i, v, c or x) of a campaign on the factory's current UTC day.</summary>
+    public static async Task<long> SumAsync(AdsServerFactory factory, string campaign, char kind)
+    {
+        using var redis = TestRedis.Connect();
+        return (await TotalsAsync(redis.GetDatabase(), factory.KeyPrefix, campaign, factory.Time.GetUtcNow()))[kind];
+    }
+
+    /// <summary>Writes what the server holds in memory, then reads the totals (kind codes s, i, v, c, x) and invalid reasons of a campaign.</summary>
+    public static async Task<(Dictionary<char, long> Totals, Dictionary<char, long> Invalid)> FlushAndReadAsync(AdsServerFactory factory, string campaign)
+    {
+        await factory.Services.GetRequiredService<CountingFlusher>().FlushAsync();
+        using var redis = TestRedis.Connect();
+        var now = factory.Time.GetUtcNow();
+        return (await TotalsAsync(redis.GetDatabase(), factory.KeyPrefix, campaign, now), await InvalidAsync(redis.GetDatabase(), factory.KeyPrefix, campaign, now));
+    }
+
+    private static async Task<List<(string Kind, long Count)>> CellsAsync(IDatabase db, string prefix, string? campaign, DateTimeOffset day)
+    {
         var utcDay = day.ToUnixTimeSeconds() / 86_400;
-        var totals = new Dictionary<char, long> { ['s'] = 0, ['i'] = 0, ['v'] = 0, ['c'] = 0 };
         var keys = new List<RedisKey>();
         if (campaign is not null)
         {
@@ -24,15 +70,16 @@ public static class CounterReader
             }
         }
 
+        var cells = new List<(string, long)>();
         foreach (var key in keys)
         {
             foreach (var entry in await db.HashGetAllAsync(key))
             {
                 var field = entry.Name.ToString();
-                totals[field[^1]] += (long)entry.Value;
+                cells.Add((field[(field.LastIndexOf('|') + 1)..], (long)entry.Value));
             }
         }
 
-        return totals;
+        return cells;
     }
 }

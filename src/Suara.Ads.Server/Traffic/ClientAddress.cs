@@ -1,0 +1,25 @@
+namespace Suara.Ads.Server.Traffic;
+
+/// <summary>The client's address: from the trusted header when one is configured (its last entry), else the connection's.</summary>
+internal static class ClientAddress
+{
+    public const string Unknown = "unknown";
+
+    public static string Of(HttpContext http, TrafficOptions options)
+    {
+        if (options.ClientAddressHeader is { Length: > 0 } header
+            && http.Request.Headers[header].ToString() is { Length: > 0 } value)
+        {
+            // A proxy appends the address it saw: the last entry is the one our own proxy vouches for.
+            var last = value.AsSpan();
+            var comma = last.LastIndexOf(',');
+            last = (comma >= 0 ? last[(comma + 1)..] : last).Trim();
+            if (last.Length is > 0 and <= 64)
+            {
+                return last.ToString();
+            }
+        }
+
+        return http.Connection.RemoteIpAddress?.ToString() ?? Unknown;
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+using Suara.Ads.Core.Counting;
+using Suara.Ads.Core.Devices;
+
+namespace Suara.Ads.Server.Traffic;
+
+/// <summary>
+/// Tells general invalid traffic (docs/invalid-traffic.md) from real views, on the request path: prefetch and
+/// prerender, beacons without a User-Agent, known crawlers (the vendored list), and floods. What it finds is answered
+/// as usual but counted only as <c>invalid</c>, by reason. (A viewable or click without a counted impression is found
+/// where impressions are known: by the counting script.)
+/// </summary>
+internal sealed class TrafficFilter
+{
+    private readonly FloodGuard _floods;
+    private readonly TrafficOptions _options;
+
+    public TrafficFilter(FloodGuard floods, IOptions<TrafficOptions> options)
+    {
+        _floods = floods;
+        _options = options.Value;
+    }
+
+    /// <summary>
+    /// Why a decision request is invalid, or <see cref="InvalidReason.None"/>. A <paramref name="server"/> caller (a
+    /// publisher's backend, by its key) speaks for its viewers: its own User-Agent and address say nothing about them, so
+    /// only the viewer's flood limit applies.
+    /// </summary>
+    public InvalidReason ForDecision(HttpContext http, string? viewer, bool server)
+    {
+        if (server)
+        {
+            return viewer is not null && _floods.Decision(viewer, "server") ? InvalidReason.Flood : InvalidReason.None;
+        }
+
+        if (IsPrefetch(http.Request))
+        {
+            return InvalidReason.Prefetch;
+        }
+
+        if (UserAgentClassifier.Classify(http.Request.Headers.UserAgent.ToString()).IsBot)
+        {
+            return InvalidReason.Bot;
+        }
+
+        return _floods.Decision(viewer, ClientAddress.Of(http, _options)) ? InvalidReason.Flood : InvalidReason.None;
+    }
+
+    /// <summary>Why a beacon is invalid, or <see cref="InvalidReason.None"/>.</summary>
+    public InvalidReason ForEvent(HttpContext http, string? viewer)
+    {
+        var request = http.Request;
+        if (IsPrefetch(request))
+        {
+            return InvalidReason.Prefetch;
+        }
+
+        var agent = request.Headers.UserAgent.ToString();
+        if (string.IsNullOrWhiteSpace(agent))
+        {
+            return InvalidReason.NoUserAgent;
+        }
+
+        if (UserAgentClassifier.Classify(agent).IsBot)
+        {
+            return InvalidReason.Bot;
+        }
+
+        return _floods.Event(viewer, ClientAddress.Of(http, _options)) ? InvalidReason.Flood : InvalidReason.None;
+    }
+
+    /// <summary>
+    /// A speculative load: <c>Sec-Purpose: prefetch</c> (also <c>prefetch;prerender</c>), or the older <c>Purpose</c> /
+    /// <c>X-Purpose</c> / <c>X-Moz</c> headers saying <c>prefetch</c> or <c>preview</c>.
+    /// </summary>
+    public static bool IsPrefetch(HttpRequest request) =>
+        Says(request.Headers["Sec-Purpose"].ToString(), "prefetch")
+        || Says(request.Headers["Purpose"].ToString(), "prefetch")
+        || Says(request.Headers["X-Purpose"].ToString(), "preview")
+        || Says(request.Headers["X-Purpose"].ToString(), "prefetch")
+        || Says(request.Headers["X-Moz"].ToString(), "prefetch");
+
+    private static bool Says(string header, string token) => header.Contains(token, StringComparison.OrdinalIgnoreCase);
+}
