@@ -22,8 +22,8 @@ internal sealed class CounterKeys
     /// <summary>Set of token ids already counted, for tokens issued in one UTC hour.</summary>
     public RedisKey Seen(string campaign, long issuedHour) => Key($"{{c:{campaign}}}:seen:{issuedHour.ToString(CultureInfo.InvariantCulture)}");
 
-    /// <summary>Marker of a batch already applied, for idempotent retries.</summary>
-    public RedisKey Batch(string campaign, string batchId) => Key($"{{c:{campaign}}}:b:{batchId}");
+    /// <summary>Sorted set of the batches already applied (member: batch id, score: when), for idempotent retries.</summary>
+    public RedisKey Batches(string campaign) => Key($"{{c:{campaign}}}:batches");
 
     private RedisKey Key(string suffix) => new(_prefix + suffix);
 }

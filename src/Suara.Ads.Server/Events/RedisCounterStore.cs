@@ -9,7 +9,8 @@ using Suara.Ads.Server.Hosting;
 namespace Suara.Ads.Server.Events;
 
 /// <summary>
-/// Writes one campaign's batch in one atomic script: the batch marker makes a retry of the same batch a no-op; each
+/// Writes one campaign's batch in one atomic script: the campaign's set of applied batches makes a retry of the same
+/// batch a no-op (one key per campaign, pruned as it goes, not one per flush); each
 /// beacon is counted only if its token id is new to the campaign's de-duplication set; an impression also marks its ad
 /// as seen, delivers (flight and day totals) and releases its decision's hold; a viewable or click whose ad has no
 /// counted impression is counted as invalid instead. All keys share the campaign's hash tag, so the script runs on one
@@ -26,7 +27,8 @@ internal sealed class RedisCounterStore
     /// <summary>How long a retry of a written batch is recognised.</summary>
     public static readonly TimeSpan BatchRetention = TimeSpan.FromDays(1);
 
-    // KEYS[1]: the batch marker. ARGV: counter ttl, seen ttl, batch ttl, current hold bucket, live buckets, then ops:
+    // KEYS[1]: the campaign's applied batches. ARGV: counter ttl, seen ttl, batch ttl, current hold bucket, live buckets,
+    // now (Unix seconds), batch id, then ops:
     //   'n', k, field, amount                                   plain increment (served, invalid)
     //   'h', d, bucket, amount                                  ads served and held in a hold bucket of delivery hash d
     //   'i', k, field, seen, d, token, ad, dayField, bucket     an impression
@@ -35,7 +37,10 @@ internal sealed class RedisCounterStore
     // ordinals among the 'i' ops), follow-ups refused for want of an impression (ordinals among the 'f' ops)}, or {0}
     // for a batch already applied.
     private const string Script = """
-        if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[3]) then return {0} end
+        local clock = tonumber(ARGV[6])
+        if redis.call('ZADD', KEYS[1], 'NX', clock, ARGV[7]) == 0 then return {0} end
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', clock - tonumber(ARGV[3]))
+        redis.call('EXPIRE', KEYS[1], ARGV[3])
         local now = tonumber(ARGV[4])
         local live = tonumber(ARGV[5])
         local oldest = now - live + 1
@@ -45,7 +50,7 @@ internal sealed class RedisCounterStore
         local refused = {}
         local ni = 0
         local nf = 0
-        local i = 6
+        local i = 8
         while i <= #ARGV do
           local op = ARGV[i]
           local k = tonumber(ARGV[i + 1])
@@ -123,7 +128,7 @@ internal sealed class RedisCounterStore
     /// <summary>Writes <paramref name="batch"/>; throws when Redis does not confirm it.</summary>
     public async Task<BatchOutcome> WriteAsync(CampaignBatch batch)
     {
-        var keys = new List<RedisKey> { _keys.Batch(batch.Campaign, batch.BatchId) };
+        var keys = new List<RedisKey> { _keys.Batches(batch.Campaign) };
         var keyIndex = new Dictionary<RedisKey, int>();
         int IndexOf(RedisKey key)
         {
@@ -144,6 +149,8 @@ internal sealed class RedisCounterStore
             (long)BatchRetention.TotalSeconds,
             DeliveryHolds.Bucket(_time.GetUtcNow()),
             DeliveryHolds.LiveBuckets,
+            _time.GetUtcNow().ToUnixTimeSeconds(),
+            batch.BatchId,
         };
 
         foreach (var (key, amount) in batch.Counts)

@@ -41,4 +41,26 @@ public sealed class MetricsTests
         Assert.Matches(@"(?m)^suara_ads_events_pending(\{[^}]*\})? \d+", text);
         Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Metrics_CountInvalidTrafficByTypeAndReason()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+        var bot = factory.CreateClient();
+        bot.DefaultRequestHeaders.UserAgent.Clear();
+        bot.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)");
+        var slot = await Pages.ServeAsync(bot);
+        Assert.NotNull(slot);
+        await Pages.BeaconAsync(bot, slot.ImpressionUrl);
+        var reader = factory.CreateClient();
+        var shown = await Pages.ServeAsync(reader);
+        await Pages.BeaconAsync(reader, shown!.ViewableUrl); // no impression yet: found by the counting script
+        await CounterReader.FlushAndReadAsync(factory, "london");
+
+        var text = await factory.CreateClient().GetStringAsync("/metrics");
+        Assert.Matches(@"(?m)^suara_ads_invalid_total\{[^}]*reason=""bot""[^}]*type=""decision""[^}]*\} 1\b", text);
+        Assert.Matches(@"(?m)^suara_ads_invalid_total\{[^}]*reason=""bot""[^}]*type=""impression""[^}]*\} 1\b", text);
+        Assert.Matches(@"(?m)^suara_ads_invalid_total\{[^}]*reason=""noImpression""[^}]*type=""viewable""[^}]*\} 1\b", text);
+        Assert.Matches(@"(?m)^suara_ads_events_total\{[^}]*result=""filtered""[^}]*type=""impression""[^}]*\} 1\b", text);
+    }
 }
