@@ -224,7 +224,7 @@
     clear(tiles);
     [['served', 'Served', num(totals.served)], ['impressions', 'Impressions', num(totals.impressions)],
       ['viewable', 'Viewable', num(totals.viewable)], ['clicks', 'Clicks', num(totals.clicks)],
-      ['ctr', 'CTR', pct(totals.ctr)]].forEach(function (t) {
+      ['ctr', 'CTR', pct(totals.ctr)], ['invalid', 'Invalid (not billed)', num(totals.invalid || 0)]].forEach(function (t) {
       var tile = el('div', { 'class': 'tile', 'data-metric': t[0] });
       tile.appendChild(el('span', { 'class': 'tile-label' }, t[1]));
       tile.appendChild(el('span', { 'class': 'tile-value' }, t[2]));
@@ -239,10 +239,10 @@
     var columns = campaign
       ? [['time', 'Time'], ['creativeId', 'Creative'], ['placement', 'Placement']]
       : [['campaignId', 'Campaign'], ['name', 'Name']];
-    columns = columns.concat([['served', 'Served'], ['impressions', 'Impressions'], ['viewable', 'Viewable'], ['clicks', 'Clicks'], ['ctr', 'CTR']]);
+    columns = columns.concat([['served', 'Served'], ['impressions', 'Impressions'], ['viewable', 'Viewable'], ['clicks', 'Clicks'], ['ctr', 'CTR'], ['invalid', 'Invalid']]);
     var head = el('thead');
     var hr = el('tr');
-    columns.forEach(function (c) { hr.appendChild(el('th', { scope: 'col', 'class': c[0] === 'served' || c[0] === 'impressions' || c[0] === 'viewable' || c[0] === 'clicks' || c[0] === 'ctr' ? 'n' : '' }, c[1])); });
+    columns.forEach(function (c) { hr.appendChild(el('th', { scope: 'col', 'class': c[0] === 'served' || c[0] === 'impressions' || c[0] === 'viewable' || c[0] === 'clicks' || c[0] === 'ctr' || c[0] === 'invalid' ? 'n' : '' }, c[1])); });
     head.appendChild(hr);
     table.appendChild(head);
     var body = el('tbody');
@@ -257,7 +257,7 @@
           td.appendChild(open);
         } else if (c[0] === 'ctr') {
           td = el('td', { 'class': 'n' }, pct(r.ctr));
-        } else if (c[0] === 'served' || c[0] === 'impressions' || c[0] === 'viewable' || c[0] === 'clicks') {
+        } else if (c[0] === 'served' || c[0] === 'impressions' || c[0] === 'viewable' || c[0] === 'clicks' || c[0] === 'invalid') {
           td = el('td', { 'class': 'n' }, num(r[c[0]]));
         } else {
           td = el('td', null, r[c[0]]);
