@@ -26,6 +26,9 @@ using var client = new HttpClient(handler, disposeHandler: false)
     Timeout = TimeSpan.FromSeconds(10),
 };
 
+// A reader's browser: the server counts requests without a User-Agent, or from known bots, as invalid traffic.
+client.DefaultRequestHeaders.UserAgent.ParseAdd("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36");
+
 // The server must be up and have its catalog before anything is measured.
 var before = await Report.ReadyAsync(client).ConfigureAwait(false);
 if (before is null)
