@@ -24,9 +24,9 @@ internal sealed class FloodGuard
         _options = options.Value;
     }
 
-    /// <summary>Counts a decision; <c>true</c> when it is beyond a flood limit.</summary>
-    public bool Decision(string? viewer, string address) =>
-        Over("d:a:" + address, _options.FloodDecisionsPerAddress) | (viewer is not null && Over("d:v:" + viewer, _options.FloodDecisionsPerViewer));
+    /// <summary>Counts a decision; <c>true</c> when it is beyond a flood limit. Without an address (a backend's), only the viewer's limit applies.</summary>
+    public bool Decision(string? viewer, string? address) =>
+        (address is not null && Over("d:a:" + address, _options.FloodDecisionsPerAddress)) | (viewer is not null && Over("d:v:" + viewer, _options.FloodDecisionsPerViewer));
 
     /// <summary>Counts a beacon; <c>true</c> when it is beyond a flood limit.</summary>
     public bool Event(string? viewer, string address) =>

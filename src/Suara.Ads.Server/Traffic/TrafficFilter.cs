@@ -30,7 +30,7 @@ internal sealed class TrafficFilter
     {
         if (server)
         {
-            return viewer is not null && _floods.Decision(viewer, "server") ? InvalidReason.Flood : InvalidReason.None;
+            return _floods.Decision(viewer, address: null) ? InvalidReason.Flood : InvalidReason.None;
         }
 
         if (IsPrefetch(http.Request))

@@ -186,6 +186,32 @@ public sealed class InvalidTrafficTests
     }
 
     [Fact]
+    public async Task Flood_AKeyedBackendSpeaksForManyViewers_OnlyEachViewersLimitApplies()
+    {
+        using var factory = new AdsServerFactory(Catalog(), settings: new Dictionary<string, string?>
+        {
+            ["Ads:Traffic:FloodDecisionsPerAddress"] = "3",
+            ["Ads:Traffic:FloodDecisionsPerViewer"] = "2",
+        });
+        var backend = Client(factory, "python-requests/2.32.3"); // a backend's own User-Agent says nothing of its viewers
+        backend.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdsServerFactory.AdminKey);
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.NotNull(await Pages.ServeAsync(backend, $"viewer-{i}"));
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.NotNull(await Pages.ServeAsync(backend, "viewer-0"));
+        }
+
+        var (totals, invalid) = await CounterReader.FlushAndReadAsync(factory, "london");
+        Assert.Equal(6 + 1, totals['s']); // viewer-0 had 1 + 3 decisions, 2 allowed
+        Assert.Equal(2, invalid['f']);
+        Assert.Equal(0, invalid['b']);
+    }
+
+    [Fact]
     public async Task BeaconWithoutUserAgent_IsInvalid()
     {
         using var factory = new AdsServerFactory(Catalog());
