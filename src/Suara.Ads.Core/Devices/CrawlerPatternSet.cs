@@ -12,16 +12,19 @@ namespace Suara.Ads.Core.Devices;
 /// <remarks>
 /// <para>
 /// Each pattern is classified by <see cref="CrawlerPatternAnalyzer"/>. Every literal pattern and every prefilter of a
-/// regex is a <em>needle</em>. A needle of 4 or more characters is indexed by one of its 4-character windows, its
-/// anchor; the scan reads the input's 4-character windows as 64-bit keys and tests each against a 128 Kbit hash
-/// filter (16 KB, a few percent full), so most positions cost a multiply, a shift and one bit test. Only on a filter
-/// hit are the needles anchored on that exact key looked up and compared. The few needles shorter than 4 characters
-/// are found with one vectorized <see cref="SearchValues{T}"/> search. A needle found is a match if it is a literal;
-/// if it is a prefilter, its regex runs (at most once per input; compiled on first use).
+/// regex is a <em>needle</em>. A needle of <see cref="MinAnchoredLength"/> (4) or more characters is indexed under
+/// <see cref="Stride"/> (2) consecutive 3-character windows of it, its anchors, so wherever it occurs one of them
+/// starts at an even position. The scan reads the input's 3-character windows at even positions only, as 48-bit
+/// keys, and tests each against a 128 Kbit hash filter (16 KB, about 2% full): most positions cost a multiply, a
+/// shift and one bit test. Only on a filter hit are the needles anchored on that exact key looked up and compared.
+/// The few shorter needles are found with a vectorized <see cref="SearchValues{T}"/> search. A needle found is a match
+/// if it is a literal; if it is a prefilter, its regex runs (at most once per input; compiled on first use).
 /// </para>
 /// <para>
 /// Anchors are chosen away from text every browser sends (<see cref="BrowserText"/>), so a browser User-Agent,
-/// the common case, rarely reaches the lookup. That choice only affects speed, never the answer.
+/// the common case, rarely reaches the lookup, and spread so that a window has one or two needles (1.60.0: at most
+/// 2), so an input repeating one window costs a few µs at worst. That choice only affects speed, never the answer.
+/// Needles shorter than the anchors need are searched together once, then each on its own from the first hit.
 /// </para>
 /// <para><see cref="IsMatch"/> is thread-safe and allocates nothing once each regex it needed has been compiled.</para>
 /// </remarks>
@@ -33,7 +36,7 @@ internal sealed class CrawlerPatternSet
     private const int FilterBits = 17;
     private const int MinAnchoredLength = Window + Stride - 1;
 
-    // Typical browser User-Agent text: anchors avoid its 4-character windows where they can.
+    // Typical browser User-Agent text: anchors avoid its windows where they can.
     private const string BrowserText =
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0 OPR/115.0.0.0 "
         + "(Macintosh; Intel Mac OS X 10_15_7) Version/18.1 Safari/605.1.15 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0 "
@@ -68,9 +71,7 @@ internal sealed class CrawlerPatternSet
             .Concat(filtered.SelectMany((p, regex) => p.Prefilters.Select(text => (Text: text, Regex: regex))))
             .Distinct()
             .ToArray();
-        var background = Windows(BrowserText).ToHashSet();
-        _anchored = needles.Where(n => n.Text.Length >= MinAnchoredLength)
-            .SelectMany(n => Enumerable.Range(AnchorOffset(n.Text, background), Stride).Select(offset => new Needle(n.Text, offset, n.Regex)))
+        _anchored = Anchor(needles.Where(n => n.Text.Length >= MinAnchoredLength))
             .GroupBy(n => Key(n.Text.AsSpan(n.Offset)))
             .ToDictionary(g => g.Key, g => g.ToArray());
         foreach (var key in _anchored.Keys)
@@ -88,9 +89,6 @@ internal sealed class CrawlerPatternSet
 
     /// <summary>The patterns, in the order given, with how each is matched.</summary>
     public IReadOnlyList<CrawlerPattern> Patterns { get; }
-
-    /// <summary>How many needles are indexed under an anchor key that occurs in typical browser text (a measure of the anchor choice).</summary>
-    internal int AnchorsInBrowserText => Windows(BrowserText).Distinct().Count(_anchored.ContainsKey);
 
     /// <summary>Whether any pattern matches <paramref name="input"/>, as <see cref="Regex.IsMatch(ReadOnlySpan{char})"/> would say.</summary>
     /// <param name="input">The text to check, whole (the caller truncates).</param>
@@ -130,20 +128,43 @@ internal sealed class CrawlerPatternSet
     }
 
     /// <summary>
-    /// Where in <paramref name="text"/> its <see cref="Stride"/> consecutive anchor windows start: the first place
-    /// where none of them is seen in browser text, else 0.
+    /// Indexes each needle under <see cref="Stride"/> consecutive windows of it. Where they start is chosen greedily,
+    /// shortest needles first (they have the fewest choices): away from windows of typical browser text, then where
+    /// the fewest needles are indexed already, so that a window found in an input has few needles to compare.
     /// </summary>
-    private static int AnchorOffset(string text, HashSet<ulong> background)
+    private static List<Needle> Anchor(IEnumerable<(string Text, int Regex)> needles)
     {
-        for (var offset = 0; offset + MinAnchoredLength <= text.Length; offset++)
+        const int InBrowserText = 1_000;
+        var background = Windows(BrowserText).ToHashSet();
+        var load = new Dictionary<ulong, int>();
+        var anchored = new List<Needle>();
+        foreach (var (text, regex) in needles.OrderBy(n => n.Text.Length).ThenBy(n => n.Text, StringComparer.Ordinal))
         {
-            if (Enumerable.Range(offset, Stride).All(o => !background.Contains(Key(text.AsSpan(o)))))
+            var (best, bestCost) = (0, int.MaxValue);
+            for (var start = 0; start + MinAnchoredLength <= text.Length; start++)
             {
-                return offset;
+                var cost = 0;
+                for (var offset = start; offset < start + Stride; offset++)
+                {
+                    var key = Key(text.AsSpan(offset));
+                    cost += (background.Contains(key) ? InBrowserText : 0) + load.GetValueOrDefault(key);
+                }
+
+                if (cost < bestCost)
+                {
+                    (best, bestCost) = (start, cost);
+                }
+            }
+
+            for (var offset = best; offset < best + Stride; offset++)
+            {
+                var key = Key(text.AsSpan(offset));
+                load[key] = load.GetValueOrDefault(key) + 1;
+                anchored.Add(new Needle(text, offset, regex));
             }
         }
 
-        return 0;
+        return anchored;
     }
 
     private bool MatchesPrefixOrSuffix(ReadOnlySpan<char> input)
@@ -201,20 +222,21 @@ internal sealed class CrawlerPatternSet
 
     private bool MatchesShortNeedle(ReadOnlySpan<char> input, Span<bool> tried)
     {
-        if (_short.Length == 0)
+        // One vectorized search for all of them settles the common case (none). After a hit, each is looked for once
+        // on its own from there, so an input repeating one of them costs one pass per needle, not one per occurrence.
+        var first = _short.Length == 0 ? -1 : input.IndexOfAny(_shortTexts);
+        if (first < 0)
         {
             return false;
         }
 
-        for (var at = input.IndexOfAny(_shortTexts); at >= 0;)
+        var rest = input[first..];
+        foreach (var needle in _short)
         {
-            if (MatchesNeedleAt(input, at, _short, tried))
+            if (rest.Contains(needle.Text, StringComparison.Ordinal) && IsMatchFor(needle, input, tried))
             {
                 return true;
             }
-
-            var next = input[(at + 1)..].IndexOfAny(_shortTexts);
-            at = next < 0 ? -1 : at + 1 + next;
         }
 
         return false;
@@ -226,27 +248,33 @@ internal sealed class CrawlerPatternSet
         foreach (var needle in needles)
         {
             var start = at - needle.Offset;
-            if (start < 0 || !input[start..].StartsWith(needle.Text, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (needle.Regex < 0)
+            if (start >= 0 && input[start..].StartsWith(needle.Text, StringComparison.Ordinal) && IsMatchFor(needle, input, tried))
             {
                 return true;
-            }
-
-            if (!tried[needle.Regex])
-            {
-                tried[needle.Regex] = true;
-                if (_filteredRegexes[needle.Regex].Value.IsMatch(input))
-                {
-                    return true;
-                }
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether a needle found in <paramref name="input"/> makes it a match: always for a literal pattern; for a
+    /// prefilter, if its regex matches (run once per input at most).
+    /// </summary>
+    private bool IsMatchFor(Needle needle, ReadOnlySpan<char> input, Span<bool> tried)
+    {
+        if (needle.Regex < 0)
+        {
+            return true;
+        }
+
+        if (tried[needle.Regex])
+        {
+            return false;
+        }
+
+        tried[needle.Regex] = true;
+        return _filteredRegexes[needle.Regex].Value.IsMatch(input);
     }
 
     /// <summary>A literal to find: a literal pattern (<paramref name="Regex"/> -1) or a prefilter of regex number <paramref name="Regex"/>.</summary>
