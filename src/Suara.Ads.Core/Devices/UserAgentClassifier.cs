@@ -1,10 +1,10 @@
-using System.Buffers;
-
 namespace Suara.Ads.Core.Devices;
 
 /// <summary>
-/// Classifies User-Agent strings into device type, OS family, browser family and a bot flag, using small
-/// ordered rule tables (token → value) matched with ordinal ignore-case substring search.
+/// Classifies User-Agent strings into device type, OS family, browser family and a bot flag. Device, OS and browser
+/// come from small ordered rule tables (token → value) matched with ordinal ignore-case substring search; the bot flag
+/// from <see cref="CrawlerDetector"/> (the public crawler-user-agents list, case-sensitive) and two supplementary
+/// prefixes for HTTP clients that list lacks.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -40,18 +40,14 @@ public static class UserAgentClassifier
     /// <summary>What a missing, empty or unrecognised User-Agent classifies as.</summary>
     public static readonly UserAgentInfo Unknown = new(Desktop, Other, Other, false);
 
-    // Any of these (ignore-case) anywhere marks a bot, crawler, monitor, link expander or HTTP tool.
-    // The generic "bot", "crawl" and "spider" cover Googlebot, bingbot, AdsBot-Google, Twitterbot, Slackbot,
-    // Applebot, DuckDuckBot, YandexBot, Baiduspider, AhrefsBot, GPTBot, UptimeRobot and most others.
-    private static readonly SearchValues<string> s_botTokens = SearchValues.Create(
-        [
-            "bot", "crawl", "spider", "slurp", "mediapartners-google", "facebookexternalhit", "facebookcatalog",
-            "googleother", "google-inspectiontool", "feedfetcher", "google-read-aloud", "ia_archiver",
-            "headless", "lighthouse", "phantomjs", "gtmetrix", "pingdom", "ptst/", "whatsapp/", "embedly",
-            "curl/", "wget/", "python", "go-http-client", "java/", "libwww-perl", "httpclient", "scrapy",
-            "axios/", "node-fetch", "postmanruntime", "httpie",
-        ],
-        StringComparison.OrdinalIgnoreCase);
+    // Non-browser HTTP clients the vendored crawler list lacks (checked against crawler-user-agents 1.60.0), as
+    // case-sensitive prefixes, the way those clients send them. Documented in Devices/Crawlers/README.md; drop an entry
+    // once the list covers it (CrawlerDetectorTests says when).
+    private static readonly string[] s_supplementaryBotPrefixes =
+    [
+        "Java/",            // The JDK's HttpURLConnection default: "Java/17.0.9". The list has only Apache-HttpClient and HttpUrlConnection.
+        "PostmanRuntime/",  // Postman and Newman: "PostmanRuntime/7.42.0".
+    ];
 
     // Device rules. Bots skip this table: a bot is mobile when it says "Mobi", otherwise desktop.
     private static readonly (string Token, string Value)[] s_deviceRules =
@@ -124,6 +120,9 @@ public static class UserAgentClassifier
         ("Safari/", "safari"),
     ];
 
+    /// <summary>The prefixes that mark a bot besides <see cref="CrawlerDetector"/>: HTTP clients its list lacks.</summary>
+    internal static IReadOnlyList<string> SupplementaryBotPrefixes => s_supplementaryBotPrefixes;
+
     /// <summary>Classifies <paramref name="userAgent"/>; a missing or empty one is a desktop of unknown OS and browser.</summary>
     /// <param name="userAgent">The raw User-Agent header; only its first <see cref="MaxExaminedLength"/> characters are read.</param>
     /// <returns>The classification. Never allocates.</returns>
@@ -157,24 +156,17 @@ public static class UserAgentClassifier
 
     private static bool IsBot(ReadOnlySpan<char> ua)
     {
-        var start = 0;
-        while (start < ua.Length)
+        if (CrawlerDetector.IsCrawler(ua))
         {
-            var found = ua[start..].IndexOfAny(s_botTokens);
-            if (found < 0)
-            {
-                return false;
-            }
+            return true;
+        }
 
-            var at = start + found;
-
-            // The only common false positive of "bot": Cubot, an Android phone brand ("CUBOT P40").
-            if (at < 2 || !ua[(at - 2)..].StartsWith("cubot", StringComparison.OrdinalIgnoreCase))
+        foreach (var prefix in s_supplementaryBotPrefixes)
+        {
+            if (ua.StartsWith(prefix, StringComparison.Ordinal))
             {
                 return true;
             }
-
-            start = at + 1;
         }
 
         return false;
