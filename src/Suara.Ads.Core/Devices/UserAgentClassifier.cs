@@ -154,6 +154,13 @@ public static class UserAgentClassifier
         return fallback;
     }
 
+    /// <summary>
+    /// Whether <paramref name="userAgent"/> is a known crawler or bot (the vendored list, plus the supplementary
+    /// prefixes), without the rest of <see cref="Classify(string?)"/>. A missing or empty one is not a bot.
+    /// </summary>
+    public static bool IsBot(string? userAgent) =>
+        !string.IsNullOrWhiteSpace(userAgent) && IsBot(userAgent.AsSpan(0, Math.Min(userAgent.Length, MaxExaminedLength)));
+
     private static bool IsBot(ReadOnlySpan<char> ua)
     {
         if (CrawlerDetector.IsCrawler(ua))

@@ -20,4 +20,7 @@ public sealed class DecisionRequest
     /// <see cref="TargetingContext.Weekday"/> itself.
     /// </summary>
     public required TargetingContext Context { get; init; }
+
+    /// <summary>Whether the request's User-Agent is a known crawler or bot (set by whoever maps the request).</summary>
+    public bool FromBot { get; init; }
 }

@@ -59,7 +59,7 @@ internal sealed class DecisionPipeline
                 $"Site '{request.Site}' serves its ads to pages of its own domains only, and the request came from {Describe(page)}."));
         }
 
-        var invalid = explain ? InvalidReason.None : _traffic.ForDecision(http, request.UserId, server);
+        var invalid = explain ? InvalidReason.None : _traffic.ForDecision(http, request.UserId, request.FromBot, server);
 
         // The engine checks the request against the catalog while it decides (once, allocating only on an error).
         // Until per-slot errors land, one slot it cannot decide refuses the whole request, as before.

@@ -158,6 +158,7 @@ internal static class DecisionRequestMapper
             Slots = body.Slots!.Select(s => new SlotRequest(s!.Id!, s.Placement!, s.Sizes?.Select(Size).ToArray())).ToArray(),
             UserId = body.User?.Id is { Length: > 0 } user ? user : null,
             Context = context,
+            FromBot = agent.IsBot,
         };
     }
 

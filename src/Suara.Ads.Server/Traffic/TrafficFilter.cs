@@ -22,11 +22,12 @@ internal sealed class TrafficFilter
     }
 
     /// <summary>
-    /// Why a decision request is invalid, or <see cref="InvalidReason.None"/>. A <paramref name="server"/> caller (a
+    /// Why a decision request is invalid, or <see cref="InvalidReason.None"/>; <paramref name="fromBot"/> is the mapped
+    /// request's (its User-Agent was classified once, with its device). A <paramref name="server"/> caller (a
     /// publisher's backend, by its key) speaks for its viewers: its own User-Agent and address say nothing about them, so
     /// only the viewer's flood limit applies.
     /// </summary>
-    public InvalidReason ForDecision(HttpContext http, string? viewer, bool server)
+    public InvalidReason ForDecision(HttpContext http, string? viewer, bool fromBot, bool server)
     {
         if (server)
         {
@@ -38,7 +39,7 @@ internal sealed class TrafficFilter
             return InvalidReason.Prefetch;
         }
 
-        if (UserAgentClassifier.Classify(http.Request.Headers.UserAgent.ToString()).IsBot)
+        if (fromBot)
         {
             return InvalidReason.Bot;
         }
@@ -61,7 +62,7 @@ internal sealed class TrafficFilter
             return InvalidReason.NoUserAgent;
         }
 
-        if (UserAgentClassifier.Classify(agent).IsBot)
+        if (UserAgentClassifier.IsBot(agent))
         {
             return InvalidReason.Bot;
         }
