@@ -31,11 +31,14 @@ internal sealed class RedisCounterStore
     // now (Unix seconds), batch id, then ops:
     //   'n', k, field, amount                                   plain increment (served, invalid)
     //   'h', d, bucket, amount                                  ads served and held in a hold bucket of delivery hash d
-    //   'i', k, field, seen, d, token, ad, dayField, bucket     an impression
-    //   'f', k, field, invalidField, seen, token, ad            a viewable or click: counted only after its ad's impression
-    // Impressions come before follow-ups, so both arriving in one batch count. Returns {1, counted impressions (their
-    // ordinals among the 'i' ops), follow-ups refused for want of an impression (ordinals among the 'f' ops)}, or {0}
-    // for a batch already applied.
+    //   'I', k, field, seen, d, dayField, n, n × (token, ad, bucket)
+    //                                                           impressions of one counter cell and day
+    //   'F', k, field, invalidField, seen, n, n × (token, ad)   viewables or clicks of one cell: counted only after their
+    //                                                           ad's impression
+    // Each group is a handful of commands however many events it holds (SMISMEMBER, then SADD). Impressions come before
+    // follow-ups, so both arriving in one batch count. Returns {1, counted impressions (their ordinals among all
+    // impressions), follow-ups refused for want of an impression (ordinals among all follow-ups)}, or {0} for a batch
+    // already applied.
     private const string Script = """
         local clock = tonumber(ARGV[6])
         if redis.call('ZADD', KEYS[1], 'NX', clock, ARGV[7]) == 0 then return {0} end
@@ -66,39 +69,73 @@ internal sealed class RedisCounterStore
             end
             ttl[k] = ARGV[1]
             i = i + 4
-          elseif op == 'i' then
-            ni = ni + 1
+          elseif op == 'I' then
             local s = tonumber(ARGV[i + 3])
             local d = tonumber(ARGV[i + 4])
-            if redis.call('SADD', KEYS[s], ARGV[i + 5]) == 1 then
-              redis.call('HINCRBY', KEYS[k], ARGV[i + 2], 1)
-              redis.call('SADD', KEYS[s], 'i:' .. ARGV[i + 6])
-              redis.call('HINCRBY', KEYS[d], 'total', 1)
-              redis.call('HINCRBY', KEYS[d], ARGV[i + 7], 1)
-              local b = tonumber(ARGV[i + 8])
-              if b >= oldest and redis.call('HEXISTS', KEYS[d], 's:' .. b) == 1 then
-                redis.call('HINCRBY', KEYS[d], 'i:' .. b, 1)
-                holds[d] = true
+            local n = tonumber(ARGV[i + 6])
+            local first = i + 7
+            local tokens = {}
+            for j = 0, n - 1 do tokens[j + 1] = ARGV[first + 3 * j] end
+            local known = redis.call('SMISMEMBER', KEYS[s], unpack(tokens))
+            redis.call('SADD', KEYS[s], unpack(tokens))
+            local ads = {}
+            local released = {}
+            for j = 1, n do
+              ni = ni + 1
+              if known[j] == 0 then
+                local at = first + 3 * (j - 1)
+                ads[#ads + 1] = 'i:' .. ARGV[at + 1]
+                local b = tonumber(ARGV[at + 2])
+                if b >= oldest then released[b] = (released[b] or 0) + 1 end
+                counted[#counted + 1] = ni
               end
-              counted[#counted + 1] = ni
+            end
+            if #ads > 0 then
+              redis.call('HINCRBY', KEYS[k], ARGV[i + 2], #ads)
+              redis.call('SADD', KEYS[s], unpack(ads))
+              redis.call('HINCRBY', KEYS[d], 'total', #ads)
+              redis.call('HINCRBY', KEYS[d], ARGV[i + 5], #ads)
+              for b, c in pairs(released) do
+                if redis.call('HEXISTS', KEYS[d], 's:' .. b) == 1 then
+                  redis.call('HINCRBY', KEYS[d], 'i:' .. b, c)
+                  holds[d] = true
+                end
+              end
               ttl[k] = ARGV[1]
               ttl[d] = ARGV[1]
             end
             ttl[s] = ARGV[2]
-            i = i + 9
+            i = first + 3 * n
           else
-            nf = nf + 1
             local s = tonumber(ARGV[i + 4])
-            if redis.call('SISMEMBER', KEYS[s], 'i:' .. ARGV[i + 6]) == 0 then
-              redis.call('HINCRBY', KEYS[k], ARGV[i + 3], 1)
-              refused[#refused + 1] = nf
-              ttl[k] = ARGV[1]
-            elseif redis.call('SADD', KEYS[s], ARGV[i + 5]) == 1 then
-              redis.call('HINCRBY', KEYS[k], ARGV[i + 2], 1)
+            local n = tonumber(ARGV[i + 5])
+            local first = i + 6
+            local markers = {}
+            for j = 0, n - 1 do markers[j + 1] = 'i:' .. ARGV[first + 2 * j + 1] end
+            local shown = redis.call('SMISMEMBER', KEYS[s], unpack(markers))
+            local tokens = {}
+            for j = 1, n do
+              nf = nf + 1
+              if shown[j] == 0 then
+                refused[#refused + 1] = nf
+              else
+                tokens[#tokens + 1] = ARGV[first + 2 * (j - 1)]
+              end
+            end
+            local invalid = n - #tokens
+            if invalid > 0 then
+              redis.call('HINCRBY', KEYS[k], ARGV[i + 3], invalid)
               ttl[k] = ARGV[1]
             end
+            if #tokens > 0 then
+              local added = redis.call('SADD', KEYS[s], unpack(tokens))
+              if added > 0 then
+                redis.call('HINCRBY', KEYS[k], ARGV[i + 2], added)
+                ttl[k] = ARGV[1]
+              end
+            end
             ttl[s] = ARGV[2]
-            i = i + 7
+            i = first + 2 * n
           end
         end
         for d in pairs(holds) do
@@ -109,6 +146,9 @@ internal sealed class RedisCounterStore
         for k, t in pairs(ttl) do redis.call('EXPIRE', KEYS[k], t) end
         return {1, counted, refused}
         """;
+
+    /// <summary>Events per group operation: Lua's unpack has a stack limit of a few thousand values.</summary>
+    private const int MaxEventsPerOperation = 1_000;
 
     private readonly RedisConnection _redis;
     private readonly CounterKeys _keys;
@@ -170,35 +210,56 @@ internal sealed class RedisCounterStore
             args.Add(amount);
         }
 
+        // Impressions grouped by counter cell, de-duplication set and day; follow-ups by counter cell and set. The
+        // ordinals the script returns count events in the order they are sent here.
         var impressions = new List<TokenEvent>();
         var followUps = new List<TokenEvent>();
-        foreach (var e in batch.Events)
+        foreach (var group in batch.Events.Where(e => e.Key.Kind == CounterKind.Impression).GroupBy(e => (e.Key, e.IssuedHour, e.SiteDay)))
         {
-            (e.Key.Kind == CounterKind.Impression ? impressions : followUps).Add(e);
+            var events = group.ToList();
+            var (key, issuedHour, siteDay) = group.Key;
+            for (var start = 0; start < events.Count; start += MaxEventsPerOperation)
+            {
+                var chunk = events.GetRange(start, Math.Min(MaxEventsPerOperation, events.Count - start));
+                args.Add("I");
+                args.Add(IndexOf(_keys.Counters(batch.Campaign, key.Hour / 24)));
+                args.Add(Field(key));
+                args.Add(IndexOf(_keys.Seen(batch.Campaign, issuedHour)));
+                args.Add(IndexOf(delivery));
+                args.Add("d:" + siteDay.ToString(CultureInfo.InvariantCulture));
+                args.Add(chunk.Count);
+                foreach (var e in chunk)
+                {
+                    args.Add(e.TokenId);
+                    args.Add(e.AdId);
+                    args.Add(e.HoldBucket);
+                }
+
+                impressions.AddRange(chunk);
+            }
         }
 
-        foreach (var e in impressions)
+        foreach (var group in batch.Events.Where(e => e.Key.Kind != CounterKind.Impression).GroupBy(e => (e.Key, e.IssuedHour)))
         {
-            args.Add("i");
-            args.Add(IndexOf(_keys.Counters(batch.Campaign, e.Key.Hour / 24)));
-            args.Add(Field(e.Key));
-            args.Add(IndexOf(_keys.Seen(batch.Campaign, e.IssuedHour)));
-            args.Add(IndexOf(delivery));
-            args.Add(e.TokenId);
-            args.Add(e.AdId);
-            args.Add("d:" + e.SiteDay.ToString(CultureInfo.InvariantCulture));
-            args.Add(e.HoldBucket);
-        }
+            var events = group.ToList();
+            var (key, issuedHour) = group.Key;
+            for (var start = 0; start < events.Count; start += MaxEventsPerOperation)
+            {
+                var chunk = events.GetRange(start, Math.Min(MaxEventsPerOperation, events.Count - start));
+                args.Add("F");
+                args.Add(IndexOf(_keys.Counters(batch.Campaign, key.Hour / 24)));
+                args.Add(Field(key));
+                args.Add(Field(key with { Kind = CounterKind.Invalid, Reason = InvalidReason.NoImpression }));
+                args.Add(IndexOf(_keys.Seen(batch.Campaign, issuedHour)));
+                args.Add(chunk.Count);
+                foreach (var e in chunk)
+                {
+                    args.Add(e.TokenId);
+                    args.Add(e.AdId);
+                }
 
-        foreach (var e in followUps)
-        {
-            args.Add("f");
-            args.Add(IndexOf(_keys.Counters(batch.Campaign, e.Key.Hour / 24)));
-            args.Add(Field(e.Key));
-            args.Add(Field(e.Key with { Kind = CounterKind.Invalid, Reason = InvalidReason.NoImpression }));
-            args.Add(IndexOf(_keys.Seen(batch.Campaign, e.IssuedHour)));
-            args.Add(e.TokenId);
-            args.Add(e.AdId);
+                followUps.AddRange(chunk);
+            }
         }
 
         var result = (RedisResult[])(await _redis.Database.ScriptEvaluateAsync(Script, [.. keys], [.. args]).ConfigureAwait(false))!;

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Connections.Features;
+
 namespace Suara.Ads.Server.Traffic;
 
 /// <summary>The client's address: from the trusted header when one is configured (its last entry), else the connection's.</summary>
@@ -20,6 +22,21 @@ internal static class ClientAddress
             }
         }
 
-        return http.Connection.RemoteIpAddress?.ToString() ?? Unknown;
+        // The connection's address, formatted once per connection (a keep-alive connection carries many requests).
+        var items = http.Features.Get<IConnectionItemsFeature>()?.Items;
+        if (items is not null && items.TryGetValue(s_itemKey, out var cached) && cached is string known)
+        {
+            return known;
+        }
+
+        var address = http.Connection.RemoteIpAddress?.ToString() ?? Unknown;
+        if (items is not null)
+        {
+            items[s_itemKey] = address;
+        }
+
+        return address;
     }
+
+    private static readonly object s_itemKey = new();
 }

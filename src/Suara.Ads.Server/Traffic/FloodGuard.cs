@@ -13,7 +13,7 @@ internal sealed class FloodGuard
 {
     public const int MaxTracked = 1_000_000;
 
-    private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(Counted What, string Who), Window> _windows = new();
     private readonly TimeProvider _time;
     private readonly TrafficOptions _options;
     private long _sweptMinute;
@@ -26,13 +26,23 @@ internal sealed class FloodGuard
 
     /// <summary>Counts a decision; <c>true</c> when it is beyond a flood limit. Without an address (a backend's), only the viewer's limit applies.</summary>
     public bool Decision(string? viewer, string? address) =>
-        (address is not null && Over("d:a:" + address, _options.FloodDecisionsPerAddress)) | (viewer is not null && Over("d:v:" + viewer, _options.FloodDecisionsPerViewer));
+        (address is not null && Over((Counted.DecisionsOfAddress, address), _options.FloodDecisionsPerAddress))
+        | (viewer is not null && Over((Counted.DecisionsOfViewer, viewer), _options.FloodDecisionsPerViewer));
 
     /// <summary>Counts a beacon; <c>true</c> when it is beyond a flood limit.</summary>
     public bool Event(string? viewer, string address) =>
-        Over("e:a:" + address, _options.FloodEventsPerAddress) | (viewer is not null && Over("e:v:" + viewer, _options.FloodEventsPerViewer));
+        Over((Counted.EventsOfAddress, address), _options.FloodEventsPerAddress)
+        | (viewer is not null && Over((Counted.EventsOfViewer, viewer), _options.FloodEventsPerViewer));
 
-    private bool Over(string key, int limit)
+    private enum Counted : byte
+    {
+        DecisionsOfAddress,
+        DecisionsOfViewer,
+        EventsOfAddress,
+        EventsOfViewer,
+    }
+
+    private bool Over((Counted What, string Who) key, int limit)
     {
         var minute = _time.GetUtcNow().ToUnixTimeSeconds() / 60;
         Sweep(minute);
@@ -66,24 +76,30 @@ internal sealed class FloodGuard
         }
     }
 
+    /// <summary>A minute and its count in one long (minute in the high 40 bits), updated without a lock.</summary>
     private sealed class Window
     {
-        private long _minute;
-        private int _count;
+        private const int CountBits = 24;
+        private const long CountMask = (1L << CountBits) - 1;
+        private long _state;
 
-        public long Minute => Volatile.Read(ref _minute);
+        public long Minute => Volatile.Read(ref _state) >> CountBits;
 
-        public int Add(long minute)
+        public long Add(long minute)
         {
-            lock (this)
+            while (true)
             {
-                if (_minute != minute)
+                var state = Volatile.Read(ref _state);
+                var count = (state >> CountBits) == minute ? state & CountMask : 0;
+                if (count == CountMask)
                 {
-                    _minute = minute;
-                    _count = 0;
+                    return count; // saturated: over any limit anyway
                 }
 
-                return ++_count;
+                if (Interlocked.CompareExchange(ref _state, (minute << CountBits) | (count + 1), state) == state)
+                {
+                    return count + 1;
+                }
             }
         }
     }
