@@ -10,9 +10,9 @@ namespace Suara.Ads.Server.Events;
 
 /// <summary>
 /// Writes one campaign's batch in one atomic script: the campaign's set of applied batches makes a retry of the same
-/// batch a no-op (one key per campaign, pruned as it goes, not one per flush); each
-/// beacon is counted only if its token id is new to the campaign's de-duplication set; an impression also marks its ad
-/// as seen, delivers (flight and day totals) and releases its decision's hold; a viewable or click whose ad has no
+/// batch a no-op (one key per campaign, pruned as it goes, not one per flush); an impression counts only if its ad's
+/// marker is new to the campaign's de-duplication set (an ad has one impression token), a viewable or click only if its
+/// token id is new there; an impression delivers (flight and day totals) and releases its decision's hold; a viewable or click whose ad has no
 /// counted impression is counted as invalid instead. All keys share the campaign's hash tag, so the script runs on one
 /// Redis Cluster node.
 /// </summary>
@@ -31,8 +31,8 @@ internal sealed class RedisCounterStore
     // now (Unix seconds), batch id, then ops:
     //   'n', k, field, amount                                   plain increment (served, invalid)
     //   'h', d, bucket, amount                                  ads served and held in a hold bucket of delivery hash d
-    //   'I', k, field, seen, d, dayField, n, n × (token, ad, bucket)
-    //                                                           impressions of one counter cell and day
+    //   'I', k, field, seen, d, dayField, n, n × (ad, bucket)   impressions of one counter cell and day; an ad has one
+    //                                                           impression token, so its marker 'i:AD' is its identity
     //   'F', k, field, invalidField, seen, n, n × (token, ad)   viewables or clicks of one cell: counted only after their
     //                                                           ad's impression
     // Each group is a handful of commands however many events it holds (SMISMEMBER, then SADD). Impressions come before
@@ -74,27 +74,25 @@ internal sealed class RedisCounterStore
             local d = tonumber(ARGV[i + 4])
             local n = tonumber(ARGV[i + 6])
             local first = i + 7
-            local tokens = {}
-            for j = 0, n - 1 do tokens[j + 1] = ARGV[first + 3 * j] end
-            local known = redis.call('SMISMEMBER', KEYS[s], unpack(tokens))
-            redis.call('SADD', KEYS[s], unpack(tokens))
             local ads = {}
+            for j = 0, n - 1 do ads[j + 1] = 'i:' .. ARGV[first + 2 * j] end
+            local known = redis.call('SMISMEMBER', KEYS[s], unpack(ads))
+            redis.call('SADD', KEYS[s], unpack(ads))
+            local added = 0
             local released = {}
             for j = 1, n do
               ni = ni + 1
               if known[j] == 0 then
-                local at = first + 3 * (j - 1)
-                ads[#ads + 1] = 'i:' .. ARGV[at + 1]
-                local b = tonumber(ARGV[at + 2])
+                added = added + 1
+                local b = tonumber(ARGV[first + 2 * (j - 1) + 1])
                 if b >= oldest then released[b] = (released[b] or 0) + 1 end
                 counted[#counted + 1] = ni
               end
             end
-            if #ads > 0 then
-              redis.call('HINCRBY', KEYS[k], ARGV[i + 2], #ads)
-              redis.call('SADD', KEYS[s], unpack(ads))
-              redis.call('HINCRBY', KEYS[d], 'total', #ads)
-              redis.call('HINCRBY', KEYS[d], ARGV[i + 5], #ads)
+            if added > 0 then
+              redis.call('HINCRBY', KEYS[k], ARGV[i + 2], added)
+              redis.call('HINCRBY', KEYS[d], 'total', added)
+              redis.call('HINCRBY', KEYS[d], ARGV[i + 5], added)
               for b, c in pairs(released) do
                 if redis.call('HEXISTS', KEYS[d], 's:' .. b) == 1 then
                   redis.call('HINCRBY', KEYS[d], 'i:' .. b, c)
@@ -105,7 +103,7 @@ internal sealed class RedisCounterStore
               ttl[d] = ARGV[1]
             end
             ttl[s] = ARGV[2]
-            i = first + 3 * n
+            i = first + 2 * n
           else
             local s = tonumber(ARGV[i + 4])
             local n = tonumber(ARGV[i + 5])
@@ -230,8 +228,8 @@ internal sealed class RedisCounterStore
                 args.Add(chunk.Count);
                 foreach (var e in chunk)
                 {
-                    args.Add(e.TokenId);
-                    args.Add(e.AdId);
+                    // Beacons always name their ad; an event without one (written by a test or a tool) is its own ad.
+                    args.Add(e.AdId.Length > 0 ? e.AdId : "t:" + e.TokenId);
                     args.Add(e.HoldBucket);
                 }
 
