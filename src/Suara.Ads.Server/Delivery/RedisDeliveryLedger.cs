@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using StackExchange.Redis;
 using Suara.Ads.Core.Counting;
 using Suara.Ads.Core.Delivery;
@@ -18,7 +19,7 @@ namespace Suara.Ads.Server.Delivery;
 /// A hold made here is <em>pending</em> until the flusher has written it (<see cref="Written"/>); then it counts as
 /// <em>written</em> until a read that began after the write is in force. So it is never missing from the view, and is in
 /// it twice only when its write is confirmed while a read is in flight (until the next read). Pending holds expire
-/// with their bucket, also while Redis is away. A campaign is unknown (<see cref="TryGetFlightDelivered"/> is
+/// with their bucket at the next refresh (at most a second later), also while Redis is away. A campaign is unknown (<see cref="TryGetFlightDelivered"/> is
 /// <c>false</c>) until a read has included it.
 /// </remarks>
 internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
@@ -54,7 +55,7 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
             return false;
         }
 
-        delivered = shared + (_pending.TryGetValue(campaignId, out var pending) ? pending.Live(CurrentBucket(), null) : 0);
+        delivered = shared + (_pending.TryGetValue(campaignId, out var pending) ? pending.Flight : 0);
         foreach (var written in _written)
         {
             delivered += written.Flight.GetValueOrDefault(campaignId);
@@ -71,7 +72,7 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
             return false;
         }
 
-        delivered = shared + (_pending.TryGetValue(campaignId, out var pending) ? pending.Live(CurrentBucket(), siteDay) : 0);
+        delivered = shared + (_pending.TryGetValue(campaignId, out var pending) ? pending.Day(siteDay) : 0);
         foreach (var written in _written)
         {
             delivered += written.Day.GetValueOrDefault((campaignId, siteDay));
@@ -112,6 +113,15 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
     /// <summary>Reads the delivery of every campaign with a goal (one pipelined HMGET each). Returns whether it succeeded.</summary>
     public async Task<bool> RefreshAsync()
     {
+        // Expired pending holds go first, whether Redis can be read or not.
+        foreach (var (campaign, pending) in _pending)
+        {
+            if (pending.Prune(CurrentBucket()))
+            {
+                _pending.TryRemove(campaign, out _);
+            }
+        }
+
         if (!_redis.IsConnected || !_catalog.IsLoaded)
         {
             return false;
@@ -151,13 +161,6 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
 
         _shared = read;
         _written = [rotated[0]];
-        foreach (var (campaign, pending) in _pending)
-        {
-            if (pending.Prune(CurrentBucket()))
-            {
-                _pending.TryRemove(campaign, out _);
-            }
-        }
 
         Interlocked.Exchange(ref _loadedVersion, snapshot.Version);
         return true;
@@ -278,42 +281,37 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
         }
     }
 
-    /// <summary>One campaign's holds made here and not yet written, by bucket and day: a handful of entries.</summary>
+    /// <summary>
+    /// One campaign's holds made here and not yet written, by bucket and day (a handful of entries, changed under a
+    /// lock), with running totals the decision path reads without one. Expired buckets leave the totals at the next
+    /// <see cref="Prune"/> (every refresh, about a second).
+    /// </summary>
     private sealed class PendingHolds
     {
         private readonly Dictionary<HoldKey, long> _holds = [];
+        private readonly ConcurrentDictionary<int, StrongBox<long>> _days = new();
+        private long _flight;
+
+        public long Flight => Volatile.Read(ref _flight);
+
+        public long Day(int siteDay) => _days.TryGetValue(siteDay, out var box) ? Volatile.Read(ref box.Value) : 0;
 
         public void Add(HoldKey hold, long count)
         {
             lock (_holds)
             {
-                var n = _holds.GetValueOrDefault(hold) + count;
-                if (n > 0)
+                var current = _holds.GetValueOrDefault(hold);
+                var next = Math.Max(0, current + count);
+                if (next > 0)
                 {
-                    _holds[hold] = n;
+                    _holds[hold] = next;
                 }
                 else
                 {
                     _holds.Remove(hold);
                 }
-            }
-        }
 
-        /// <summary>Pending holds in live buckets (of <paramref name="siteDay"/> only, when given).</summary>
-        public long Live(long currentBucket, int? siteDay)
-        {
-            lock (_holds)
-            {
-                long live = 0;
-                foreach (var (hold, count) in _holds)
-                {
-                    if (DeliveryHolds.IsLive(hold.Bucket, currentBucket) && (siteDay is null || hold.SiteDay == siteDay))
-                    {
-                        live += count;
-                    }
-                }
-
-                return live;
+                Move(hold.SiteDay, next - current);
             }
         }
 
@@ -322,12 +320,22 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
         {
             lock (_holds)
             {
-                foreach (var hold in _holds.Keys.Where(h => !DeliveryHolds.IsLive(h.Bucket, currentBucket)).ToList())
+                foreach (var (hold, count) in _holds.Where(h => !DeliveryHolds.IsLive(h.Key.Bucket, currentBucket)).ToList())
                 {
                     _holds.Remove(hold);
+                    Move(hold.SiteDay, -count);
                 }
 
                 return _holds.Count == 0;
+            }
+        }
+
+        private void Move(int siteDay, long delta)
+        {
+            if (delta != 0)
+            {
+                Interlocked.Add(ref _flight, delta);
+                Interlocked.Add(ref _days.GetOrAdd(siteDay, static _ => new StrongBox<long>()).Value, delta);
             }
         }
     }

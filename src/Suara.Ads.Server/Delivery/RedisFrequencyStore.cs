@@ -114,18 +114,20 @@ internal sealed class RedisFrequencyStore : IFrequencyStore
 
     private sealed record CachedCounts(Dictionary<FrequencyKey, int> Counts, DateTimeOffset ReadAt);
 
-    /// <summary>The ads held for one viewer on this instance: few, short-lived, guarded by a lock.</summary>
+    /// <summary>The ads held for one viewer on this instance: few, short-lived, in the order they were made, under a lock.</summary>
     private sealed class ViewerHolds
     {
         public static readonly IReadOnlyDictionary<FrequencyKey, int> None = new Dictionary<FrequencyKey, int>();
 
         private readonly List<(FrequencyKey Key, Guid Decision, DateTimeOffset Until)> _holds = [];
+        private readonly Dictionary<FrequencyKey, int> _counts = [];
 
         public void Add(FrequencyKey key, Guid decision, DateTimeOffset until)
         {
             lock (_holds)
             {
                 _holds.Add((key, decision, until));
+                _counts[key] = _counts.GetValueOrDefault(key) + 1;
             }
         }
 
@@ -136,6 +138,7 @@ internal sealed class RedisFrequencyStore : IFrequencyStore
                 var i = _holds.FindIndex(h => h.Decision == decision && h.Key.CampaignId == key.CampaignId);
                 if (i >= 0)
                 {
+                    Forget(_holds[i].Key);
                     _holds.RemoveAt(i);
                 }
             }
@@ -145,19 +148,39 @@ internal sealed class RedisFrequencyStore : IFrequencyStore
         {
             lock (_holds)
             {
-                _holds.RemoveAll(h => h.Until <= now);
-                if (_holds.Count == 0)
+                // Holds expire in the order they were made.
+                var expired = 0;
+                while (expired < _holds.Count && _holds[expired].Until <= now)
+                {
+                    Forget(_holds[expired++].Key);
+                }
+
+                _holds.RemoveRange(0, expired);
+                if (_counts.Count == 0)
                 {
                     return new ViewerHistory(counts);
                 }
 
                 var merged = new Dictionary<FrequencyKey, int>(counts);
-                foreach (var (key, _, _) in _holds)
+                foreach (var (key, held) in _counts)
                 {
-                    merged[key] = merged.GetValueOrDefault(key) + 1;
+                    merged[key] = merged.GetValueOrDefault(key) + held;
                 }
 
                 return new ViewerHistory(merged);
+            }
+        }
+
+        private void Forget(FrequencyKey key)
+        {
+            var left = _counts.GetValueOrDefault(key) - 1;
+            if (left > 0)
+            {
+                _counts[key] = left;
+            }
+            else
+            {
+                _counts.Remove(key);
             }
         }
     }

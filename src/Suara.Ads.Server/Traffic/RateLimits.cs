@@ -8,12 +8,16 @@ namespace Suara.Ads.Server.Traffic;
 /// <summary>
 /// Rate limits per client address on the public endpoints (ASP.NET Core's rate limiter, token buckets refilled every
 /// second): beyond them a request gets 429 with <c>Retry-After</c> and is not looked at. A request with a bearer key
-/// is not limited by address (a publisher's backend speaks for many viewers); a wrong key is refused by its endpoint.
+/// (a publisher's backend, speaking for many viewers from one address) has a bucket of its own per address,
+/// <see cref="KeyedFactor"/> times larger: generous for a backend, and still a bound on guessing keys.
 /// </summary>
 internal static class RateLimits
 {
     public const string Decisions = "decisions";
     public const string Events = "events";
+
+    /// <summary>How many times the page limit a keyed caller gets, per address.</summary>
+    public const int KeyedFactor = 100;
 
     public static void Configure(RateLimiterOptions options, TrafficOptions traffic)
     {
@@ -31,15 +35,17 @@ internal static class RateLimits
 
     private static RateLimitPartition<string> Partition(HttpContext http, TrafficOptions traffic, int perMinute)
     {
+        var address = ClientAddress.Of(http, traffic);
         if (http.Request.Headers.Authorization.Count > 0)
         {
-            return RateLimitPartition.GetNoLimiter("key");
+            address = "key " + address;
+            perMinute = (int)Math.Min(int.MaxValue, (long)perMinute * KeyedFactor);
         }
 
         // A burst of a tenth of the minute's allowance (at least 20), refilled evenly every second.
         var perSecond = Math.Max(1, perMinute / 60);
         var burst = Math.Max(20, perMinute / 10);
-        return RateLimitPartition.GetTokenBucketLimiter(ClientAddress.Of(http, traffic), _ => new TokenBucketRateLimiterOptions
+        return RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = burst,
             TokensPerPeriod = perSecond,

@@ -113,6 +113,25 @@ public sealed partial class SlotHtmlApiTests
     }
 
     [Fact]
+    public async Task RenderSlot_FramedOnAPageOutsideTheSitesDomains_Is403WithAnEmptyDocument_AndServesNothing()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+        var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/slot.html?site=suara&placement=sidebar");
+        request.Headers.Referrer = new Uri("https://evil.example/article");
+
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType); // the reader sees an empty slot, not an error
+        Assert.DoesNotContain("/v1/events/", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil", body, StringComparison.Ordinal);
+        var (totals, _) = await CounterReader.FlushAndReadAsync(factory, "london");
+        Assert.Equal(0, totals['s']);
+    }
+
+    [Fact]
     public async Task RenderSlot_HostileQueryValues_AreNeverEchoed()
     {
         using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));

@@ -20,7 +20,7 @@ public sealed class RateLimitAndDriveByTests
     };
 
     [Fact]
-    public async Task Decisions_BeyondTheRateLimit_Get429WithRetryAfter_AKeyedBackendDoesNot()
+    public async Task Decisions_BeyondTheRateLimit_Get429WithRetryAfter_AKeyedBackendHasAHundredTimesMore()
     {
         using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")), settings: new Dictionary<string, string?>
         {
@@ -44,7 +44,7 @@ public sealed class RateLimitAndDriveByTests
         Assert.InRange(statuses.Count(s => s == HttpStatusCode.OK), 20, 22);
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
 
-        // A backend with a key speaks for many viewers from one address: not limited by it.
+        // A backend with a key speaks for many viewers from one address: its own bucket, a hundred times larger.
         for (var i = 0; i < 30; i++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/decisions") { Content = new StringContent("""{"site":"suara","slots":[{"id":"s","placement":"sidebar"}]}""") };
