@@ -77,7 +77,8 @@ public sealed record InvalidCounts
     /// <summary>Beacons without a User-Agent.</summary>
     public long NoUserAgent { get; init; }
 
-    /// <summary>All reasons together.</summary>
+    /// <summary>All reasons together (the report's <c>invalid</c>, so not repeated here).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public long Total => Bot + Prefetch + NoImpression + Flood + NoUserAgent;
 }
 
