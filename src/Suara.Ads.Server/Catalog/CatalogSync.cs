@@ -23,6 +23,7 @@ internal sealed class CatalogSync : BackgroundService
     private readonly CatalogService _catalog;
     private readonly CatalogSnapshotHolder _holder;
     private readonly CatalogPublisher _publisher;
+    private bool _subscribed;
     private readonly RedisConnection _redis;
     private readonly IOptions<AdsOptions> _options;
     private readonly ILogger<CatalogSync> _logger;
@@ -96,8 +97,6 @@ internal sealed class CatalogSync : BackgroundService
         _subscribed = subscribed;
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    private bool _subscribed;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(OnNoticeAsync(stoppingToken), OnPollAsync(stoppingToken), _subscribed ? Task.CompletedTask : SubscribeWhenConnectedAsync(stoppingToken));
