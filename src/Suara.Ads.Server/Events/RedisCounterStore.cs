@@ -33,6 +33,8 @@ internal sealed class RedisCounterStore
     //   'h', d, bucket, amount                                  ads served and held in a hold bucket of delivery hash d
     //   'I', k, field, seen, d, dayField, n, n × (ad, bucket)   impressions of one counter cell and day; an ad has one
     //                                                           impression token, so its marker 'i:AD' is its identity
+    //   'J', k, field, seen, d, dayField, bucket, n, n × ad     the same for impressions of one hold bucket that need no
+    //                                                           answer per event (no viewer to cap): one SADD, no SMISMEMBER
     //   'F', k, field, invalidField, seen, n, n × (token, ad)   viewables or clicks of one cell: counted only after their
     //                                                           ad's impression
     // Each group is a handful of commands however many events it holds (SMISMEMBER, then SADD). Impressions come before
@@ -69,6 +71,28 @@ internal sealed class RedisCounterStore
             end
             ttl[k] = ARGV[1]
             i = i + 4
+          elseif op == 'J' then
+            local s = tonumber(ARGV[i + 3])
+            local d = tonumber(ARGV[i + 4])
+            local b = tonumber(ARGV[i + 6])
+            local n = tonumber(ARGV[i + 7])
+            local first = i + 8
+            local ads = {}
+            for j = 0, n - 1 do ads[j + 1] = 'i:' .. ARGV[first + j] end
+            local added = redis.call('SADD', KEYS[s], unpack(ads))
+            if added > 0 then
+              redis.call('HINCRBY', KEYS[k], ARGV[i + 2], added)
+              redis.call('HINCRBY', KEYS[d], 'total', added)
+              redis.call('HINCRBY', KEYS[d], ARGV[i + 5], added)
+              if b >= oldest and redis.call('HEXISTS', KEYS[d], 's:' .. b) == 1 then
+                redis.call('HINCRBY', KEYS[d], 'i:' .. b, added)
+                holds[d] = true
+              end
+              ttl[k] = ARGV[1]
+              ttl[d] = ARGV[1]
+            end
+            ttl[s] = ARGV[2]
+            i = first + n
           elseif op == 'I' then
             local s = tonumber(ARGV[i + 3])
             local d = tonumber(ARGV[i + 4])
@@ -145,6 +169,9 @@ internal sealed class RedisCounterStore
         return {1, counted, refused}
         """;
 
+    /// <summary>The group of impressions whose counting must be answered per event (a viewer's cap follows from it).</summary>
+    private const long PerEvent = long.MinValue;
+
     /// <summary>Events per group operation: Lua's unpack has a stack limit of a few thousand values.</summary>
     private const int MaxEventsPerOperation = 1_000;
 
@@ -212,28 +239,40 @@ internal sealed class RedisCounterStore
         // ordinals the script returns count events in the order they are sent here.
         var impressions = new List<TokenEvent>();
         var followUps = new List<TokenEvent>();
-        foreach (var group in batch.Events.Where(e => e.Key.Kind == CounterKind.Impression).GroupBy(e => (e.Key, e.IssuedHour, e.SiteDay)))
+        foreach (var group in batch.Events.Where(e => e.Key.Kind == CounterKind.Impression).GroupBy(e => (e.Key, e.IssuedHour, e.SiteDay, Answer: e.Viewer is not null ? PerEvent : e.HoldBucket)))
         {
             var events = group.ToList();
-            var (key, issuedHour, siteDay) = group.Key;
+            var (key, issuedHour, siteDay, answer) = group.Key;
             for (var start = 0; start < events.Count; start += MaxEventsPerOperation)
             {
                 var chunk = events.GetRange(start, Math.Min(MaxEventsPerOperation, events.Count - start));
-                args.Add("I");
+                var perEvent = answer == PerEvent;
+                args.Add(perEvent ? "I" : "J");
                 args.Add(IndexOf(_keys.Counters(batch.Campaign, key.Hour / 24)));
                 args.Add(Field(key));
                 args.Add(IndexOf(_keys.Seen(batch.Campaign, issuedHour)));
                 args.Add(IndexOf(delivery));
                 args.Add("d:" + siteDay.ToString(CultureInfo.InvariantCulture));
+                if (!perEvent)
+                {
+                    args.Add(answer);
+                }
+
                 args.Add(chunk.Count);
                 foreach (var e in chunk)
                 {
                     // Beacons always name their ad; an event without one (written by a test or a tool) is its own ad.
                     args.Add(e.AdId.Length > 0 ? e.AdId : "t:" + e.TokenId);
-                    args.Add(e.HoldBucket);
+                    if (perEvent)
+                    {
+                        args.Add(e.HoldBucket);
+                    }
                 }
 
-                impressions.AddRange(chunk);
+                if (perEvent)
+                {
+                    impressions.AddRange(chunk);
+                }
             }
         }
 
