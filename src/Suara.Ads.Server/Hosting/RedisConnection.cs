@@ -28,22 +28,30 @@ internal sealed class RedisConnection : IDisposable
 
     public bool IsConnected => _multiplexer.IsConnected;
 
-    /// <summary>Completes when Redis is reachable: at once when it is, else on the multiplexer's own reconnect signal.</summary>
+    /// <summary>
+    /// Completes when Redis is reachable: at once when it is, else on the multiplexer's own reconnect signal. That signal
+    /// comes per physical connection (commands and subscriptions), so it waits again until commands can go.
+    /// </summary>
     public async Task WaitUntilConnectedAsync(CancellationToken cancellationToken)
     {
-        var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnRestored(object? sender, ConnectionFailedEventArgs e) => restored.TrySetResult();
-        _multiplexer.ConnectionRestored += OnRestored;
-        try
+        while (true)
         {
-            if (!_multiplexer.IsConnected)
+            var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            void OnRestored(object? sender, ConnectionFailedEventArgs e) => restored.TrySetResult();
+            _multiplexer.ConnectionRestored += OnRestored;
+            try
             {
+                if (_multiplexer.IsConnected)
+                {
+                    return;
+                }
+
                 await restored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-        }
-        finally
-        {
-            _multiplexer.ConnectionRestored -= OnRestored;
+            finally
+            {
+                _multiplexer.ConnectionRestored -= OnRestored;
+            }
         }
     }
 
