@@ -149,16 +149,7 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
         }
 
         // Campaigns this read did not cover (prepared for a newer catalog while it ran) keep their values.
-        foreach (var (campaign, delivered) in _shared.Flight)
-        {
-            read.Flight.TryAdd(campaign, delivered);
-        }
-
-        foreach (var (key, delivered) in _shared.Day)
-        {
-            read.Day.TryAdd(key, delivered);
-        }
-
+        read.Merge(_shared, otherWins: false);
         _shared = read;
         _written = [rotated[0]];
 
@@ -181,18 +172,8 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
             return;
         }
 
-        // Merge into whatever is current now (a refresh may have run meanwhile): its values win.
-        var current = _shared;
-        foreach (var (k, v) in current.Flight)
-        {
-            read.Flight[k] = v;
-        }
-
-        foreach (var (k, v) in current.Day)
-        {
-            read.Day[k] = v;
-        }
-
+        // Merge with whatever is current now (a refresh may have run meanwhile): its values win.
+        read.Merge(_shared, otherWins: true);
         _shared = read;
     }
 
@@ -258,7 +239,29 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
 
     private static long Long(RedisValue value) => value.TryParse(out long n) ? n : 0;
 
-    private sealed record Totals(Dictionary<string, long> Flight, Dictionary<(string, int), long> Day);
+    /// <summary>Delivered totals as read; built by one read, then only ever replaced whole.</summary>
+    private sealed record Totals(Dictionary<string, long> Flight, Dictionary<(string, int), long> Day)
+    {
+        /// <summary>Adds <paramref name="other"/>'s campaigns to this (not yet published) read; for those in both, whose value stays is said.</summary>
+        public void Merge(Totals other, bool otherWins)
+        {
+            foreach (var (campaign, delivered) in other.Flight)
+            {
+                if (otherWins || !Flight.ContainsKey(campaign))
+                {
+                    Flight[campaign] = delivered;
+                }
+            }
+
+            foreach (var (key, delivered) in other.Day)
+            {
+                if (otherWins || !Day.ContainsKey(key))
+                {
+                    Day[key] = delivered;
+                }
+            }
+        }
+    }
 
     /// <summary>Holds written to Redis and perhaps not yet in the last read.</summary>
     private sealed class WrittenHolds

@@ -54,6 +54,7 @@ internal static class EventsApi
         var hour = now.ToUnixTimeSeconds() / 3600;
         var key = new CounterKey(claims.Campaign, claims.Creative, claims.Placement, hour, kind);
         var viewer = claims.Viewer.Length > 0 ? claims.Viewer : null;
+        var snapshot = catalog.Current;
         var invalid = traffic.ForEvent(http, viewer);
         if (invalid != InvalidReason.None)
         {
@@ -63,7 +64,7 @@ internal static class EventsApi
         }
         else
         {
-            var accepted = aggregate.AddEvent(Describe(claims, key, viewer, catalog.Current, now));
+            var accepted = aggregate.AddEvent(Describe(claims, key, viewer, snapshot, now));
             metrics.Event(TypeName(claims.Type), accepted ? "accepted" : aggregate.Pending >= aggregate.Capacity ? "dropped" : "duplicate");
         }
 
@@ -74,7 +75,6 @@ internal static class EventsApi
 
         // The target is always the creative's own landing page from the catalog, never anything from the request; a
         // click that does not count still gets there.
-        var snapshot = catalog.Current;
         if (snapshot.CampaignsById.TryGetValue(claims.Campaign, out var campaign)
             && Array.Find(campaign.Creatives, c => c.Id == claims.Creative) is { } creative)
         {

@@ -74,12 +74,15 @@ internal sealed class TrafficFilter
     /// A speculative load: <c>Sec-Purpose: prefetch</c> (also <c>prefetch;prerender</c>), or the older <c>Purpose</c> /
     /// <c>X-Purpose</c> / <c>X-Moz</c> headers saying <c>prefetch</c> or <c>preview</c>.
     /// </summary>
-    public static bool IsPrefetch(HttpRequest request) =>
-        Says(request.Headers["Sec-Purpose"].ToString(), "prefetch")
-        || Says(request.Headers["Purpose"].ToString(), "prefetch")
-        || Says(request.Headers["X-Purpose"].ToString(), "preview")
-        || Says(request.Headers["X-Purpose"].ToString(), "prefetch")
-        || Says(request.Headers["X-Moz"].ToString(), "prefetch");
+    public static bool IsPrefetch(HttpRequest request)
+    {
+        var xPurpose = request.Headers["X-Purpose"].ToString();
+        return Says(request.Headers["Sec-Purpose"].ToString(), "prefetch")
+            || Says(request.Headers["Purpose"].ToString(), "prefetch")
+            || Says(xPurpose, "preview")
+            || Says(xPurpose, "prefetch")
+            || Says(request.Headers["X-Moz"].ToString(), "prefetch");
+    }
 
     private static bool Says(string header, string token) => header.Contains(token, StringComparison.OrdinalIgnoreCase);
 }
