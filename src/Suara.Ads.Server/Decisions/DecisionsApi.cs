@@ -78,7 +78,7 @@ internal static class DecisionsApi
             return outcome.Problem();
         }
 
-        return TypedResults.Ok(Response(renderer.Render(http, outcome.Request, outcome.Result), outcome.Request, outcome.Result));
+        return TypedResults.Json(Response(renderer.Render(http, outcome.Request, outcome.Result), outcome.Request, outcome.Result), DecisionsJsonContext.Response);
     }
 
     private static DecisionResponse Response(RenderedPage page, DecisionRequest request, DecisionResult result)

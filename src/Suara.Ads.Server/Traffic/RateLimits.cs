@@ -22,8 +22,8 @@ internal static class RateLimits
     public static void Configure(RateLimiterOptions options, TrafficOptions traffic)
     {
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        options.AddPolicy(Decisions, http => Partition(http, traffic, traffic.DecisionsPerMinute));
-        options.AddPolicy(Events, http => Partition(http, traffic, traffic.EventsPerMinute));
+        options.AddPolicy(Decisions, Policy(traffic, traffic.DecisionsPerMinute));
+        options.AddPolicy(Events, Policy(traffic, traffic.EventsPerMinute));
         options.OnRejected = async (context, cancellationToken) =>
         {
             context.HttpContext.Response.Headers.RetryAfter = "1";
@@ -33,27 +33,31 @@ internal static class RateLimits
         };
     }
 
-    private static RateLimitPartition<string> Partition(HttpContext http, TrafficOptions traffic, int perMinute)
+    // The buckets' options are made once per policy, not per request: the limiter calls a factory only for a new address.
+    private static Func<HttpContext, RateLimitPartition<string>> Policy(TrafficOptions traffic, int perMinute)
     {
-        var address = ClientAddress.Of(http, traffic);
-        if (http.Request.Headers.Authorization.Count > 0)
+        var page = Bucket(perMinute);
+        var keyed = Bucket((int)Math.Min(int.MaxValue, (long)perMinute * KeyedFactor));
+        Func<string, TokenBucketRateLimiterOptions> pageBucket = _ => page;
+        Func<string, TokenBucketRateLimiterOptions> keyedBucket = _ => keyed;
+        return http =>
         {
-            address = "key " + address;
-            perMinute = (int)Math.Min(int.MaxValue, (long)perMinute * KeyedFactor);
-        }
-
-        // A burst of a tenth of the minute's allowance (at least 20), refilled evenly every second.
-        var perSecond = Math.Max(1, perMinute / 60);
-        var burst = Math.Max(20, perMinute / 10);
-        return RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = burst,
-            TokensPerPeriod = perSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+            var address = ClientAddress.Of(http, traffic);
+            return http.Request.Headers.Authorization.Count > 0
+                ? RateLimitPartition.GetTokenBucketLimiter("key " + address, keyedBucket)
+                : RateLimitPartition.GetTokenBucketLimiter(address, pageBucket);
+        };
     }
+
+    // A burst of a tenth of the minute's allowance (at least 20), refilled evenly every second.
+    private static TokenBucketRateLimiterOptions Bucket(int perMinute) => new()
+    {
+        TokenLimit = Math.Max(20, perMinute / 10),
+        TokensPerPeriod = Math.Max(1, perMinute / 60),
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
 
     /// <summary>For logs and docs: the effective burst and refill of a per-minute limit.</summary>
     public static string Describe(int perMinute) =>

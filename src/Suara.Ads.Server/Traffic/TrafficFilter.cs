@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
 using Suara.Ads.Core.Counting;
 using Suara.Ads.Core.Devices;
@@ -62,13 +63,39 @@ internal sealed class TrafficFilter
             return InvalidReason.NoUserAgent;
         }
 
-        if (UserAgentClassifier.IsBot(agent))
+        if (IsBot(http, agent))
         {
             return InvalidReason.Bot;
         }
 
         return _floods.Event(viewer, ClientAddress.Of(http, _options)) ? InvalidReason.Flood : InvalidReason.None;
     }
+
+    /// <summary>
+    /// Whether <paramref name="agent"/> is a known crawler, remembered per connection: a page's beacons arrive on one
+    /// keep-alive connection with the same User-Agent (Kestrel hands out the same string while the bytes do not change),
+    /// so the list is matched once per connection and agent rather than once per beacon.
+    /// </summary>
+    private static bool IsBot(HttpContext http, string agent)
+    {
+        var items = http.Features.Get<IConnectionItemsFeature>()?.Items;
+        if (items is not null && items.TryGetValue(s_verdictKey, out var cached) && cached is Verdict known && string.Equals(known.Agent, agent, StringComparison.Ordinal))
+        {
+            return known.Bot;
+        }
+
+        var bot = UserAgentClassifier.IsBot(agent);
+        if (items is not null)
+        {
+            items[s_verdictKey] = new Verdict(agent, bot);
+        }
+
+        return bot;
+    }
+
+    private static readonly object s_verdictKey = new();
+
+    private sealed record Verdict(string Agent, bool Bot);
 
     /// <summary>
     /// A speculative load: <c>Sec-Purpose: prefetch</c> (also <c>prefetch;prerender</c>), or the older <c>Purpose</c> /
