@@ -1,3 +1,4 @@
+using Suara.Ads.Core.Billing;
 using Suara.Ads.Core.Catalog;
 using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Selection;
@@ -158,8 +159,9 @@ public sealed class NaiveSelector
             windowEnd = c.EndUtcTicks;
         }
 
-        return served < goal.Impressions
-            && (c.Source.Pacing != "even" || served < EvenPacing.Allowance(goal.Impressions, windowStart, windowEnd, nowUtcTicks));
+        var units = Money.GoalUnits(c.Source).Units;
+        return served < units
+            && (c.Source.Pacing != "even" || served < EvenPacing.Allowance(units, windowStart, windowEnd, nowUtcTicks));
     }
 
     private static bool UnderCap(NaiveCampaign c, string? userId, ViewerHistory history, DateTime localTime, NaivePage page)

@@ -129,7 +129,8 @@ public static class CatalogGenerator
                 continue;
             }
 
-            var served = random.NextDouble() < 0.1 ? goal.Impressions : (long)(goal.Impressions * 0.2);
+            var units = goal.Impressions ?? 0;
+            var served = random.NextDouble() < 0.1 ? units : (long)(units * 0.2);
             if (goal.Per == "day")
             {
                 ledger.SetDayDelivered(c.Id, siteDay, served);

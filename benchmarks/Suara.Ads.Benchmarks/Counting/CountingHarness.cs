@@ -210,7 +210,7 @@ internal static class CountingHarness
         var delivery = new DeliveryKeys(options);
         return new CountingFlusher(
             aggregate,
-            new RedisCounterStore(connection, new CounterKeys(options), delivery, TimeProvider.System),
+            new RedisCounterStore(connection, new CounterKeys(options), delivery, TimeProvider.System, new CatalogSnapshotHolder(), MsOptions.Create(new RetentionOptions())),
             new FrequencyWriteQueue(connection, delivery),
             new RedisFrequencyStore(connection, delivery, new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 1_000 }), TimeProvider.System),
             new RedisDeliveryLedger(connection, delivery, new CatalogSnapshotHolder(), TimeProvider.System),

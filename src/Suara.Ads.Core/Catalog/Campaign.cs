@@ -39,6 +39,9 @@ public sealed record Campaign
     /// <summary>Optional delivery goal.</summary>
     public CampaignGoal? Goal { get; init; }
 
+    /// <summary>Optional price: what the advertiser pays (docs/reports.md, "Spend").</summary>
+    public CampaignRate? Rate { get; init; }
+
     /// <summary><c>even</c> or <c>asap</c>.</summary>
     public string Pacing { get; set; } = "asap";
 
@@ -67,8 +70,14 @@ public sealed record Campaign
 /// </remarks>
 public sealed record CampaignGoal
 {
-    /// <summary>Number of impressions to deliver.</summary>
-    public long Impressions { get; init; }
+    /// <summary>Number of impressions to deliver (one of <see cref="Impressions"/>, <see cref="Clicks"/>, <see cref="Spend"/>).</summary>
+    public long? Impressions { get; init; }
+
+    /// <summary>Number of clicks to deliver.</summary>
+    public long? Clicks { get; init; }
+
+    /// <summary>Spend to deliver, in the currency of the campaign's <see cref="Campaign.Rate"/> (a cpm or cpc rate).</summary>
+    public decimal? Spend { get; init; }
 
     /// <summary><c>flight</c> or <c>day</c> (a day in the site's time zone).</summary>
     public string Per { get; set; } = "flight";
@@ -88,4 +97,21 @@ public sealed record FrequencyCap
 
     /// <summary><c>hour</c>, <c>day</c>, <c>week</c> or <c>flight</c>.</summary>
     public string Per { get; set; } = "day";
+}
+
+/// <summary>A campaign's price.</summary>
+/// <remarks>
+/// Properties with a default are <c>set</c>, not <c>init</c> (see <see cref="CampaignGoal"/>). Amounts are decimals, never
+/// binary floating point: spend is exact to the cent.
+/// </remarks>
+public sealed record CampaignRate
+{
+    /// <summary><c>cpm</c> (per thousand impressions), <c>cpc</c> (per click) or <c>flat</c> (the whole flight, spread evenly over its days).</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>The price, in <see cref="Currency"/>, with at most 6 decimal places.</summary>
+    public decimal Amount { get; init; }
+
+    /// <summary>ISO 4217 code, three capital letters, e.g. <c>MYR</c>.</summary>
+    public string Currency { get; set; } = "";
 }

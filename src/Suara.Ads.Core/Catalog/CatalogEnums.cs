@@ -41,6 +41,26 @@ public enum GoalPeriod
     Day,
 }
 
+/// <summary>What a goal counts: impressions or clicks (a spend goal counts the unit its rate prices).</summary>
+public enum GoalMetric
+{
+    Impressions,
+    Clicks,
+}
+
+/// <summary>How a campaign is priced.</summary>
+public enum RateModel
+{
+    /// <summary>Per thousand counted impressions.</summary>
+    Cpm,
+
+    /// <summary>Per counted click.</summary>
+    Cpc,
+
+    /// <summary>A fixed amount for the flight, spread evenly over its days.</summary>
+    Flat,
+}
+
 /// <summary>Period of a frequency cap.</summary>
 public enum CapPeriod
 {
@@ -64,6 +84,9 @@ public static class CatalogNames
 
     /// <summary>Goal periods.</summary>
     public static readonly IReadOnlyList<string> GoalPeriods = ["flight", "day"];
+
+    /// <summary>Rate models.</summary>
+    public static readonly IReadOnlyList<string> RateModels = ["cpm", "cpc", "flat"];
 
     /// <summary>Cap periods.</summary>
     public static readonly IReadOnlyList<string> CapPeriods = ["hour", "day", "week", "flight"];
@@ -111,6 +134,14 @@ public static class CatalogNames
         "paused" => CampaignStatus.Paused,
         "archived" => CampaignStatus.Archived,
         _ => CampaignStatus.Active,
+    };
+
+    /// <summary>Parses a rate model name (a validated one: anything unknown is <see cref="RateModel.Flat"/>).</summary>
+    public static RateModel ParseRateModel(string value) => value switch
+    {
+        "cpm" => RateModel.Cpm,
+        "cpc" => RateModel.Cpc,
+        _ => RateModel.Flat,
     };
 
     internal static CapPeriod ParseCapPeriod(string value) => value switch

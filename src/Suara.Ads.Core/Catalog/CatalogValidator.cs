@@ -1,3 +1,4 @@
+using Suara.Ads.Core.Billing;
 using Suara.Ads.Core.Targeting;
 using Suara.Ads.Core.Utilities;
 
@@ -151,18 +152,10 @@ public static class CatalogValidator
             errors.Add(prefix + "weight", $"must be between 1 and {MaxWeight}");
         }
 
+        ValidateRate(campaign, prefix, errors);
         if (campaign.Goal is { } goal)
         {
-            if (goal.Impressions < 1)
-            {
-                errors.Add(prefix + "goal.impressions", "must be at least 1");
-            }
-
-            OneOf(goal.Per, CatalogNames.GoalPeriods, prefix + "goal.per", errors);
-            if (goal.Per == "flight" && campaign.Pacing == "even" && (campaign.Start is null || campaign.End is null))
-            {
-                errors.Add(prefix + "pacing", "even pacing of a flight goal needs both start and end");
-            }
+            ValidateGoal(campaign, goal, prefix, errors);
         }
 
         if (campaign.FrequencyCap is { } cap)
@@ -468,6 +461,83 @@ public static class CatalogValidator
         if (value is null || !allowed.Contains(value, StringComparer.Ordinal))
         {
             errors.Add(field, $"must be one of: {string.Join(", ", allowed)}");
+        }
+    }
+
+    /// <summary>The most a rate's amount or a spend goal may be (a sanity bound, far above any real price).</summary>
+    public const decimal MaxAmount = 1_000_000_000m;
+
+    private static void ValidateRate(Campaign campaign, string prefix, ValidationErrors errors)
+    {
+        if (campaign.Rate is not { } rate)
+        {
+            return;
+        }
+
+        OneOf(rate.Model, CatalogNames.RateModels, prefix + "rate.model", errors);
+        if (rate.Amount <= 0 || rate.Amount > MaxAmount)
+        {
+            errors.Add(prefix + "rate.amount", $"must be more than 0 and at most {MaxAmount:0}");
+        }
+        else if (rate.Amount.Scale > Money.MaxRateDecimals && rate.Amount != Math.Round(rate.Amount, Money.MaxRateDecimals))
+        {
+            errors.Add(prefix + "rate.amount", $"at most {Money.MaxRateDecimals} decimal places");
+        }
+
+        if (!Money.IsCurrencyCode(rate.Currency))
+        {
+            errors.Add(prefix + "rate.currency", "must be an ISO 4217 code: three capital letters, such as MYR");
+        }
+
+        if (rate.Model == "flat" && (campaign.Start is null || campaign.End is null))
+        {
+            errors.Add(prefix + "rate", "a flat rate is spread over the flight's days, so the campaign needs both start and end");
+        }
+    }
+
+    private static void ValidateGoal(Campaign campaign, CampaignGoal goal, string prefix, ValidationErrors errors)
+    {
+        var kinds = (goal.Impressions is null ? 0 : 1) + (goal.Clicks is null ? 0 : 1) + (goal.Spend is null ? 0 : 1);
+        if (kinds != 1)
+        {
+            errors.Add(prefix + "goal", "must count exactly one of impressions, clicks or spend");
+        }
+
+        if (goal.Impressions is < 1)
+        {
+            errors.Add(prefix + "goal.impressions", "must be at least 1");
+        }
+
+        if (goal.Clicks is < 1)
+        {
+            errors.Add(prefix + "goal.clicks", "must be at least 1");
+        }
+
+        if (goal.Spend is { } spend)
+        {
+            if (spend <= 0 || spend > MaxAmount)
+            {
+                errors.Add(prefix + "goal.spend", $"must be more than 0 and at most {MaxAmount:0}");
+            }
+            else if (spend != Math.Round(spend, Money.Decimals))
+            {
+                errors.Add(prefix + "goal.spend", $"at most {Money.Decimals} decimal places");
+            }
+
+            if (campaign.Rate is not { } rate)
+            {
+                errors.Add(prefix + "goal.spend", "a spend goal needs the campaign's rate (cpm or cpc) to know what is spent");
+            }
+            else if (rate.Model == "flat")
+            {
+                errors.Add(prefix + "goal.spend", "a flat rate's spend is its amount: give a cpm or cpc rate, or count impressions or clicks");
+            }
+        }
+
+        OneOf(goal.Per, CatalogNames.GoalPeriods, prefix + "goal.per", errors);
+        if (goal.Per == "flight" && campaign.Pacing == "even" && (campaign.Start is null || campaign.End is null))
+        {
+            errors.Add(prefix + "pacing", "even pacing of a flight goal needs both start and end");
         }
     }
 }

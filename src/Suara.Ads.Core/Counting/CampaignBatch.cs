@@ -12,7 +12,7 @@ public sealed class CampaignBatch
         BatchId = batchId;
     }
 
-    /// <summary>The campaign.</summary>
+    /// <summary>The campaign; for a site's inventory counts, <see cref="EventAggregate.SiteOwner"/> of the site.</summary>
     public string Campaign { get; }
 
     /// <summary>Unique id of this batch, for idempotent retries.</summary>
@@ -53,6 +53,9 @@ public readonly record struct TokenEvent(CounterKey Key, string TokenId, long Is
 
     /// <summary>The viewer's digest when the campaign has a frequency cap and the page sent a viewer, else <c>null</c>.</summary>
     public string? Viewer { get; init; }
+
+    /// <summary>The viewer's digest for an impression whose page sent a viewer (any campaign): the campaign's reach.</summary>
+    public string? Reach { get; init; }
 
     /// <summary>The cap window the impression counts in (<see cref="Delivery.FrequencyWindows.Key"/>).</summary>
     public long CapWindow { get; init; }

@@ -13,4 +13,10 @@ public enum CounterKind : byte
     Click = 3,
     /// <summary>Invalid traffic, by <see cref="InvalidReason"/>: counted as nothing else.</summary>
     Invalid = 4,
+
+    /// <summary>Slots asked for in a site's placement (valid decisions; the publisher's inventory). Counted per site.</summary>
+    Requested = 5,
+
+    /// <summary>Of those, slots filled. Counted per site.</summary>
+    Filled = 6,
 }

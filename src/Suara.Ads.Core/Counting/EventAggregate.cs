@@ -101,6 +101,45 @@ public sealed class EventAggregate
         }
     }
 
+    /// <summary>
+    /// Adds the slots of one decision to its site's inventory counts (<see cref="CounterKind.Requested"/> and
+    /// <see cref="CounterKind.Filled"/> per placement and hour), under one lock: the batch of a site is the owner
+    /// <see cref="SiteOwner"/> of its id.
+    /// </summary>
+    public bool AddSlots(string site, long hour, IReadOnlyList<(string Placement, bool Filled)> slots)
+    {
+        lock (_lock)
+        {
+            if (!Reserve())
+            {
+                return false;
+            }
+
+            var owner = SiteOwner(site);
+            var batch = Open(owner);
+            foreach (var (placement, filled) in slots)
+            {
+                var requested = new CounterKey(owner, "", placement, hour, CounterKind.Requested);
+                batch.Counts[requested] = batch.Counts.GetValueOrDefault(requested) + 1;
+                if (filled)
+                {
+                    var key = requested with { Kind = CounterKind.Filled };
+                    batch.Counts[key] = batch.Counts.GetValueOrDefault(key) + 1;
+                }
+            }
+
+            batch.EventCount++;
+            _pending++;
+            return true;
+        }
+    }
+
+    /// <summary>The batch owner of a site's counts: <c>@</c> and its id (ids never start with <c>@</c>, so no campaign is one).</summary>
+    public static string SiteOwner(string site) => "@" + site;
+
+    /// <summary>The site of a batch owner, or <c>null</c> for a campaign.</summary>
+    public static string? SiteOf(string owner) => owner.StartsWith('@') ? owner[1..] : null;
+
     /// <summary>Takes everything pending: first the batches to retry, then the new ones.</summary>
     public IReadOnlyList<CampaignBatch> TakeBatches()
     {

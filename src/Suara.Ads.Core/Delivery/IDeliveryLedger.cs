@@ -3,8 +3,9 @@ using Suara.Ads.Core.Counting;
 namespace Suara.Ads.Core.Delivery;
 
 /// <summary>
-/// How much each campaign has delivered, for goals and even pacing: counted impressions, plus a hold for ads served
-/// and not yet confirmed by their impression (see docs/selection.md, "What delivery counts"). Reads are on the
+/// How much each campaign has delivered, for goals and even pacing, in the unit its goal counts: counted impressions
+/// plus a hold for ads served and not yet confirmed by their impression, or counted clicks (a spend goal counts the
+/// unit its rate prices) (see docs/selection.md, "What delivery counts"). Reads are on the
 /// decision path and must be local (an in-process table refreshed from the shared store in the background); holds
 /// only enqueue.
 /// </summary>

@@ -49,15 +49,27 @@ public sealed class DecisionService
         result.Invalid = invalid;
         if (!explain && result.Errors is null)
         {
-            Record(result, now);
+            Record(request, result, now);
         }
 
         return result;
     }
 
-    private void Record(DecisionResult result, DateTimeOffset now)
+    private void Record(DecisionRequest request, DecisionResult result, DateTimeOffset now)
     {
         var hour = now.ToUnixTimeSeconds() / 3600;
+        if (_counts is not null && result.Invalid == InvalidReason.None)
+        {
+            // The publisher's inventory: every slot asked for, and whether it was filled (one entry per decision).
+            var slots = new (string Placement, bool Filled)[request.Slots.Count];
+            for (var i = 0; i < slots.Length; i++)
+            {
+                slots[i] = (request.Slots[i].Placement, result.Slots[i] is not null);
+            }
+
+            _counts.AddSlots(request.Site, hour, slots);
+        }
+
         var bucket = DeliveryHolds.Bucket(now);
         foreach (var slot in result.Slots)
         {
@@ -74,7 +86,7 @@ public sealed class DecisionService
             }
 
             HoldKey? hold = null;
-            if (campaign.GoalImpressions > 0)
+            if (campaign.HoldsDelivery)
             {
                 hold = new HoldKey(bucket, result.SiteDay);
                 _ledger.Hold(campaign.Id, hold.Value);

@@ -50,7 +50,7 @@ internal static class EligibilityRules
             return CandidateOutcome.Targeting;
         }
 
-        if (c.GoalImpressions > 0)
+        if (c.GoalUnits > 0)
         {
             var outcome = CheckGoal(c, in eval, wantDetail, out detail);
             if (outcome != CandidateOutcome.Selected)
@@ -147,11 +147,11 @@ internal static class EligibilityRules
             return CandidateOutcome.DeliveryUnknown;
         }
 
-        if (served >= c.GoalImpressions)
+        if (served >= c.GoalUnits)
         {
             if (wantDetail)
             {
-                detail = string.Create(CultureInfo.InvariantCulture, $"delivered {served} of {c.GoalImpressions} per {c.Source.Goal!.Per} (impressions, and ads served in the last 30 s awaiting theirs)");
+                detail = string.Create(CultureInfo.InvariantCulture, $"delivered {served} of {c.GoalUnits} {Unit(c)} per {c.Source.Goal!.Per}{(c.HoldsDelivery ? " (counting ads served in the last 30 s that await their impression)" : "")}");
             }
 
             return CandidateOutcome.GoalReached;
@@ -159,12 +159,12 @@ internal static class EligibilityRules
 
         if (c.Pacing == PacingMode.Even)
         {
-            var allowed = EvenPacing.Allowance(c.GoalImpressions, windowStart, windowEnd, eval.NowUtcTicks);
+            var allowed = EvenPacing.Allowance(c.GoalUnits, windowStart, windowEnd, eval.NowUtcTicks);
             if (served >= allowed)
             {
                 if (wantDetail)
                 {
-                    detail = string.Create(CultureInfo.InvariantCulture, $"delivered {served} of {c.GoalImpressions} per {c.Source.Goal!.Per}; even pacing allows {allowed:0} by now");
+                    detail = string.Create(CultureInfo.InvariantCulture, $"delivered {served} of {c.GoalUnits} {Unit(c)} per {c.Source.Goal!.Per}; even pacing allows {allowed:0} by now");
                 }
 
                 return CandidateOutcome.Paced;
@@ -173,4 +173,7 @@ internal static class EligibilityRules
 
         return CandidateOutcome.Selected;
     }
+
+    private static string Unit(CompiledCampaign c) =>
+        (c.GoalMetric == GoalMetric.Clicks ? "clicks" : "impressions") + (c.Source.Goal!.Spend is { } spend ? string.Create(CultureInfo.InvariantCulture, $" (the spend goal of {spend} {c.Source.Rate!.Currency} at its rate)") : "");
 }

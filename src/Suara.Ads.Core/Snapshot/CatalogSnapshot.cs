@@ -52,6 +52,19 @@ public sealed class CatalogSnapshot
 
     internal CompiledCreative[] Creatives { get; }
 
+    /// <summary>
+    /// The time zone a campaign's days are counted in (goals per day, reports, flat rates): its first placement's
+    /// site's; UTC for a campaign that is not (or no longer) in the catalog.
+    /// </summary>
+    internal TimeZoneInfo ZoneOf(string campaignId) =>
+        CampaignsById.TryGetValue(campaignId, out var campaign) ? ZoneOf(campaign) : TimeZoneInfo.Utc;
+
+    /// <inheritdoc cref="ZoneOf(string)"/>
+    internal TimeZoneInfo ZoneOf(CompiledCampaign campaign) =>
+        campaign.Source.Placements.Count > 0 && Placements.TryGetValue(campaign.Source.Placements[0], out var placement)
+            ? placement.Site.TimeZone
+            : TimeZoneInfo.Utc;
+
     internal string[] Labels { get; }
 
     /// <summary>Whether any campaign has a frequency cap (if none, viewer state need not be read).</summary>

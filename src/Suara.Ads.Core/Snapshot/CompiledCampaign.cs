@@ -1,3 +1,4 @@
+using Suara.Ads.Core.Billing;
 using Suara.Ads.Core.Catalog;
 using Suara.Ads.Core.Targeting;
 
@@ -20,8 +21,13 @@ internal sealed class CompiledCampaign
         Pacing = source.Pacing == "even" ? PacingMode.Even : PacingMode.Asap;
         if (source.Goal is { } goal)
         {
-            GoalImpressions = goal.Impressions;
+            (GoalMetric, GoalUnits) = Money.GoalUnits(source);
             GoalPeriod = goal.Per == "day" ? GoalPeriod.Day : GoalPeriod.Flight;
+        }
+
+        if (source.Rate is { } rate)
+        {
+            RateModel = CatalogNames.ParseRateModel(rate.Model);
         }
 
         if (source.FrequencyCap is { } cap)
@@ -57,8 +63,17 @@ internal sealed class CompiledCampaign
     /// <summary>End of flight; the contract's end is inclusive to the second, so a campaign serves while now &lt;= end.</summary>
     public long EndUtcTicks { get; }
 
-    /// <summary>Goal, 0 when none.</summary>
-    public long GoalImpressions { get; }
+    /// <summary>Goal in units of <see cref="GoalMetric"/> (a spend goal converted at the rate), 0 when none.</summary>
+    public long GoalUnits { get; }
+
+    /// <summary>What the goal counts: impressions (held from the decision on) or clicks.</summary>
+    public GoalMetric GoalMetric { get; }
+
+    /// <summary>Whether the campaign's goal is held against by its decisions: a goal of impressions (or cpm spend).</summary>
+    public bool HoldsDelivery => GoalUnits > 0 && GoalMetric == GoalMetric.Impressions;
+
+    /// <summary>The rate's model; <c>null</c> without a rate.</summary>
+    public RateModel? RateModel { get; }
 
     public GoalPeriod GoalPeriod { get; }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Suara.Ads.Server.Hosting;
@@ -16,11 +17,18 @@ internal sealed class DeliveryKeys
     public DeliveryKeys(IOptions<RedisOptions> options) => _prefix = options.Value.KeyPrefix;
 
     /// <summary>
-    /// Hash of a campaign's delivery: counted impressions <c>total</c> and per site day <c>d:SITEDAY</c>; ads served
+    /// Hash of a campaign's delivery: counted impressions <c>total</c> and per site day <c>d:SITEDAY</c>; counted clicks
+    /// <c>clicks</c> and per site day <c>cd:SITEDAY</c> (for click and cpc spend goals); ads served
     /// and held per hold bucket <c>s:BUCKET</c>, the impressions that released them <c>i:BUCKET</c>, and <c>lo</c>,
     /// the oldest bucket that may still have fields.
     /// </summary>
     public RedisKey Delivery(string campaign) => Key($"{{c:{campaign}}}:dlv");
+
+    /// <summary>The field of a site day's counted impressions in <see cref="Delivery"/> (the day as days since 0001-01-01).</summary>
+    public static string DayField(int siteDay) => "d:" + siteDay.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The field of a site day's counted clicks in <see cref="Delivery"/>.</summary>
+    public static string ClickDayField(int siteDay) => "cd:" + siteDay.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Hash of a viewer's counted impressions: field <c>CAMPAIGN|WINDOW</c>. The viewer is its <see cref="Core.Delivery.ViewerDigest"/>.</summary>
     public RedisKey Viewer(string viewerDigest) => Key($"{{v:{viewerDigest}}}:f");

@@ -161,7 +161,7 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
     public async Task PrepareAsync(CatalogSnapshot next)
     {
         var known = _shared;
-        if (!_redis.IsConnected || next.Campaigns.All(c => c.GoalImpressions <= 0 || known.Flight.ContainsKey(c.Id)))
+        if (!_redis.IsConnected || next.Campaigns.All(c => c.GoalUnits <= 0 || known.Flight.ContainsKey(c.Id)))
         {
             return;
         }
@@ -193,21 +193,26 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
         }
 
         var db = _redis.Database;
-        var reads = new List<(string Campaign, int Day, Task<RedisValue[]> Values)>();
+        var reads = new List<(string Campaign, int Day, bool Held, Task<RedisValue[]> Values)>();
         foreach (var campaign in snapshot.Campaigns)
         {
-            if (campaign.GoalImpressions <= 0 || !include(campaign))
+            if (campaign.GoalUnits <= 0 || !include(campaign))
             {
                 continue;
             }
 
-            var zone = campaign.Source.Placements.Count > 0 && snapshot.Placements.TryGetValue(campaign.Source.Placements[0], out var p)
-                ? p.Site.TimeZone
-                : TimeZoneInfo.Utc;
-            var day = (int)(TimeZoneInfo.ConvertTime(now, zone).DateTime.Ticks / TimeSpan.TicksPerDay);
-            var campaignFields = (RedisValue[])fields.Clone();
-            campaignFields[1] = "d:" + day.ToString(CultureInfo.InvariantCulture);
-            reads.Add((campaign.Id, day, db.HashGetAsync(_keys.Delivery(campaign.Id), campaignFields)));
+            var day = (int)(TimeZoneInfo.ConvertTime(now, snapshot.ZoneOf(campaign)).DateTime.Ticks / TimeSpan.TicksPerDay);
+            if (campaign.HoldsDelivery)
+            {
+                var campaignFields = (RedisValue[])fields.Clone();
+                campaignFields[1] = DeliveryKeys.DayField(day);
+                reads.Add((campaign.Id, day, true, db.HashGetAsync(_keys.Delivery(campaign.Id), campaignFields)));
+            }
+            else
+            {
+                // A goal of clicks: counted clicks, nothing held (a click cannot be foreseen from its decision).
+                reads.Add((campaign.Id, day, false, db.HashGetAsync(_keys.Delivery(campaign.Id), ["clicks", DeliveryKeys.ClickDayField(day)])));
+            }
         }
 
         try
@@ -221,11 +226,11 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
 
         var flight = new Dictionary<string, long>(StringComparer.Ordinal);
         var days = new Dictionary<(string, int), long>();
-        foreach (var (campaign, day, values) in reads)
+        foreach (var (campaign, day, hasHolds, values) in reads)
         {
             var result = values.Result;
             long held = 0;
-            for (var i = 0; i < DeliveryHolds.LiveBuckets; i++)
+            for (var i = 0; hasHolds && i < DeliveryHolds.LiveBuckets; i++)
             {
                 held += Math.Max(0, Long(result[2 + (2 * i)]) - Long(result[3 + (2 * i)]));
             }

@@ -16,14 +16,30 @@ internal sealed class CounterKeys
 
     public CounterKeys(IOptions<RedisOptions> options) => _prefix = options.Value.KeyPrefix;
 
-    /// <summary>Hash of a campaign's counters for one UTC day: field <c>HOUR|PLACEMENT|CREATIVE|KIND</c>.</summary>
-    public RedisKey Counters(string campaign, long utcDay) => Key($"{{c:{campaign}}}:n:{utcDay.ToString(CultureInfo.InvariantCulture)}");
+    /// <summary>Hash of a campaign's (or site's) counters for one UTC day: field <c>HOUR|PLACEMENT|CREATIVE|KIND</c>.</summary>
+    public RedisKey Counters(string campaign, long utcDay) => Key($"{{{Tag(campaign)}}}:n:{utcDay.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>Hash of a campaign's counters for one site-local month (<c>YYYYMM</c>): field <c>YYYY-MM-DD|PLACEMENT|CREATIVE|KIND</c>.</summary>
+    public RedisKey DailyCounters(string campaign, int month) => Key($"{{{Tag(campaign)}}}:m:{month.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>HyperLogLog of the viewers with a counted impression of a campaign on one site-local day (<c>YYYY-MM-DD</c>).</summary>
+    public RedisKey Reach(string campaign, DateOnly day) => Key($"{{c:{campaign}}}:r:{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
+
+    /// <summary>A short-lived copy of a reach sketch, for counting the union of several campaigns' under one hash tag.</summary>
+    public RedisKey ReachUnion(string tag, int index) => Key($"{{ru:{tag}}}:{index.ToString(CultureInfo.InvariantCulture)}");
 
     /// <summary>Set of token ids already counted, for tokens issued in one UTC hour.</summary>
     public RedisKey Seen(string campaign, long issuedHour) => Key($"{{c:{campaign}}}:seen:{issuedHour.ToString(CultureInfo.InvariantCulture)}");
 
     /// <summary>Sorted set of the batches already applied (member: batch id, score: when), for idempotent retries.</summary>
-    public RedisKey Batches(string campaign) => Key($"{{c:{campaign}}}:batches");
+    public RedisKey Batches(string campaign) => Key($"{{{Tag(campaign)}}}:batches");
+
+    /// <summary>
+    /// The hash tag of a batch owner: <c>c:ID</c> for a campaign, <c>s:ID</c> for a site's inventory counts (owner
+    /// <see cref="Core.Counting.EventAggregate.SiteOwner"/>). A site's hashes have the same fields with no creative:
+    /// <c>HOUR|PLACEMENT||r</c> (requested) and <c>…|f</c> (filled).
+    /// </summary>
+    public static string Tag(string owner) => owner.StartsWith('@') ? "s:" + owner[1..] : "c:" + owner;
 
     private RedisKey Key(string suffix) => new(_prefix + suffix);
 }

@@ -84,18 +84,25 @@ internal static class EventsApi
         return Problems.CreativeGone("The click was counted, but the creative is no longer in the catalog, so there is no landing page to go to.");
     }
 
-    /// <summary>The beacon with what counting it updates: its ad, and for an impression the day, the hold and the viewer's cap.</summary>
+    /// <summary>The beacon with what counting it updates: its ad; for an impression or click the day; for an impression the hold, the reach and the viewer's cap.</summary>
     private static TokenEvent Describe(EventClaims claims, CounterKey key, string? viewer, CatalogSnapshot snapshot, DateTimeOffset now)
     {
         var e = new TokenEvent(key, claims.TokenId, claims.IssuedAt.ToUnixTimeSeconds() / 3600) { AdId = RedisCounterStore.AdId(claims), DecisionId = claims.DecisionId };
-        if (key.Kind != CounterKind.Impression)
+        if (key.Kind == CounterKind.Viewable)
         {
             return e;
         }
 
+        // Impressions and clicks count towards goals per site-local day.
         var zone = snapshot.Sites.TryGetValue(claims.Site, out var site) ? site.TimeZone : TimeZoneInfo.Utc;
         var local = TimeZoneInfo.ConvertTime(now, zone).DateTime;
-        e = e with { SiteDay = (int)(local.Ticks / TimeSpan.TicksPerDay), HoldBucket = DeliveryHolds.Bucket(claims.IssuedAt) };
+        e = e with { SiteDay = (int)(local.Ticks / TimeSpan.TicksPerDay) };
+        if (key.Kind == CounterKind.Click)
+        {
+            return e;
+        }
+
+        e = e with { HoldBucket = DeliveryHolds.Bucket(claims.IssuedAt), Reach = viewer };
         if (viewer is not null && snapshot.CampaignsById.TryGetValue(claims.Campaign, out var campaign) && campaign.CapImpressions > 0)
         {
             // The cap window of the decision's time, where the hold it releases was counted.

@@ -10,6 +10,10 @@ internal static class EventsServiceCollectionExtensions
 {
     public static IServiceCollection AddAdsEvents(this IServiceCollection services)
     {
+        services.AddOptions<RetentionOptions>()
+            .BindConfiguration(RetentionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton<CounterKeys>();
         services.TryAddSingleton<RedisCounterStore>();
         services.TryAddSingleton(sp => new EventAggregate(sp.GetRequiredService<IOptions<AdsOptions>>().Value.MaxPendingEvents));

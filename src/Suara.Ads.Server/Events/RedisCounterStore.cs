@@ -1,8 +1,10 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Suara.Ads.Core.Counting;
 using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Events;
+using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Delivery;
 using Suara.Ads.Server.Hosting;
 
@@ -18,25 +20,24 @@ namespace Suara.Ads.Server.Events;
 /// </summary>
 internal sealed class RedisCounterStore
 {
-    /// <summary>Counters are kept this long after their last write.</summary>
-    public static readonly TimeSpan CounterRetention = TimeSpan.FromDays(400);
-
     /// <summary>A token is valid 24 h after its issue hour; its de-duplication set must outlive that.</summary>
     public static readonly TimeSpan SeenRetention = TimeSpan.FromHours(26);
 
     /// <summary>How long a retry of a written batch is recognised.</summary>
     public static readonly TimeSpan BatchRetention = TimeSpan.FromDays(1);
 
-    // KEYS[1]: the campaign's applied batches. ARGV: counter ttl, seen ttl, batch ttl, current hold bucket, live buckets,
-    // now (Unix seconds), batch id, then ops:
-    //   'n', k, field, amount                                   plain increment (served, invalid)
-    //   'h', d, bucket, amount                                  ads served and held in a hold bucket of delivery hash d
-    //   'I', k, field, seen, d, dayField, n, n × (ad, bucket)   impressions of one counter cell and day; an ad has one
-    //                                                           impression token, so its marker 'i:AD' is its identity
-    //   'J', k, field, seen, d, dayField, bucket, n, n × ad     the same for impressions of one hold bucket that need no
-    //                                                           answer per event (no viewer to cap): one SADD, no SMISMEMBER
-    //   'F', k, field, invalidField, seen, n, n × (token, ad)   viewables or clicks of one cell: counted only after their
-    //                                                           ad's impression
+    // KEYS[1]: the campaign's applied batches. ARGV: hourly counter ttl, seen ttl, batch ttl, current hold bucket, live
+    // buckets, now (Unix seconds), batch id, daily ttl, then ops. Every counter cell is counted twice: in the hour's hash
+    // (k, field; kept for the hourly retention) and in the site-local month's hash (m, dfield; kept 400 days).
+    //   'n', k, field, m, dfield, amount                         plain increment (served, invalid)
+    //   'h', d, bucket, amount                                   ads served and held in a hold bucket of delivery hash d
+    //   'I', k, field, m, dfield, seen, d, dayField, n,          impressions of one counter cell and day; an ad has one
+    //        n × (ad, bucket)                                    impression token, so its marker 'i:AD' is its identity
+    //   'J', k, field, m, dfield, seen, d, dayField, bucket,     the same for impressions of one hold bucket that need no
+    //        n, n × ad                                           answer per event (no viewer to cap): one SADD, no SMISMEMBER
+    //   'F', k, field, m, dfield, invalidField, dInvalidField,   viewables or clicks of one cell: counted only after their
+    //        seen, d, clickDayField, n, n × (token, ad)          ad's impression; clicks also count in d ('' for viewables)
+    //   'R', r, n, n × viewer                                    viewers of counted impressions, into the day's reach HLL
     // Each group is a handful of commands however many events it holds (SMISMEMBER, then SADD). Impressions come before
     // follow-ups, so both arriving in one batch count. Returns {1, counted impressions (their ordinals among all
     // impressions), follow-ups refused for want of an impression (ordinals among all follow-ups)}, or {0} for a batch
@@ -48,6 +49,7 @@ internal sealed class RedisCounterStore
         redis.call('EXPIRE', KEYS[1], ARGV[3])
         local now = tonumber(ARGV[4])
         local live = tonumber(ARGV[5])
+        local daily = ARGV[8]
         local oldest = now - live + 1
         local ttl = {}
         local holds = {}
@@ -55,49 +57,65 @@ internal sealed class RedisCounterStore
         local refused = {}
         local ni = 0
         local nf = 0
-        local i = 8
+        local function count(k, field, m, dfield, amount)
+          redis.call('HINCRBY', KEYS[k], field, amount)
+          redis.call('HINCRBY', KEYS[m], dfield, amount)
+          ttl[k] = ARGV[1]
+          ttl[m] = daily
+        end
+        local function deliver(d, field, dayField, amount)
+          redis.call('HINCRBY', KEYS[d], field, amount)
+          redis.call('HINCRBY', KEYS[d], dayField, amount)
+          ttl[d] = daily
+        end
+        local i = 9
         while i <= #ARGV do
           local op = ARGV[i]
           local k = tonumber(ARGV[i + 1])
           if op == 'n' then
-            redis.call('HINCRBY', KEYS[k], ARGV[i + 2], ARGV[i + 3])
-            ttl[k] = ARGV[1]
-            i = i + 4
+            count(k, ARGV[i + 2], tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 5])
+            i = i + 6
           elseif op == 'h' then
             local b = tonumber(ARGV[i + 2])
             if b >= oldest then
               redis.call('HINCRBY', KEYS[k], 's:' .. b, ARGV[i + 3])
               holds[k] = true
             end
-            ttl[k] = ARGV[1]
+            ttl[k] = daily
             i = i + 4
+          elseif op == 'R' then
+            local n = tonumber(ARGV[i + 2])
+            local viewers = {}
+            for j = 1, n do viewers[j] = ARGV[i + 2 + j] end
+            redis.call('PFADD', KEYS[k], unpack(viewers))
+            ttl[k] = daily
+            i = i + 3 + n
           elseif op == 'J' then
-            local s = tonumber(ARGV[i + 3])
-            local d = tonumber(ARGV[i + 4])
-            local b = tonumber(ARGV[i + 6])
-            local n = tonumber(ARGV[i + 7])
-            local first = i + 8
+            local m = tonumber(ARGV[i + 3])
+            local s = tonumber(ARGV[i + 5])
+            local d = tonumber(ARGV[i + 6])
+            local b = tonumber(ARGV[i + 8])
+            local n = tonumber(ARGV[i + 9])
+            local first = i + 10
             local ads = {}
             for j = 0, n - 1 do ads[j + 1] = 'i:' .. ARGV[first + j] end
             local added = redis.call('SADD', KEYS[s], unpack(ads))
             if added > 0 then
-              redis.call('HINCRBY', KEYS[k], ARGV[i + 2], added)
-              redis.call('HINCRBY', KEYS[d], 'total', added)
-              redis.call('HINCRBY', KEYS[d], ARGV[i + 5], added)
+              count(k, ARGV[i + 2], m, ARGV[i + 4], added)
+              deliver(d, 'total', ARGV[i + 7], added)
               if b >= oldest and redis.call('HEXISTS', KEYS[d], 's:' .. b) == 1 then
                 redis.call('HINCRBY', KEYS[d], 'i:' .. b, added)
                 holds[d] = true
               end
-              ttl[k] = ARGV[1]
-              ttl[d] = ARGV[1]
             end
             ttl[s] = ARGV[2]
             i = first + n
           elseif op == 'I' then
-            local s = tonumber(ARGV[i + 3])
-            local d = tonumber(ARGV[i + 4])
-            local n = tonumber(ARGV[i + 6])
-            local first = i + 7
+            local m = tonumber(ARGV[i + 3])
+            local s = tonumber(ARGV[i + 5])
+            local d = tonumber(ARGV[i + 6])
+            local n = tonumber(ARGV[i + 8])
+            local first = i + 9
             local ads = {}
             for j = 0, n - 1 do ads[j + 1] = 'i:' .. ARGV[first + 2 * j] end
             local known = redis.call('SMISMEMBER', KEYS[s], unpack(ads))
@@ -114,24 +132,24 @@ internal sealed class RedisCounterStore
               end
             end
             if added > 0 then
-              redis.call('HINCRBY', KEYS[k], ARGV[i + 2], added)
-              redis.call('HINCRBY', KEYS[d], 'total', added)
-              redis.call('HINCRBY', KEYS[d], ARGV[i + 5], added)
+              count(k, ARGV[i + 2], m, ARGV[i + 4], added)
+              deliver(d, 'total', ARGV[i + 7], added)
               for b, c in pairs(released) do
                 if redis.call('HEXISTS', KEYS[d], 's:' .. b) == 1 then
                   redis.call('HINCRBY', KEYS[d], 'i:' .. b, c)
                   holds[d] = true
                 end
               end
-              ttl[k] = ARGV[1]
-              ttl[d] = ARGV[1]
             end
             ttl[s] = ARGV[2]
             i = first + 2 * n
           else
-            local s = tonumber(ARGV[i + 4])
-            local n = tonumber(ARGV[i + 5])
-            local first = i + 6
+            local m = tonumber(ARGV[i + 3])
+            local s = tonumber(ARGV[i + 7])
+            local d = tonumber(ARGV[i + 8])
+            local clickDay = ARGV[i + 9]
+            local n = tonumber(ARGV[i + 10])
+            local first = i + 11
             local markers = {}
             for j = 0, n - 1 do markers[j + 1] = 'i:' .. ARGV[first + 2 * j + 1] end
             local shown = redis.call('SMISMEMBER', KEYS[s], unpack(markers))
@@ -146,14 +164,13 @@ internal sealed class RedisCounterStore
             end
             local invalid = n - #tokens
             if invalid > 0 then
-              redis.call('HINCRBY', KEYS[k], ARGV[i + 3], invalid)
-              ttl[k] = ARGV[1]
+              count(k, ARGV[i + 5], m, ARGV[i + 6], invalid)
             end
             if #tokens > 0 then
               local added = redis.call('SADD', KEYS[s], unpack(tokens))
               if added > 0 then
-                redis.call('HINCRBY', KEYS[k], ARGV[i + 2], added)
-                ttl[k] = ARGV[1]
+                count(k, ARGV[i + 2], m, ARGV[i + 4], added)
+                if clickDay ~= '' then deliver(d, 'clicks', clickDay, added) end
               end
             end
             ttl[s] = ARGV[2]
@@ -179,9 +196,13 @@ internal sealed class RedisCounterStore
     private readonly CounterKeys _keys;
     private readonly DeliveryKeys _delivery;
     private readonly TimeProvider _time;
+    private readonly CatalogSnapshotHolder _catalog;
+    private readonly RetentionOptions _retention;
 
-    public RedisCounterStore(RedisConnection redis, CounterKeys keys, DeliveryKeys delivery, TimeProvider time)
+    public RedisCounterStore(RedisConnection redis, CounterKeys keys, DeliveryKeys delivery, TimeProvider time, CatalogSnapshotHolder catalog, IOptions<RetentionOptions> retention)
     {
+        _catalog = catalog;
+        _retention = retention.Value;
         _redis = redis;
         _keys = keys;
         _delivery = delivery;
@@ -207,22 +228,37 @@ internal sealed class RedisCounterStore
             return i;
         }
 
+        var now = _time.GetUtcNow();
         var args = new List<RedisValue>
         {
-            (long)CounterRetention.TotalSeconds,
+            (long)_retention.HourlyRetention.TotalSeconds,
             (long)SeenRetention.TotalSeconds,
             (long)BatchRetention.TotalSeconds,
-            DeliveryHolds.Bucket(_time.GetUtcNow()),
+            DeliveryHolds.Bucket(now),
             DeliveryHolds.LiveBuckets,
-            _time.GetUtcNow().ToUnixTimeSeconds(),
+            now.ToUnixTimeSeconds(),
             batch.BatchId,
+            (long)RetentionOptions.DailyRetention.TotalSeconds,
         };
+
+        // Every cell is counted in its UTC day's hourly hash and in its site-local month's daily hash.
+        var snapshot = _catalog.Current;
+        var days = new SiteDays(EventAggregate.SiteOf(batch.Campaign) is { } site
+            ? snapshot.Sites.TryGetValue(site, out var s) ? s.TimeZone : TimeZoneInfo.Utc
+            : snapshot.ZoneOf(batch.Campaign));
+        void Cell(in CounterKey key)
+        {
+            var day = days.Of(key.Hour);
+            args.Add(IndexOf(_keys.Counters(batch.Campaign, key.Hour / 24)));
+            args.Add(Field(key));
+            args.Add(IndexOf(_keys.DailyCounters(batch.Campaign, (day.Year * 100) + day.Month)));
+            args.Add(DailyField(day, key));
+        }
 
         foreach (var (key, amount) in batch.Counts)
         {
             args.Add("n");
-            args.Add(IndexOf(_keys.Counters(batch.Campaign, key.Hour / 24)));
-            args.Add(Field(key));
+            Cell(key);
             args.Add(amount);
         }
 
@@ -248,11 +284,10 @@ internal sealed class RedisCounterStore
                 var chunk = events.GetRange(start, Math.Min(MaxEventsPerOperation, events.Count - start));
                 var perEvent = answer == PerEvent;
                 args.Add(perEvent ? "I" : "J");
-                args.Add(IndexOf(_keys.Counters(batch.Campaign, key.Hour / 24)));
-                args.Add(Field(key));
+                Cell(key);
                 args.Add(IndexOf(_keys.Seen(batch.Campaign, issuedHour)));
                 args.Add(IndexOf(delivery));
-                args.Add("d:" + siteDay.ToString(CultureInfo.InvariantCulture));
+                args.Add(DeliveryKeys.DayField(siteDay));
                 if (!perEvent)
                 {
                     args.Add(answer);
@@ -276,18 +311,37 @@ internal sealed class RedisCounterStore
             }
         }
 
-        foreach (var group in batch.Events.Where(e => e.Key.Kind != CounterKind.Impression).GroupBy(e => (e.Key, e.IssuedHour)))
+        // Reach: the viewers of impressions, into their day's HyperLogLog. A duplicate impression (not counted) has the
+        // viewer of the one that was, so adding every viewer changes nothing an exact count would not.
+        foreach (var group in batch.Events.Where(e => e.Key.Kind == CounterKind.Impression && e.Reach is not null).GroupBy(e => e.SiteDay))
+        {
+            var viewers = group.Select(e => e.Reach!).Distinct(StringComparer.Ordinal).ToList();
+            var day = DateOnly.FromDayNumber(group.Key);
+            for (var start = 0; start < viewers.Count; start += MaxEventsPerOperation)
+            {
+                var chunk = viewers.GetRange(start, Math.Min(MaxEventsPerOperation, viewers.Count - start));
+                args.Add("R");
+                args.Add(IndexOf(_keys.Reach(batch.Campaign, day)));
+                args.Add(chunk.Count);
+                args.AddRange(chunk.Select(v => (RedisValue)v));
+            }
+        }
+
+        foreach (var group in batch.Events.Where(e => e.Key.Kind != CounterKind.Impression).GroupBy(e => (e.Key, e.IssuedHour, e.SiteDay)))
         {
             var events = group.ToList();
-            var (key, issuedHour) = group.Key;
+            var (key, issuedHour, siteDay) = group.Key;
+            var invalid = key with { Kind = CounterKind.Invalid, Reason = InvalidReason.NoImpression };
             for (var start = 0; start < events.Count; start += MaxEventsPerOperation)
             {
                 var chunk = events.GetRange(start, Math.Min(MaxEventsPerOperation, events.Count - start));
                 args.Add("F");
-                args.Add(IndexOf(_keys.Counters(batch.Campaign, key.Hour / 24)));
-                args.Add(Field(key));
-                args.Add(Field(key with { Kind = CounterKind.Invalid, Reason = InvalidReason.NoImpression }));
+                Cell(key);
+                args.Add(Field(invalid));
+                args.Add(DailyField(days.Of(key.Hour), invalid));
                 args.Add(IndexOf(_keys.Seen(batch.Campaign, issuedHour)));
+                args.Add(IndexOf(delivery));
+                args.Add(key.Kind == CounterKind.Click ? DeliveryKeys.ClickDayField(siteDay) : "");
                 args.Add(chunk.Count);
                 foreach (var e in chunk)
                 {
@@ -310,6 +364,10 @@ internal sealed class RedisCounterStore
             [.. ((RedisResult[])result[2]!).Select(r => followUps[(int)r - 1])]);
     }
 
+    /// <summary>Field of a counter in its month's daily hash: <c>YYYY-MM-DD|PLACEMENT|CREATIVE|KIND</c>.</summary>
+    public static string DailyField(DateOnly day, in CounterKey key) =>
+        string.Create(CultureInfo.InvariantCulture, $"{day:yyyy-MM-dd}|{key.Placement}|{key.Creative}|{KindCode(key)}");
+
     /// <summary>Field of a counter in its day hash: <c>HOUR|PLACEMENT|CREATIVE|KIND</c>.</summary>
     public static string Field(in CounterKey key) =>
         string.Create(CultureInfo.InvariantCulture, $"{key.Hour}|{key.Placement}|{key.Creative}|{KindCode(key)}");
@@ -321,6 +379,8 @@ internal sealed class RedisCounterStore
         CounterKind.Impression => "i",
         CounterKind.Viewable => "v",
         CounterKind.Click => "c",
+        CounterKind.Requested => "r",
+        CounterKind.Filled => "f",
         _ => "x" + InvalidReasons.Code(key.Reason),
     };
 

@@ -13,6 +13,12 @@ internal static class Roles
 
     /// <summary>A publisher's backend: decisions with viewer overrides (country, region, device).</summary>
     public const string Server = "server";
+
+    /// <summary>Ad-ops: the catalog, explain, forecasts and every report (named keys: docs/api.md).</summary>
+    public const string Trafficker = "trafficker";
+
+    /// <summary>Reads the catalog and every report.</summary>
+    public const string Reporter = "reporter";
 }
 
 /// <summary>Authorization policies, set on endpoint groups. A new role is one more name in a policy.</summary>
@@ -23,6 +29,9 @@ internal static class Policies
 
     /// <summary><c>/v1/reports</c>; which advertiser a key may read is checked per report (<see cref="ApiKeys.MayReadReportsOf"/>).</summary>
     public const string Reports = "reports";
+
+    /// <summary>The publisher's report of a site's inventory (<c>/v1/reports/sites</c>): admin, trafficker or reporter; never an advertiser's key.</summary>
+    public const string SiteReports = "site-reports";
 
     /// <summary><c>?explain=true</c> on decisions.</summary>
     public const string Explain = "explain";
@@ -63,7 +72,7 @@ internal static class ApiKeys
 
     /// <summary>Whether <paramref name="user"/> may read the reports of <paramref name="advertiserId"/>.</summary>
     public static bool MayReadReportsOf(this ClaimsPrincipal user, string? advertiserId) =>
-        user.IsInRole(Roles.Admin)
+        user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Trafficker) || user.IsInRole(Roles.Reporter)
         || (advertiserId is not null && user.FindFirstValue(AdvertiserClaim) == advertiserId);
 }
 

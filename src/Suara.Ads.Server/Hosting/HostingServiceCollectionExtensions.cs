@@ -39,7 +39,8 @@ internal static class HostingServiceCollectionExtensions
             .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin))
             .AddPolicy(Policies.Explain, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin))
             .AddPolicy(Policies.DecisionOverrides, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin, Roles.Server))
-            .AddPolicy(Policies.Reports, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin, Roles.Advertiser));
+            .AddPolicy(Policies.Reports, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin, Roles.Trafficker, Roles.Reporter, Roles.Advertiser))
+            .AddPolicy(Policies.SiteReports, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin, Roles.Trafficker, Roles.Reporter));
 
         services.TryAddSingleton<AdsMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

@@ -27,6 +27,15 @@ public record ReportCounts
     /// <summary>Clicks per impression (0 when there were no impressions), rounded to 6 places.</summary>
     public double Ctr => Impressions == 0 ? 0 : Math.Round((double)Clicks / Impressions, 6);
 
+    /// <summary>Viewable impressions per impression (0 when there were no impressions), rounded to 6 places.</summary>
+    public double ViewableRate => Impressions == 0 ? 0 : Math.Round((double)Viewable / Impressions, 6);
+
+    /// <summary>
+    /// What the counted events cost the advertiser at the campaign's rate, to the cent; absent without a rate. The rows'
+    /// spends add up to the total's exactly (docs/reports.md, "Spend").
+    /// </summary>
+    public decimal? Spend { get; init; }
+
     /// <summary>Counts from an array of <see cref="Width"/> indexed served, impressions, viewable, clicks, then the invalid reasons in <see cref="Core.Counting.InvalidReasons.All"/> order.</summary>
     public static ReportCounts From(long[] counts) =>
         new()
@@ -82,17 +91,52 @@ public sealed record InvalidCounts
     public long Total => Bot + Prefetch + NoImpression + Flood + NoUserAgent;
 }
 
+/// <summary>The totals of a report: the counts over the range, with reach and the currency of the spend.</summary>
+public sealed record ReportTotals : ReportCounts
+{
+    /// <summary>Empty totals.</summary>
+    public ReportTotals()
+    {
+    }
+
+    /// <summary>Totals with <paramref name="counts"/>.</summary>
+    public ReportTotals(ReportCounts counts)
+        : base(counts)
+    {
+    }
+
+    /// <summary>Distinct viewers with a counted impression in the range (HyperLogLog: within about 1 %); 0 when pages send no viewer id.</summary>
+    public long Reach { get; init; }
+
+    /// <summary>The currency of <see cref="ReportCounts.Spend"/> (ISO 4217); absent without a rate, or when campaigns of several currencies are summed.</summary>
+    public string? Currency { get; init; }
+
+    /// <summary>Spend per currency, only when the rows are in more than one (then <see cref="ReportCounts.Spend"/> is absent).</summary>
+    public IReadOnlyDictionary<string, decimal>? SpendByCurrency { get; init; }
+}
+
 /// <summary>One row of a campaign report: a day or hour, a creative, a placement.</summary>
 public sealed record CampaignReportRow : ReportCounts
 {
+    /// <summary>An empty row.</summary>
+    public CampaignReportRow()
+    {
+    }
+
+    /// <summary>A row with <paramref name="counts"/>.</summary>
+    public CampaignReportRow(ReportCounts counts)
+        : base(counts)
+    {
+    }
+
     /// <summary>Start of the day (<c>yyyy-MM-dd</c>) or hour (ISO 8601 with the site's offset), in the site's time zone.</summary>
     public required string Time { get; init; }
 
-    /// <summary>Creative id.</summary>
-    public required string CreativeId { get; init; }
+    /// <summary>Creative id; absent on the row of a flat-rate flight day without any count (its spend only).</summary>
+    public string? CreativeId { get; init; }
 
-    /// <summary>Placement id.</summary>
-    public required string Placement { get; init; }
+    /// <summary>Placement id; absent like <see cref="CreativeId"/>.</summary>
+    public string? Placement { get; init; }
 }
 
 /// <summary><c>GET /v1/reports/campaigns/{id}</c>.</summary>
@@ -114,20 +158,37 @@ public sealed record CampaignReport
     public required string TimeZone { get; init; }
 
     /// <summary>Totals over the range.</summary>
-    public required ReportCounts Totals { get; init; }
+    public required ReportTotals Totals { get; init; }
 
-    /// <summary>Rows ordered by time, creative, placement; only rows with any count.</summary>
+    /// <summary>Rows ordered by time, creative, placement; only rows with any count (or a flat rate's spend).</summary>
     public required IReadOnlyList<CampaignReportRow> Rows { get; init; }
 }
 
 /// <summary>One campaign in an advertiser report.</summary>
 public sealed record AdvertiserReportRow : ReportCounts
 {
+    /// <summary>An empty row.</summary>
+    public AdvertiserReportRow()
+    {
+    }
+
+    /// <summary>A row with <paramref name="counts"/>.</summary>
+    public AdvertiserReportRow(ReportCounts counts)
+        : base(counts)
+    {
+    }
+
     /// <summary>Campaign id.</summary>
     public required string CampaignId { get; init; }
 
     /// <summary>Campaign name.</summary>
     public required string Name { get; init; }
+
+    /// <summary>Distinct viewers of the campaign in the range.</summary>
+    public long Reach { get; init; }
+
+    /// <summary>The currency of the campaign's spend; absent without a rate.</summary>
+    public string? Currency { get; init; }
 }
 
 /// <summary><c>GET /v1/reports/advertisers/{id}</c>.</summary>
@@ -142,9 +203,75 @@ public sealed record AdvertiserReport
     /// <summary>Last day, inclusive.</summary>
     public required string To { get; init; }
 
-    /// <summary>Totals over all campaigns.</summary>
-    public required ReportCounts Totals { get; init; }
+    /// <summary>Totals over all campaigns (reach: distinct viewers over all of them).</summary>
+    public required ReportTotals Totals { get; init; }
 
     /// <summary>One row per campaign of the advertiser, by id.</summary>
     public required IReadOnlyList<AdvertiserReportRow> Rows { get; init; }
+}
+
+/// <summary>The publisher's inventory counts: the totals of a site report, and the part every row shares.</summary>
+public record SiteCounts
+{
+    /// <summary>Slots asked for in valid decisions.</summary>
+    public long Requested { get; init; }
+
+    /// <summary>Of those, slots filled.</summary>
+    public long Filled { get; init; }
+
+    /// <summary>Filled per requested slot (0 when none was asked for), rounded to 6 places.</summary>
+    public double FillRate => Requested == 0 ? 0 : Math.Round((double)Filled / Requested, 6);
+
+    /// <summary>Counted impressions in the site's placements.</summary>
+    public long Impressions { get; init; }
+
+    /// <summary>Viewable impressions.</summary>
+    public long Viewable { get; init; }
+
+    /// <summary>Clicks.</summary>
+    public long Clicks { get; init; }
+
+    /// <summary>What advertisers spent in the site's placements (their campaigns' spend), to the cent; absent when it is in more than one currency or none.</summary>
+    public decimal? Revenue { get; init; }
+
+    /// <summary>The currency of <see cref="Revenue"/>.</summary>
+    public string? Currency { get; init; }
+
+    /// <summary>Revenue per currency, only when there is more than one (then <see cref="Revenue"/> is absent).</summary>
+    public IReadOnlyDictionary<string, decimal>? RevenueByCurrency { get; init; }
+}
+
+/// <summary>One row of a site report: a day or hour and a placement.</summary>
+public sealed record SiteReportRow : SiteCounts
+{
+    /// <summary>Start of the day or hour in the site's time zone (as in campaign reports).</summary>
+    public required string Time { get; init; }
+
+    /// <summary>Placement id.</summary>
+    public required string Placement { get; init; }
+}
+
+/// <summary><c>GET /v1/reports/sites/{id}</c>: the publisher's report of its inventory.</summary>
+public sealed record SiteReport
+{
+    /// <summary>Site id.</summary>
+    public required string SiteId { get; init; }
+
+    /// <summary>First day (site time zone).</summary>
+    public required string From { get; init; }
+
+    /// <summary>Last day, inclusive.</summary>
+    public required string To { get; init; }
+
+    /// <summary><c>day</c> or <c>hour</c>.</summary>
+    public required string Granularity { get; init; }
+
+    /// <summary>The site's time zone.</summary>
+    public required string TimeZone { get; init; }
+
+    /// <summary>Totals over the range.</summary>
+    public required SiteCounts Totals { get; init; }
+
+    /// <summary>Rows ordered by time and placement; only rows with any count.</summary>
+    public required IReadOnlyList<SiteReportRow> Rows { get; init; }
 }

@@ -39,24 +39,11 @@ internal static class ReportsApi
                 return NotFound("campaign", id);
             }
 
-            var zone = ZoneOf(snapshot, campaign);
-            var errors = new ValidationErrors();
-            var hourly = granularity switch
+            var zone = snapshot.ZoneOf(campaign);
+            var (hourly, csv, first, last, refused) = Query(from, to, granularity, format, zone, time, service);
+            if (refused is not null)
             {
-                null or "day" => false,
-                "hour" => true,
-                _ => Invalid(errors, "granularity", "must be day or hour"),
-            };
-            var csv = Csv(format, errors);
-            var (first, last) = Range(from, to, zone, time, hourly ? ReportService.MaxHourlyDays : ReportService.MaxDays, errors);
-            if (!errors.IsEmpty)
-            {
-                return Problems.Validation(errors, "The report query is not valid.");
-            }
-
-            if (!service.IsAvailable)
-            {
-                return Unavailable();
+                return refused;
             }
 
             var report = await service.CampaignAsync(campaign, zone, first, last, hourly).ConfigureAwait(false);
@@ -65,14 +52,13 @@ internal static class ReportsApi
                 return Results.Json(report, ReportsJsonContext.Default.CampaignReport);
             }
 
-            var text = new StringBuilder("time,creativeId,placement,served,impressions,viewable,clicks,ctr" + InvalidHeader);
+            var csvText = new Csv([.. CampaignColumns]);
             foreach (var r in report.Rows)
             {
-                text.Append(CultureInfo.InvariantCulture, $"{r.Time},{r.CreativeId},{r.Placement},{r.Served},{r.Impressions},{r.Viewable},{r.Clicks},{r.Ctr}");
-                InvalidColumns(text, r);
+                Counts(csvText.Text(r.Time).Text(r.CreativeId).Text(r.Placement), r).Text(report.Totals.Currency).EndRow();
             }
 
-            return Results.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", $"{campaign.Id}-{report.From}-{report.To}.csv");
+            return Results.File(csvText.ToBytes(), "text/csv; charset=utf-8", $"{campaign.Id}-{report.From}-{report.To}.csv");
         }).Produces<CampaignReport>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         reports.MapGet("/advertisers/{id}", async (string id, string? from, string? to, string? format, ClaimsPrincipal user, CatalogSnapshotHolder catalog, ReportService service, TimeProvider time) =>
@@ -90,7 +76,7 @@ internal static class ReportsApi
                 return NotFound("advertiser", id);
             }
 
-            var campaigns = snapshot.Campaigns.Where(c => c.AdvertiserId == id).Select(c => (c, ZoneOf(snapshot, c))).ToArray();
+            var campaigns = snapshot.Campaigns.Where(c => c.AdvertiserId == id).Select(c => (c, snapshot.ZoneOf(c))).ToArray();
             var zone = campaigns.Length > 0 ? campaigns[0].Item2 : TimeZoneInfo.Utc;
             var errors = new ValidationErrors();
             var csv = Csv(format, errors);
@@ -111,30 +97,62 @@ internal static class ReportsApi
                 return Results.Json(report, ReportsJsonContext.Default.AdvertiserReport);
             }
 
-            var text = new StringBuilder("campaignId,name,served,impressions,viewable,clicks,ctr" + InvalidHeader);
+            // Every row has its time: here the whole range, as an ISO 8601 interval of local days.
+            var csvText = new Csv([.. AdvertiserColumns]);
+            var range = $"{report.From}/{report.To}";
             foreach (var r in report.Rows)
             {
-                text.Append(CultureInfo.InvariantCulture, $"{r.CampaignId},\"{r.Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{r.Served},{r.Impressions},{r.Viewable},{r.Clicks},{r.Ctr}");
-                InvalidColumns(text, r);
+                Counts(csvText.Text(range).Text(r.CampaignId).Text(r.Name), r).Text(r.Currency).Number(r.Reach).EndRow();
             }
 
-            return Results.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", $"{id}-{report.From}-{report.To}.csv");
+            return Results.File(csvText.ToBytes(), "text/csv; charset=utf-8", $"{id}-{report.From}-{report.To}.csv");
         }).Produces<AdvertiserReport>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
+        app.MapGet("/v1/reports/sites/{id}", async (string id, string? from, string? to, string? granularity, string? format, CatalogSnapshotHolder catalog, ReportService service, TimeProvider time) =>
+        {
+            var snapshot = catalog.Current;
+            if (!snapshot.Sites.TryGetValue(id, out var site))
+            {
+                return NotFound("site", id);
+            }
+
+            var zone = site.TimeZone;
+            var (hourly, csv, first, last, refused) = Query(from, to, granularity, format, zone, time, service);
+            if (refused is not null)
+            {
+                return refused;
+            }
+
+            var report = await service.SiteAsync(snapshot, id, zone, first, last, hourly).ConfigureAwait(false);
+            if (!csv)
+            {
+                return Results.Json(report, ReportsJsonContext.Default.SiteReport);
+            }
+
+            var text = new Csv("time", "placement", "requested", "filled", "fillRate", "impressions", "viewable", "clicks", "revenue", "currency");
+            foreach (var r in report.Rows)
+            {
+                text.Text(r.Time).Text(r.Placement).Number(r.Requested).Number(r.Filled).Number(r.FillRate)
+                    .Number(r.Impressions).Number(r.Viewable).Number(r.Clicks).Money(r.Revenue).Text(r.Currency).EndRow();
+            }
+
+            return Results.File(text.ToBytes(), "text/csv; charset=utf-8", $"{id}-{report.From}-{report.To}.csv");
+        })
+            .WithName("SiteReport")
+            .WithTags("Reports")
+            .RequireAuthorization(Policies.SiteReports)
+            .WithMetadata(new KeyHint("The site report needs 'Authorization: Bearer <key>' of role admin, trafficker or reporter; an advertiser's report key may not read it."))
+            .Produces<SiteReport>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
 
         // The report pages for people (wwwroot/reports/); static files are served without default documents.
         app.MapGet("/reports", () => Results.Redirect("/reports/index.html")).ExcludeFromDescription();
         return app;
     }
 
-    private static TimeZoneInfo ZoneOf(CatalogSnapshot snapshot, CompiledCampaign campaign) =>
-        campaign.Source.Placements.Count > 0 && snapshot.Placements.TryGetValue(campaign.Source.Placements[0], out var placement)
-            ? placement.Site.TimeZone
-            : TimeZoneInfo.Utc;
-
     private static (DateOnly From, DateOnly To) Range(string? from, string? to, TimeZoneInfo zone, TimeProvider time, int maxDays, ValidationErrors errors)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
-        var last = to is null ? today : Day(to, "to", errors);
+        var last = to is null ? Today(zone, time) : Day(to, "to", errors);
         var first = from is null ? last.AddDays(-29) : Day(from, "from", errors);
         if (errors.IsEmpty && first > last)
         {
@@ -148,6 +166,39 @@ internal static class ReportsApi
         return (first, last);
     }
 
+    /// <summary>A report's query, checked: the granularity, the format, the range (and the hourly retention); or why it is refused.</summary>
+    private static (bool Hourly, bool Csv, DateOnly From, DateOnly To, IResult? Refused) Query(string? from, string? to, string? granularity, string? format, TimeZoneInfo zone, TimeProvider time, ReportService service)
+    {
+        var errors = new ValidationErrors();
+        var hourly = Granularity(granularity, errors);
+        var csv = Csv(format, errors);
+        var (first, last) = Range(from, to, zone, time, hourly ? ReportService.MaxHourlyDays : ReportService.MaxDays, errors);
+        HourlyRetained(hourly, first, zone, time, service, errors);
+        IResult? refused = !errors.IsEmpty ? Problems.Validation(errors, "The report query is not valid.")
+            : !service.IsAvailable ? Unavailable()
+            : null;
+        return (hourly, csv, first, last, refused);
+    }
+
+    private static bool Granularity(string? granularity, ValidationErrors errors) => granularity switch
+    {
+        null or "day" => false,
+        "hour" => true,
+        _ => Invalid(errors, "granularity", "must be day or hour"),
+    };
+
+    /// <summary>An hourly report may not reach back beyond the hourly retention: those hours are gone (their days are not).</summary>
+    private static void HourlyRetained(bool hourly, DateOnly first, TimeZoneInfo zone, TimeProvider time, ReportService service, ValidationErrors errors)
+    {
+        var today = Today(zone, time);
+        if (hourly && errors.IsEmpty && today.DayNumber - first.DayNumber >= service.HourlyDays)
+        {
+            errors.Add("from", string.Create(CultureInfo.InvariantCulture, $"hourly detail is kept for {service.HourlyDays} days (Ads:Reports:HourlyRetention): ask for hours from {today.AddDays(1 - service.HourlyDays):yyyy-MM-dd}, or by day"));
+        }
+    }
+
+    private static DateOnly Today(TimeZoneInfo zone, TimeProvider time) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+
     private static DateOnly Day(string text, string field, ValidationErrors errors)
     {
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
@@ -159,13 +210,20 @@ internal static class ReportsApi
         return default;
     }
 
-    /// <summary>The invalid-traffic columns, last so that older readers of the CSV keep working.</summary>
-    private const string InvalidHeader = ",invalid,invalidBot,invalidPrefetch,invalidNoImpression,invalidFlood,invalidNoUserAgent\n";
+    /// <summary>The count columns every CSV row shares; the columns added later come last, so older readers keep working.</summary>
+    private static readonly string[] CountColumns =
+        ["served", "impressions", "viewable", "clicks", "ctr", "invalid", "invalidBot", "invalidPrefetch", "invalidNoImpression", "invalidFlood", "invalidNoUserAgent", "viewableRate", "spend"];
 
-    private static void InvalidColumns(StringBuilder text, ReportCounts r)
+    private static readonly string[] CampaignColumns = ["time", "creativeId", "placement", .. CountColumns, "currency"];
+
+    private static readonly string[] AdvertiserColumns = ["time", "campaignId", "name", .. CountColumns, "currency", "reach"];
+
+    private static Csv Counts(Csv csv, ReportCounts r)
     {
         var i = r.InvalidByReason;
-        text.Append(CultureInfo.InvariantCulture, $",{r.Invalid},{i.Bot},{i.Prefetch},{i.NoImpression},{i.Flood},{i.NoUserAgent}\n");
+        return csv.Number(r.Served).Number(r.Impressions).Number(r.Viewable).Number(r.Clicks).Number(r.Ctr)
+            .Number(r.Invalid).Number(i.Bot).Number(i.Prefetch).Number(i.NoImpression).Number(i.Flood).Number(i.NoUserAgent)
+            .Number(r.ViewableRate).Money(r.Spend);
     }
 
     private static bool Csv(string? format, ValidationErrors errors) => format switch

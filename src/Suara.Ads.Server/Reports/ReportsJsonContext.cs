@@ -7,4 +7,5 @@ namespace Suara.Ads.Server.Reports;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(CampaignReport))]
 [JsonSerializable(typeof(AdvertiserReport))]
+[JsonSerializable(typeof(SiteReport))]
 internal sealed partial class ReportsJsonContext : JsonSerializerContext;

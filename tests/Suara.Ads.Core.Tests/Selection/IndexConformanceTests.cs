@@ -89,12 +89,13 @@ public sealed class IndexConformanceTests
             var (start, end) = c.Goal!.Per == "day"
                 ? (Math.Max(dayStartUtcTicks, c.Start!.Value.UtcTicks), Math.Min(dayStartUtcTicks + TimeSpan.TicksPerDay, c.End!.Value.UtcTicks))
                 : (c.Start!.Value.UtcTicks, c.End!.Value.UtcTicks);
-            var line = (long)Math.Ceiling(EvenPacing.Allowance(c.Goal.Impressions, start, end, TestCatalog.Now.UtcTicks));
+            var goal = c.Goal.Impressions ?? 0;
+            var line = (long)Math.Ceiling(EvenPacing.Allowance(goal, start, end, TestCatalog.Now.UtcTicks));
             var served = r.Next(4) switch
             {
-                0 => c.Goal.Impressions - r.Next(2), // at the goal, or one short
+                0 => goal - r.Next(2), // at the goal, or one short
                 1 => Math.Max(0, line - r.Next(2)), // at the even-pacing line, or one short
-                2 => (long)(c.Goal.Impressions * r.NextDouble()), // somewhere on the way
+                2 => (long)(goal * r.NextDouble()), // somewhere on the way
                 _ => 0,
             };
             ledger.SetFlightDelivered(c.Id, served);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Suara.Ads.Core.Counting;
+using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Delivery;
 using Suara.Ads.Server.Events;
 using Suara.Ads.Server.Hosting;
@@ -15,7 +16,7 @@ public sealed class RedisCounterStoreTests
         using var redis = TestRedis.Connect();
         var options = Microsoft.Extensions.Options.Options.Create(new RedisOptions { Configuration = TestRedis.Configuration, KeyPrefix = $"test-{Guid.NewGuid():N}:" });
         using var connection = new RedisConnection(options);
-        var store = new RedisCounterStore(connection, new CounterKeys(options), new DeliveryKeys(options), TimeProvider.System);
+        var store = new RedisCounterStore(connection, new CounterKeys(options), new DeliveryKeys(options), TimeProvider.System, new CatalogSnapshotHolder(), Microsoft.Extensions.Options.Options.Create(new RetentionOptions()));
         var key = new CounterKey("c1", "cr", "sidebar", 495_000, CounterKind.Impression);
         var aggregate = new EventAggregate();
 

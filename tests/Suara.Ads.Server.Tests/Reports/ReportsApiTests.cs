@@ -102,10 +102,11 @@ public sealed class ReportsApiTests
 
         using var response = await client.SendAsync(Get("/v1/reports/advertisers/skyway?format=csv", AdsServerFactory.AdminKey));
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
-        var lines = (await response.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
-        Assert.Equal("campaignId,name,served,impressions,viewable,clicks,ctr,invalid,invalidBot,invalidPrefetch,invalidNoImpression,invalidFlood,invalidNoUserAgent", lines[0]);
+        var lines = (await response.Content.ReadAsStringAsync()).TrimEnd('\n').TrimEnd('\r').Split("\r\n");
+        Assert.Equal("time,campaignId,name,served,impressions,viewable,clicks,ctr,invalid,invalidBot,invalidPrefetch,invalidNoImpression,invalidFlood,invalidNoUserAgent,viewableRate,spend,currency,reach", lines[0]);
         Assert.Equal(3, lines.Length);
-        Assert.Equal(6, lines.Skip(1).Sum(l => int.Parse(l.Split(',')[3], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(lines.Skip(1), l => Assert.Matches(@"^\d{4}-\d\d-\d\d/\d{4}-\d\d-\d\d,", l)); // every row has its time
+        Assert.Equal(6, lines.Skip(1).Sum(l => int.Parse(l.Split(',')[4], System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Fact]
@@ -147,7 +148,8 @@ public sealed class ReportsApiTests
     [InlineData("granularity=week", "granularity")]
     [InlineData("format=xml", "format")]
     [InlineData("from=2025-01-01&to=2026-12-01", "to")]
-    [InlineData("from=2026-10-01&to=2026-12-01&granularity=hour", "to")]
+    [InlineData("from=2026-08-01&to=2026-12-01&granularity=hour", "to")]
+    [InlineData("from=2026-08-20&to=2026-09-01&granularity=hour", "from")]
     public async Task CampaignReport_BadQuery_Is400NamingTheParameter(string query, string field)
     {
         TestRedis.Connect().Dispose();
