@@ -86,6 +86,28 @@ public sealed class AdminApiTests
     }
 
     [Fact]
+    public async Task PutCampaign_RateAndSpendGoal_AreStoredAndExportedExactly()
+    {
+        using var factory = NewServer();
+        var client = factory.CreateAdminClient();
+        var campaign = AdminHttp.Campaign();
+        campaign["rate"] = JsonNode.Parse("""{ "model": "cpc", "amount": 0.355, "currency": "MYR" }""");
+        campaign["goal"] = JsonNode.Parse("""{ "spend": 1500.25, "per": "day" }""");
+
+        (await client.PutAsync("/v1/admin/campaigns/priced", campaign)).Expect(HttpStatusCode.Created);
+
+        var read = (await client.GetReplyAsync("/v1/admin/campaigns/priced")).Body!;
+        Assert.Equal("cpc", (string?)read["rate"]!["model"]);
+        Assert.Equal(0.355m, (decimal)read["rate"]!["amount"]!);
+        Assert.Equal("MYR", (string?)read["rate"]!["currency"]);
+        Assert.Equal(1500.25m, (decimal)read["goal"]!["spend"]!);
+        Assert.Null(read["goal"]!["impressions"]); // only the kind given
+        var export = (await client.GetReplyAsync("/v1/admin/catalog")).Body!;
+        var exported = export["campaigns"]!.AsArray().Single(c => (string?)c!["id"] == "priced")!;
+        Assert.Equal(0.355m, (decimal)exported["rate"]!["amount"]!);
+    }
+
+    [Fact]
     public async Task GetAndDelete_Unknown_Are404Problems()
     {
         using var factory = NewServer();
