@@ -19,10 +19,10 @@ public record ReportCounts
     public long Clicks { get; init; }
 
     /// <summary>Invalid traffic: decisions and beacons counted as nothing else (docs/invalid-traffic.md).</summary>
-    public long Invalid => InvalidByReason.Total;
+    public long Invalid => InvalidByReason?.Total ?? 0;
 
-    /// <summary><see cref="Invalid"/> by reason.</summary>
-    public InvalidCounts InvalidByReason { get; init; } = new();
+    /// <summary><see cref="Invalid"/> by reason; on a row, only when it has any.</summary>
+    public InvalidCounts? InvalidByReason { get; init; } = new();
 
     /// <summary>Clicks per impression (0 when there were no impressions), rounded to 6 places.</summary>
     public double Ctr => Impressions == 0 ? 0 : Math.Round((double)Clicks / Impressions, 6);
@@ -37,15 +37,21 @@ public record ReportCounts
     public decimal? Spend { get; init; }
 
     /// <summary>Counts from an array of <see cref="Width"/> indexed served, impressions, viewable, clicks, then the invalid reasons in <see cref="Core.Counting.InvalidReasons.All"/> order.</summary>
-    public static ReportCounts From(long[] counts) =>
+    /// <param name="counts">The counts.</param>
+    /// <param name="row">A row: without invalid traffic it has no <see cref="InvalidByReason"/> (a long report has many such rows).</param>
+    public static ReportCounts From(long[] counts, bool row = false) =>
         new()
         {
             Served = counts[0],
             Impressions = counts[1],
             Viewable = counts[2],
             Clicks = counts[3],
-            InvalidByReason = new InvalidCounts { Bot = counts[4], Prefetch = counts[5], NoImpression = counts[6], Flood = counts[7], NoUserAgent = counts[8] },
+            InvalidByReason = row && counts[4] + counts[5] + counts[6] + counts[7] + counts[8] == 0
+                ? null
+                : new InvalidCounts { Bot = counts[4], Prefetch = counts[5], NoImpression = counts[6], Flood = counts[7], NoUserAgent = counts[8] },
         };
+
+    private static readonly InvalidCounts s_none = new();
 
     /// <summary>The sum of <paramref name="items"/>.</summary>
     public static ReportCounts Sum(IEnumerable<ReportCounts> items)
@@ -53,15 +59,16 @@ public record ReportCounts
         var total = new long[Width];
         foreach (var item in items)
         {
+            var invalid = item.InvalidByReason ?? s_none;
             total[0] += item.Served;
             total[1] += item.Impressions;
             total[2] += item.Viewable;
             total[3] += item.Clicks;
-            total[4] += item.InvalidByReason.Bot;
-            total[5] += item.InvalidByReason.Prefetch;
-            total[6] += item.InvalidByReason.NoImpression;
-            total[7] += item.InvalidByReason.Flood;
-            total[8] += item.InvalidByReason.NoUserAgent;
+            total[4] += invalid.Bot;
+            total[5] += invalid.Prefetch;
+            total[6] += invalid.NoImpression;
+            total[7] += invalid.Flood;
+            total[8] += invalid.NoUserAgent;
         }
 
         return From(total);

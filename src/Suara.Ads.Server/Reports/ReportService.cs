@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Suara.Ads.Core.Billing;
@@ -50,31 +52,20 @@ internal sealed class ReportService
     {
         var cellsTask = hourly ? ReadHourlyAsync(campaign.Id, zone, from, to) : ReadDailyAsync(campaign.Id, from, to);
         var reachTask = ReachAsync([campaign.Id], from, to);
-        var rows = new Dictionary<(DateTime Bucket, string Creative, string Placement), long[]>();
-        foreach (var (bucket, placement, creative, kind, count) in await cellsTask.ConfigureAwait(false))
+        var ordered = Ordered(await cellsTask.ConfigureAwait(false));
+        var (spends, total) = Price(campaign.Source, zone, from, to, ordered);
+        var times = new Dictionary<DateTime, string>();
+        var list = new CampaignReportRow[ordered.Count];
+        for (var i = 0; i < list.Length; i++)
         {
-            if (!rows.TryGetValue((bucket, creative, placement), out var counts))
+            var (bucket, creative, placement, counts) = ordered[i];
+            if (!times.TryGetValue(bucket, out var time))
             {
-                rows[(bucket, creative, placement)] = counts = new long[Columns];
+                times[bucket] = time = hourly ? FormatHour(bucket, zone) : Format(DateOnly.FromDateTime(bucket));
             }
 
-            counts[kind] += count;
+            list[i] = new CampaignReportRow(counts) { Time = time, CreativeId = creative, Placement = placement, Spend = spends?[i] };
         }
-
-        var ordered = rows
-            .OrderBy(r => r.Key.Bucket).ThenBy(r => r.Key.Creative, StringComparer.Ordinal).ThenBy(r => r.Key.Placement, StringComparer.Ordinal)
-            .Select(r => (r.Key.Bucket, (string?)r.Key.Creative, (string?)r.Key.Placement, ReportCounts.From(r.Value)))
-            .ToList();
-        var (spends, total) = Price(campaign.Source, zone, from, to, ordered);
-        var list = ordered
-            .Select((r, i) => new CampaignReportRow(r.Item4)
-            {
-                Time = hourly ? FormatHour(r.Bucket, zone) : Format(DateOnly.FromDateTime(r.Bucket)),
-                CreativeId = r.Item2,
-                Placement = r.Item3,
-                Spend = spends?[i],
-            })
-            .ToArray();
 
         return new CampaignReport
         {
@@ -103,14 +94,14 @@ internal sealed class ReportService
         {
             var (campaign, zone) = ordered[i];
             var byDay = new Dictionary<DateTime, long[]>();
-            foreach (var (day, _, _, kind, count) in await reads[i].Cells.ConfigureAwait(false))
+            foreach (var (key, counts) in await reads[i].Cells.ConfigureAwait(false))
             {
-                if (!byDay.TryGetValue(day, out var dayCounts))
+                if (!byDay.TryGetValue(key.Bucket, out var dayCounts))
                 {
-                    byDay[day] = dayCounts = new long[Columns];
+                    byDay[key.Bucket] = dayCounts = new long[Columns];
                 }
 
-                dayCounts[kind] += count;
+                Add(dayCounts, counts);
             }
 
             var days = byDay.OrderBy(d => d.Key).Select(d => (d.Key, (string?)null, (string?)null, ReportCounts.From(d.Value))).ToList();
@@ -166,29 +157,29 @@ internal sealed class ReportService
             return row;
         }
 
-        foreach (var (bucket, placement, _, kind, count) in await inventory.ConfigureAwait(false))
+        foreach (var (key, counts) in await inventory.ConfigureAwait(false))
         {
-            var row = Row(bucket, placement);
-            row.Counts[kind] += count;
+            Add(Row(key.Bucket, key.Placement).Counts, counts);
         }
 
         for (var i = 0; i < campaigns.Length; i++)
         {
             var cells = new Dictionary<(DateTime, string), long[]>();
-            foreach (var (bucket, placement, _, kind, count) in await reads[i].ConfigureAwait(false))
+            foreach (var (key, counts) in await reads[i].ConfigureAwait(false))
             {
-                if (!placements.Contains(placement) || kind >= ReportCounts.Width)
+                if (!placements.Contains(key.Placement))
                 {
                     continue;
                 }
 
-                if (!cells.TryGetValue((bucket, placement), out var counts))
+                // The campaign's counts only (its hashes hold no inventory columns).
+                if (!cells.TryGetValue((key.Bucket, key.Placement), out var sum))
                 {
-                    cells[(bucket, placement)] = counts = new long[ReportCounts.Width];
+                    cells[(key.Bucket, key.Placement)] = sum = new long[Columns];
                 }
 
-                counts[kind] += count;
-                Row(bucket, placement).Counts[kind] += count;
+                Add(sum, counts);
+                Add(Row(key.Bucket, key.Placement).Counts, counts);
             }
 
             // The campaign's spend in this site's placements, priced as its own report prices it.
@@ -229,6 +220,14 @@ internal sealed class ReportService
             Totals = totals.Build(null, null),
             Rows = list,
         };
+    }
+
+    private static void Add(long[] sum, long[] counts)
+    {
+        for (var i = 0; i < counts.Length; i++)
+        {
+            sum[i] += counts[i];
+        }
     }
 
     /// <summary>Counts and revenue of one site report row (or of the totals) while they are added up.</summary>
@@ -396,7 +395,7 @@ internal sealed class ReportService
     }
 
     /// <summary>Counter cells of a campaign on the local days <paramref name="from"/> to <paramref name="to"/>, from its daily hashes.</summary>
-    private async Task<List<(DateTime Day, string Placement, string Creative, int Kind, long Count)>> ReadDailyAsync(string campaign, DateOnly from, DateOnly to)
+    private async Task<Dictionary<RowKey, long[]>> ReadDailyAsync(string campaign, DateOnly from, DateOnly to)
     {
         var db = _redis.Database;
         var reads = new List<Task<HashEntry[]>>();
@@ -405,25 +404,18 @@ internal sealed class ReportService
             reads.Add(db.HashGetAllAsync(_keys.DailyCounters(campaign, (month.Year * 100) + month.Month)));
         }
 
-        var cells = new List<(DateTime, string, string, int, long)>();
-        foreach (var entries in await Task.WhenAll(reads).ConfigureAwait(false))
+        // Each month's cells are parsed as soon as it arrives, while Redis still sends the later ones.
+        var cells = new CellReader();
+        foreach (var read in reads)
         {
-            foreach (var entry in entries)
-            {
-                var parts = entry.Name.ToString().Split('|');
-                if (parts.Length == 4 && DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-                    && day >= from && day <= to && Column(parts[3]) is var kind and >= 0 && entry.Value.TryParse(out long count))
-                {
-                    cells.Add((day.ToDateTime(TimeOnly.MinValue), parts[1], parts[2], kind, count));
-                }
-            }
+            cells.AddDays(await read.ConfigureAwait(false), from.ToDateTime(TimeOnly.MinValue), to.ToDateTime(TimeOnly.MinValue));
         }
 
-        return cells;
+        return cells.Rows;
     }
 
     /// <summary>Counter cells of a campaign by local hour between the start of <paramref name="from"/> and the end of <paramref name="to"/> in <paramref name="zone"/>.</summary>
-    private async Task<List<(DateTime Hour, string Placement, string Creative, int Kind, long Count)>> ReadHourlyAsync(string campaign, TimeZoneInfo zone, DateOnly from, DateOnly to)
+    private async Task<Dictionary<RowKey, long[]>> ReadHourlyAsync(string campaign, TimeZoneInfo zone, DateOnly from, DateOnly to)
     {
         var startUtc = TimeZoneInfo.ConvertTimeToUtc(from.ToDateTime(TimeOnly.MinValue), zone);
         var endUtc = TimeZoneInfo.ConvertTimeToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
@@ -436,41 +428,183 @@ internal sealed class ReportService
             reads.Add(db.HashGetAllAsync(_keys.Counters(campaign, day)));
         }
 
-        // The local hour of each UTC hour, converted once per hour rather than once per cell.
-        var locals = new Dictionary<long, DateTime>();
-        var cells = new List<(DateTime, string, string, int, long)>();
-        foreach (var entries in await Task.WhenAll(reads).ConfigureAwait(false))
+        // Each day's cells are parsed as soon as it arrives, while Redis still sends the later ones.
+        var cells = new CellReader();
+        foreach (var read in reads)
+        {
+            cells.AddHours(await read.ConfigureAwait(false), zone, firstHour, endHour);
+        }
+
+        return cells.Rows;
+    }
+
+    /// <summary>Reads counter fields into cells; ids interned once per report. (Optimised from the first call: a report is rare, and a long one has hundreds of thousands of fields.)</summary>
+    private sealed class CellReader
+    {
+        private readonly Names _names = new();
+        private readonly Dictionary<long, DateTime> _times = new();
+
+        /// <summary>The counts added up by time, creative and placement (keyed by reference: the ids are interned).</summary>
+        public Dictionary<RowKey, long[]> Rows { get; } = new(ByReference.Instance);
+
+        private void Add(DateTime bucket, string placement, string creative, int kind, long count)
+        {
+            ref var counts = ref CollectionsMarshal.GetValueRefOrAddDefault(Rows, new RowKey(bucket, creative, placement), out _);
+            counts ??= new long[Columns];
+            counts[kind] += count;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void AddHours(HashEntry[] entries, TimeZoneInfo zone, long firstHour, long endHour)
         {
             foreach (var entry in entries)
             {
-                var parts = entry.Name.ToString().Split('|');
-                if (parts.Length == 4 && long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var hour)
-                    && hour >= firstHour && hour < endHour && Column(parts[3]) is var kind and >= 0 && entry.Value.TryParse(out long count))
+                if (Parse(entry, _names, out var hour, out var placement, out var creative, out var kind, out var count) && hour >= firstHour && hour < endHour)
                 {
-                    if (!locals.TryGetValue(hour, out var local))
+                    // The local hour of each UTC hour, converted once per hour rather than once per cell.
+                    if (!_times.TryGetValue(hour, out var local))
                     {
                         var at = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeSeconds(hour * 3600), zone).DateTime;
-                        locals[hour] = local = new DateTime(at.Year, at.Month, at.Day, at.Hour, 0, 0);
+                        _times[hour] = local = new DateTime(at.Year, at.Month, at.Day, at.Hour, 0, 0);
                     }
 
-                    cells.Add((local, parts[1], parts[2], kind, count));
+                    Add(local, placement, creative, kind, count);
                 }
             }
         }
 
-        return cells;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void AddDays(HashEntry[] entries, DateTime first, DateTime last)
+        {
+            foreach (var entry in entries)
+            {
+                if (Parse(entry, _names, out var time, out var placement, out var creative, out var kind, out var count)
+                    && (_times.TryGetValue(time, out var day) || ParseDay(time, _times, out day)) && day >= first && day <= last)
+                {
+                    Add(day, placement, creative, kind, count);
+                }
+            }
+        }
+    }
+
+    /// <summary>The rows of one read ordered by time, creative and placement.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static List<(DateTime Bucket, string? Creative, string? Placement, ReportCounts Counts)> Ordered(Dictionary<RowKey, long[]> rows)
+    {
+        var keys = rows.Keys.ToArray();
+        Array.Sort(keys, static (a, b) =>
+            a.Bucket != b.Bucket ? a.Bucket.CompareTo(b.Bucket)
+            : !ReferenceEquals(a.Creative, b.Creative) ? string.CompareOrdinal(a.Creative, b.Creative)
+            : string.CompareOrdinal(a.Placement, b.Placement));
+        var ordered = new List<(DateTime, string?, string?, ReportCounts)>(keys.Length);
+        foreach (var key in keys)
+        {
+            ordered.Add((key.Bucket, key.Creative, key.Placement, ReportCounts.From(rows[key], row: true)));
+        }
+
+        return ordered;
+    }
+
+    /// <summary>A row of one read: its local day or hour, creative and placement (interned by the read).</summary>
+    private readonly record struct RowKey(DateTime Bucket, string Creative, string Placement);
+
+    /// <summary>Row keys whose ids were interned by one read (<see cref="Names"/>): compared by reference, not by text.</summary>
+    private sealed class ByReference : IEqualityComparer<RowKey>
+    {
+        public static readonly ByReference Instance = new();
+
+        public bool Equals(RowKey x, RowKey y) =>
+            x.Bucket == y.Bucket && ReferenceEquals(x.Creative, y.Creative) && ReferenceEquals(x.Placement, y.Placement);
+
+        public int GetHashCode(RowKey key) =>
+            HashCode.Combine(key.Bucket, RuntimeHelpers.GetHashCode(key.Creative), RuntimeHelpers.GetHashCode(key.Placement));
+    }
+
+    /// <summary>
+    /// Parses a counter field <c>TIME|PLACEMENT|CREATIVE|KIND</c> and its count without a string per part: the time as a
+    /// number (an hour; a daily field's <c>yyyy-MM-dd</c> as <c>yyyyMMdd</c>), the ids interned in <paramref name="names"/>.
+    /// A long report reads hundreds of thousands of fields.
+    /// </summary>
+    private static bool Parse(HashEntry entry, Names names, out long time, out string placement, out string creative, out int kind, out long count)
+    {
+        (time, placement, creative, kind, count) = (0, "", "", -1, 0);
+        var field = ((ReadOnlyMemory<byte>)entry.Name).Span;
+        var first = field.IndexOf((byte)'|');
+        if (first <= 0 || !entry.Value.TryParse(out count))
+        {
+            return false;
+        }
+
+        var rest = field[(first + 1)..];
+        var second = rest.IndexOf((byte)'|');
+        var third = second < 0 ? -1 : rest[(second + 1)..].IndexOf((byte)'|');
+        if (third < 0)
+        {
+            return false;
+        }
+
+        foreach (var b in field[..first])
+        {
+            if (b is >= (byte)'0' and <= (byte)'9')
+            {
+                time = (time * 10) + (b - '0');
+            }
+            else if (b != '-')
+            {
+                return false;
+            }
+        }
+
+        placement = names.Of(rest[..second]);
+        creative = names.Of(rest.Slice(second + 1, third));
+        kind = Column(rest[(second + 1 + third + 1)..]);
+        return kind >= 0;
+    }
+
+    private static bool ParseDay(long yyyymmdd, Dictionary<long, DateTime> days, out DateTime day)
+    {
+        var (year, month, date) = ((int)(yyyymmdd / 10_000), (int)(yyyymmdd / 100 % 100), (int)(yyyymmdd % 100));
+        day = year is >= 1 and <= 9999 && month is >= 1 and <= 12 && date >= 1 && date <= DateTime.DaysInMonth(year, month) ? new DateTime(year, month, date) : DateTime.MaxValue;
+        days[yyyymmdd] = day;
+        return day != DateTime.MaxValue;
+    }
+
+    /// <summary>Ids as strings, one instance per id (rows are then keyed by reference).</summary>
+    private sealed class Names
+    {
+        private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+
+        public string Of(ReadOnlySpan<byte> utf8)
+        {
+            Span<char> chars = stackalloc char[Math.Min(utf8.Length, 256)];
+            if (utf8.Length > chars.Length || System.Text.Encoding.UTF8.GetChars(utf8, chars) is var n && n != utf8.Length)
+            {
+                var text = System.Text.Encoding.UTF8.GetString(utf8);
+                return _names.TryGetValue(text, out var known) ? known : _names[text] = text;
+            }
+
+            var lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (lookup.TryGetValue(chars, out var name))
+            {
+                return name;
+            }
+
+            name = new string(chars);
+            _names[name] = name;
+            return name;
+        }
     }
 
     /// <summary>The column of a counter field's kind (<see cref="RedisCounterStore.KindCode"/>) in a count array; -1 for none.</summary>
-    private static int Column(string kind) => kind switch
+    private static int Column(ReadOnlySpan<byte> kind) => kind switch
     {
-        "s" => 0,
-        "i" => 1,
-        "v" => 2,
-        "c" => 3,
-        ['x', var reason] when InvalidReasons.FromCode(reason) is var r && r != InvalidReason.None => 4 + Array.IndexOf(InvalidReasons.All, r),
-        "r" => RequestedColumn,
-        "f" => FilledColumn,
+        [(byte)'s'] => 0,
+        [(byte)'i'] => 1,
+        [(byte)'v'] => 2,
+        [(byte)'c'] => 3,
+        [(byte)'x', var reason] when InvalidReasons.FromCode((char)reason) is var r && r != InvalidReason.None => 4 + Array.IndexOf(InvalidReasons.All, r),
+        [(byte)'r'] => RequestedColumn,
+        [(byte)'f'] => FilledColumn,
         _ => -1,
     };
 

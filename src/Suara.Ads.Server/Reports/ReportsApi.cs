@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Suara.Ads.Core.Snapshot;
@@ -49,7 +51,7 @@ internal static class ReportsApi
             var report = await service.CampaignAsync(campaign, zone, first, last, hourly).ConfigureAwait(false);
             if (!csv)
             {
-                return Results.Json(report, ReportsJsonContext.Default.CampaignReport);
+                return new JsonReport<CampaignReport>(report, ReportsJsonContext.Written.CampaignReport);
             }
 
             var csvText = new Csv([.. CampaignColumns]);
@@ -94,7 +96,7 @@ internal static class ReportsApi
             var report = await service.AdvertiserAsync(id, campaigns, first, last).ConfigureAwait(false);
             if (!csv)
             {
-                return Results.Json(report, ReportsJsonContext.Default.AdvertiserReport);
+                return new JsonReport<AdvertiserReport>(report, ReportsJsonContext.Written.AdvertiserReport);
             }
 
             // Every row has its time: here the whole range, as an ISO 8601 interval of local days.
@@ -126,7 +128,7 @@ internal static class ReportsApi
             var report = await service.SiteAsync(snapshot, id, zone, first, last, hourly).ConfigureAwait(false);
             if (!csv)
             {
-                return Results.Json(report, ReportsJsonContext.Default.SiteReport);
+                return new JsonReport<SiteReport>(report, ReportsJsonContext.Written.SiteReport);
             }
 
             var text = new Csv("time", "placement", "requested", "filled", "fillRate", "impressions", "viewable", "clicks", "revenue", "currency");
@@ -180,6 +182,25 @@ internal static class ReportsApi
         return (hourly, csv, first, last, refused);
     }
 
+    /// <summary>
+    /// A report as JSON, serialised in one synchronous pass (the serializer's fast path) straight into the response's
+    /// pipe and flushed once, rather than streamed with an await per buffer or copied from one big array: a long hourly
+    /// report is megabytes.
+    /// </summary>
+    private sealed class JsonReport<T>(T report, JsonTypeInfo<T> type) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.ContentType = "application/json; charset=utf-8";
+            using (var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter))
+            {
+                JsonSerializer.Serialize(writer, report, type);
+            }
+
+            await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
     private static bool Granularity(string? granularity, ValidationErrors errors) => granularity switch
     {
         null or "day" => false,
@@ -220,7 +241,7 @@ internal static class ReportsApi
 
     private static Csv Counts(Csv csv, ReportCounts r)
     {
-        var i = r.InvalidByReason;
+        var i = r.InvalidByReason ?? new InvalidCounts();
         return csv.Number(r.Served).Number(r.Impressions).Number(r.Viewable).Number(r.Clicks).Number(r.Ctr)
             .Number(r.Invalid).Number(i.Bot).Number(i.Prefetch).Number(i.NoImpression).Number(i.Flood).Number(i.NoUserAgent)
             .Number(r.ViewableRate).Money(r.Spend);

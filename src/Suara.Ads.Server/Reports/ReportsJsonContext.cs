@@ -8,4 +8,8 @@ namespace Suara.Ads.Server.Reports;
 [JsonSerializable(typeof(CampaignReport))]
 [JsonSerializable(typeof(AdvertiserReport))]
 [JsonSerializable(typeof(SiteReport))]
-internal sealed partial class ReportsJsonContext : JsonSerializerContext;
+internal sealed partial class ReportsJsonContext : JsonSerializerContext
+{
+    /// <summary>The reports as written (<see cref="Hosting.JsonWire"/>).</summary>
+    public static ReportsJsonContext Written { get; } = new(Hosting.JsonWire.Options());
+}
