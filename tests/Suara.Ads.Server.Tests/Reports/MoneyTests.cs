@@ -294,6 +294,43 @@ public sealed class MoneyTests
     }
 
     [Fact]
+    public async Task RequestedSlots_AreCountedWithoutARedisCommandPerDecision()
+    {
+        using var redis = new RedisProcess(); // a Redis of this test's own, so its command count is this server's alone
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")), redis: redis.Configuration);
+        var client = factory.CreateClient();
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration + ",allowAdmin=true");
+        var server = connection.GetServer(connection.GetEndPoints()[0]);
+        async Task<long> CommandsAsync() =>
+            long.Parse((await server.InfoAsync("stats")).SelectMany(g => g).Single(p => p.Key == "total_commands_processed").Value, CultureInfo.InvariantCulture);
+
+        var flusher = factory.Services.GetRequiredService<CountingFlusher>();
+        async Task<(long Deciding, long Writing)> CostAsync(int decisions)
+        {
+            var start = await CommandsAsync();
+            for (var i = 0; i < decisions; i++)
+            {
+                Assert.NotNull(await Pages.ServeAsync(client));
+            }
+
+            var decided = await CommandsAsync();
+            await flusher.FlushAsync();
+            return (decided - start - 1, await CommandsAsync() - decided - 1); // less the INFO that asked
+        }
+
+        await CostAsync(1); // warm-up: the scripts are loaded, the hashes exist
+        var one = await CostAsync(1);
+        var many = await CostAsync(200);
+
+        // Deciding sends Redis nothing; writing 200 decisions costs what writing one does (the commands scripts run
+        // inside Redis included): one script per campaign and one per site, whatever the traffic.
+        Assert.Equal(0, many.Deciding);
+        Assert.Equal(one.Writing, many.Writing);
+        var report = await ReportAsync(client, "/v1/reports/sites/suara?from=2026-11-30&to=2026-11-30");
+        Assert.Equal(202L, (long)report["totals"]!["requested"]!);
+    }
+
+    [Fact]
     public async Task Csv_ReadsBackToTheSameNumbers_AndNeutralisesFormulas()
     {
         TestRedis.Connect().Dispose();
