@@ -331,6 +331,33 @@ public sealed class MoneyTests
     }
 
     [Fact]
+    public async Task Retention_HourlyForTheConfiguredTime_DailyFor400Days()
+    {
+        using var redis = TestRedis.Connect();
+        using var server = new AdsServerFactory(
+            TestCatalog.Document(TestCatalog.Campaign("kept")),
+            settings: new Dictionary<string, string?>(AdsServerFactory.GenerousLimits) { ["Ads:Reports:HourlyRetention"] = "10.00:00:00" });
+        var client = server.CreateClient();
+        await TrafficAsync(client, impressions: 1, clicks: 0, viewer: "reader-1");
+        await server.Services.GetRequiredService<CountingFlusher>().FlushAsync();
+
+        var keys = server.Services.GetRequiredService<CounterKeys>();
+        var db = redis.GetDatabase();
+        var utcDay = server.Time.GetUtcNow().ToUnixTimeSeconds() / 86_400;
+        Assert.InRange((await db.KeyTimeToLiveAsync(keys.Counters("kept", utcDay)))!.Value, TimeSpan.FromDays(9.9), TimeSpan.FromDays(10));
+        Assert.InRange((await db.KeyTimeToLiveAsync(keys.DailyCounters("kept", 202611)))!.Value, TimeSpan.FromDays(399.9), TimeSpan.FromDays(400));
+        Assert.InRange((await db.KeyTimeToLiveAsync(keys.Reach("kept", new DateOnly(2026, 11, 30))))!.Value, TimeSpan.FromDays(399.9), TimeSpan.FromDays(400));
+        Assert.InRange((await db.KeyTimeToLiveAsync(keys.DailyCounters(Core.Counting.EventAggregate.SiteOwner("suara"), 202611)))!.Value, TimeSpan.FromDays(399.9), TimeSpan.FromDays(400));
+
+        // An hourly report may not reach back beyond the hourly retention; a daily one may.
+        using var hourly = await client.SendAsync(Get("/v1/reports/campaigns/kept?from=2026-11-15&to=2026-11-30&granularity=hour"));
+        Assert.Equal(HttpStatusCode.BadRequest, hourly.StatusCode);
+        Assert.Contains("10 days", await hourly.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var daily = await ReportAsync(client, "/v1/reports/campaigns/kept?from=2026-11-15&to=2026-11-30");
+        Assert.Equal(1L, (long)daily["totals"]!["impressions"]!);
+    }
+
+    [Fact]
     public async Task Csv_ReadsBackToTheSameNumbers_AndNeutralisesFormulas()
     {
         TestRedis.Connect().Dispose();
