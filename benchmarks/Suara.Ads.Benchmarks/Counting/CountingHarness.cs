@@ -39,7 +39,10 @@ internal static class CountingHarness
     private static readonly long HoldBucket = Suara.Ads.Core.Delivery.DeliveryHolds.Bucket(DateTimeOffset.UtcNow);
 
     // Commands RedisCounterStore's script calls inside Redis (INFO commandstats counts them too).
-    private static readonly HashSet<string> s_scriptCommands = new(StringComparer.Ordinal) { "set", "sadd", "hincrby", "expire" };
+    private static readonly HashSet<string> s_scriptCommands = new(StringComparer.Ordinal)
+    {
+        "zadd", "zremrangebyscore", "sadd", "smismember", "hincrby", "hexists", "hget", "hset", "hdel", "pfadd", "expire",
+    };
 
     public static async Task RunAsync(string[] args)
     {
