@@ -100,7 +100,7 @@ internal sealed class WeekOfTraffic
 
             // Viewability and clicks differ from day to day, as they do with what a site publishes.
             var viewableShare = 0.45 + (0.05 * ((d * 3) % 7));
-            var clickShare = 0.01 + (0.01 * (d % 3));
+            var clickShare = 0.02 + (0.01 * (d % 3));
             for (var p = 0; p < pagesPerDay[d]; p++, page++)
             {
                 clock.SetUtcNow(start + ((end - start) * p / pagesPerDay[d]));

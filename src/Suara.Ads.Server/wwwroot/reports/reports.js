@@ -361,7 +361,7 @@
     }
     var first = kind === 'campaign'
       ? [['Time', '', text('time')], ['Creative', '', text('creativeId')], ['Placement', '', text('placement')]]
-      : [['Campaign', '', campaignLink], ['Name', 'wrap', text('name')]];
+      : [['Campaign', '', campaignLink], ['Name', 'long-text', text('name')]];
     var counts = [['Served', 'n', count('served')], ['Impressions', 'n', count('impressions')], ['Viewable', 'n', count('viewable')],
       ['Viewable rate', 'n', rate('viewableRate')], ['Clicks', 'n', count('clicks')], ['CTR', 'n', rate('ctr')]];
     // A campaign report's rows are in the currency of its totals; an advertiser's rows each carry their own.
