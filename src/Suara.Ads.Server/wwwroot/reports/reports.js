@@ -1,11 +1,21 @@
 // Suara Ads report pages: reads /v1/reports/* with the key from this tab's session storage and draws the
-// totals, a chart (inline SVG) and the rows. All data goes into the DOM as text, never as markup.
+// totals, two charts (inline SVG) and the rows. All data goes into the DOM as text, never as markup.
 (function () {
   'use strict';
 
   var KEY_STORE = 'suara-ads.report-key';
   var SVG = 'http://www.w3.org/2000/svg';
   var $ = function (id) { return document.getElementById(id); };
+
+  // What differs between the three reports: where they are read, whether they come by hour, how they are named.
+  var KINDS = {
+    advertiser: { path: '/v1/reports/advertisers/', title: 'Advertiser ', hourly: false, example: 'e.g. skyway',
+      idOf: function (r) { return r.advertiserId; } },
+    campaign: { path: '/v1/reports/campaigns/', title: 'Campaign ', hourly: true, example: 'e.g. skyway-london',
+      idOf: function (r) { return r.campaignId; } },
+    site: { path: '/v1/reports/sites/', title: 'Site ', hourly: true, example: 'e.g. suara',
+      idOf: function (r) { return r.siteId; } },
+  };
 
   var form = $('query');
   var state = { report: null, series: null, query: null, parent: null };
@@ -28,9 +38,21 @@
 
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
 
+  var NONE = '\u2014';
   var numberFormat = new Intl.NumberFormat('en');
+  var centsFormat = new Intl.NumberFormat('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   function num(n) { return numberFormat.format(Number(n) || 0); }
-  function pct(ctr) { return ((Number(ctr) || 0) * 100).toFixed(2) + '%'; }
+  function pct(rate) { return ((Number(rate) || 0) * 100).toFixed(2) + '%'; }
+  function money(amount, currency) { return (currency ? currency + ' ' : '') + centsFormat.format(Number(amount) || 0); }
+
+  // The amounts of one total or row as text: none (no rate), one, or one per currency (several currencies).
+  function amounts(amount, currency, byCurrency) {
+    if (amount !== undefined && amount !== null) { return [money(amount, currency)]; }
+    if (byCurrency && typeof byCurrency === 'object') {
+      return Object.keys(byCurrency).sort().map(function (c) { return money(byCurrency[c], c); });
+    }
+    return [];
+  }
 
   function isoDay(d) {
     var m = String(d.getMonth() + 1).padStart(2, '0');
@@ -43,6 +65,8 @@
     d.setUTCDate(d.getUTCDate() + n);
     return d.toISOString().slice(0, 10);
   }
+
+  function isHourly(q) { return KINDS[q.kind].hourly && q.granularity === 'hour'; }
 
   function setStatus(text) { $('status').textContent = text || ''; }
 
@@ -67,7 +91,7 @@
 
   function ReportError(message, status) { this.message = message; this.status = status; }
 
-  async function problemMessage(response) {
+  async function problemMessage(response, q) {
     var detail = '';
     try {
       var body = await response.json();
@@ -81,7 +105,12 @@
     } catch (e) { /* not JSON */ }
     if (response.status === 401) {
       // The server's detail says whether the key was missing or not known.
-      return detail || 'Please enter your report key (or the admin key).';
+      return detail || 'Please enter your report key (or an admin, trafficker or reporter key).';
+    }
+    if (response.status === 403) {
+      return q.kind === 'site'
+        ? 'The site report needs an admin, trafficker or reporter key; an advertiser\'s report key cannot read it.'
+        : (detail || 'This key may not read this report.');
     }
     if (response.status === 404) {
       return 'There is no such report for this key. ' + detail;
@@ -90,36 +119,37 @@
   }
 
   function reportUrl(q, format) {
-    var path = q.kind === 'campaign' ? '/v1/reports/campaigns/' : '/v1/reports/advertisers/';
+    var kind = KINDS[q.kind];
     var params = new URLSearchParams({ from: q.from, to: q.to });
-    if (q.kind === 'campaign') { params.set('granularity', q.granularity); }
+    if (kind.hourly) { params.set('granularity', q.granularity); }
     if (format) { params.set('format', format); }
-    return path + encodeURIComponent(q.id) + '?' + params.toString();
+    return kind.path + encodeURIComponent(q.id) + '?' + params.toString();
   }
 
-  async function get(url) {
+  async function get(url, q) {
     var response = await fetch(url, {
       headers: { Authorization: 'Bearer ' + key(), Accept: 'application/json, text/csv' },
       credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer',
     });
-    if (!response.ok) { throw new ReportError(await problemMessage(response), response.status); }
+    if (!response.ok) { throw new ReportError(await problemMessage(response, q), response.status); }
     return response;
   }
 
-  async function getJson(url) { return (await get(url)).json(); }
+  async function getJson(url, q) { return (await get(url, q)).json(); }
 
-  // ---- series: impressions and clicks by time, every day or hour of the range ----------------------------
+  // ---- series: counts and rates by time, every day or hour of the range ----------------------------------
+
+  var SUMMED = ['impressions', 'viewable', 'clicks', 'requested', 'filled'];
 
   function buildSeries(rows, q) {
     var sums = new Map();
     rows.forEach(function (r) {
-      var s = sums.get(r.time) || { impressions: 0, clicks: 0 };
-      s.impressions += Number(r.impressions) || 0;
-      s.clicks += Number(r.clicks) || 0;
-      sums.set(r.time, s);
+      var s = sums.get(r.time);
+      if (!s) { s = {}; SUMMED.forEach(function (k) { s[k] = 0; }); sums.set(r.time, s); }
+      SUMMED.forEach(function (k) { s[k] += Number(r[k]) || 0; });
     });
     var times = [];
-    var hourly = q.kind === 'campaign' && q.granularity === 'hour';
+    var hourly = isHourly(q);
     var offset = '';
     if (hourly) {
       var sample = rows.length ? String(rows[0].time) : '';
@@ -135,8 +165,13 @@
     sums.forEach(function (_, t) { if (times.indexOf(t) < 0) { times.push(t); } });
     times.sort();
     return times.map(function (t) {
-      var s = sums.get(t) || { impressions: 0, clicks: 0 };
-      return { time: t, impressions: s.impressions, clicks: s.clicks };
+      var p = { time: t };
+      var s = sums.get(t);
+      SUMMED.forEach(function (k) { p[k] = s ? s[k] : 0; });
+      // A rate of nothing is no rate: a gap in the line, not 0 %.
+      p.viewableRate = p.impressions > 0 ? p.viewable / p.impressions : null;
+      p.fillRate = p.requested > 0 ? p.filled / p.requested : null;
+      return p;
     });
   }
 
@@ -157,38 +192,66 @@
     return 10 * p;
   }
 
-  // ---- rendering ----------------------------------------------------------------------------------------
+  // The scale of one value axis: counts from 0 to a round maximum, or rates from 0 % to 100 %.
+  function axis(series, lines, rate) {
+    var ticks = 4;
+    if (rate) {
+      return { max: 1, step: 0.25, ticks: ticks, format: function (v) { return Math.round(v * 100) + '%'; }, exact: pct };
+    }
+    var max = 0;
+    lines.forEach(function (l) { series.forEach(function (p) { max = Math.max(max, Number(p[l.key]) || 0); }); });
+    var step = niceStep(max, ticks);
+    return { max: step * ticks, step: step, ticks: ticks, format: num, exact: num };
+  }
 
-  function drawChart() {
-    var box = $('chart');
+  // ---- charts -------------------------------------------------------------------------------------------
+
+  // What each report draws: two charts side by side, each with its lines on a left and maybe a right axis.
+  function chartsOf(kind) {
+    if (kind === 'site') {
+      return [
+        { title: 'Requested and filled', lines: [
+          { key: 'requested', label: 'Requested', cls: 'requested', axis: 'left' },
+          { key: 'filled', label: 'Filled', cls: 'filled', axis: 'left' }] },
+        { title: 'Fill rate', rate: true, lines: [{ key: 'fillRate', label: 'Fill rate', cls: 'fill-rate', axis: 'left' }] },
+      ];
+    }
+    return [
+      { title: 'Impressions and clicks', lines: [
+        { key: 'impressions', label: 'Impressions', cls: 'impressions', axis: 'left' },
+        { key: 'clicks', label: 'Clicks', cls: 'clicks', axis: 'right' }] },
+      { title: 'Viewability', rate: true, lines: [{ key: 'viewableRate', label: 'Viewable rate', cls: 'viewable-rate', axis: 'left' }] },
+    ];
+  }
+
+  function drawChart(box, series, spec, hourly) {
     clear(box);
-    var series = state.series;
     if (!series || series.length === 0) { box.appendChild(el('p', { 'class': 'empty' }, 'No data in this range.')); return; }
-    var hourly = state.query.kind === 'campaign' && state.query.granularity === 'hour';
-    var width = Math.max(320, Math.floor(box.clientWidth || 640));
-    var height = width < 560 ? 240 : 300;
-    var pad = { left: 56, right: 52, top: 16, bottom: 40 };
+    var width = Math.max(300, Math.floor(box.clientWidth || 520));
+    var height = width < 460 ? 220 : 260;
+    var left = spec.lines.filter(function (l) { return l.axis === 'left'; });
+    var right = spec.lines.filter(function (l) { return l.axis === 'right'; });
+    var pad = { left: 56, right: right.length ? 52 : 16, top: 16, bottom: 40 };
     var w = width - pad.left - pad.right;
     var h = height - pad.top - pad.bottom;
-    var ticks = 4;
-    var stepI = niceStep(Math.max.apply(null, series.map(function (p) { return p.impressions; })), ticks);
-    var stepC = niceStep(Math.max.apply(null, series.map(function (p) { return p.clicks; })), ticks);
-    var maxI = stepI * ticks;
-    var maxC = stepC * ticks;
+    var axes = { left: axis(series, left, spec.rate), right: right.length ? axis(series, right, spec.rate) : null };
     var n = series.length;
     var x = function (i) { return pad.left + (n === 1 ? w / 2 : (i * w) / (n - 1)); };
-    var yI = function (v) { return pad.top + h - (v / maxI) * h; };
-    var yC = function (v) { return pad.top + h - (v / maxC) * h; };
+    var yOf = function (a) { return function (v) { return pad.top + h - (v / a.max) * h; }; };
 
+    var names = spec.lines.map(function (l) { return l.label + (right.length ? (l.axis === 'left' ? ' (left axis)' : ' (right axis)') : ''); });
     var root = svg('svg', { width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'class': 'chart-svg' });
-    root.appendChild(svg('title', null, 'Impressions (left axis) and clicks (right axis) by ' + (hourly ? 'hour' : 'day')));
+    root.appendChild(svg('title', null, names.join(' and ') + ' by ' + (hourly ? 'hour' : 'day')));
 
-    // Grid and the two value axes.
+    // Grid and the value axes, each labelled in the colour of its first line.
+    var ticks = axes.left.ticks;
     for (var t = 0; t <= ticks; t++) {
       var y = pad.top + h - (t * h) / ticks;
       root.appendChild(svg('line', { x1: pad.left, x2: pad.left + w, y1: y, y2: y, 'class': t === 0 ? 'axis' : 'grid' }));
-      root.appendChild(svg('text', { x: pad.left - 8, y: y + 4, 'text-anchor': 'end', 'class': 'tick impressions' }, num(stepI * t)));
-      root.appendChild(svg('text', { x: pad.left + w + 8, y: y + 4, 'text-anchor': 'start', 'class': 'tick clicks' }, num(stepC * t)));
+      root.appendChild(svg('text', { x: pad.left - 8, y: y + 4, 'text-anchor': 'end', 'class': 'tick ' + left[0].cls }, axes.left.format(axes.left.step * t)));
+      if (axes.right) {
+        root.appendChild(svg('text', { x: pad.left + w + 8, y: y + 4, 'text-anchor': 'start', 'class': 'tick ' + right[0].cls }, axes.right.format(axes.right.step * t)));
+      }
     }
 
     // Time labels: as many as fit.
@@ -198,70 +261,144 @@
       root.appendChild(svg('text', { x: x(i), y: pad.top + h + 20, 'text-anchor': 'middle', 'class': 'tick' }, label(series[i].time, hourly)));
     }
 
-    function line(y, key, cls) {
-      var d = series.map(function (p, j) { return (j === 0 ? 'M' : 'L') + x(j).toFixed(1) + ' ' + y(p[key]).toFixed(1); }).join(' ');
-      root.appendChild(svg('path', { d: d, 'class': 'line ' + cls }));
+    spec.lines.forEach(function (l) {
+      var a = axes[l.axis];
+      var y = yOf(a);
+      // A point without a value (a rate of nothing) breaks the line.
+      var d = '';
+      var pen = 'M';
+      series.forEach(function (p, j) {
+        if (p[l.key] === null) { pen = 'M'; return; }
+        d += pen + x(j).toFixed(1) + ' ' + y(p[l.key]).toFixed(1) + ' ';
+        pen = 'L';
+      });
+      if (d) { root.appendChild(svg('path', { d: d.trim(), 'class': 'line ' + l.cls })); }
       if (n <= 62) {
         series.forEach(function (p, j) {
-          var dot = svg('circle', { cx: x(j).toFixed(1), cy: y(p[key]).toFixed(1), r: 3, 'class': 'dot ' + cls });
-          dot.appendChild(svg('title', null, p.time + ': ' + num(p[key]) + ' ' + key));
+          if (p[l.key] === null) { return; }
+          var dot = svg('circle', { cx: x(j).toFixed(1), cy: y(p[l.key]).toFixed(1), r: 3, 'class': 'dot ' + l.cls });
+          dot.appendChild(svg('title', null, p.time + ': ' + a.exact(p[l.key]) + ' ' + l.label.toLowerCase()));
           root.appendChild(dot);
         });
       }
-    }
-    line(yI, 'impressions', 'impressions');
-    line(yC, 'clicks', 'clicks');
+    });
 
     box.appendChild(root);
     var legend = el('div', { 'class': 'legend' });
-    legend.appendChild(el('span', { 'class': 'key impressions' }, 'Impressions (left)'));
-    legend.appendChild(el('span', { 'class': 'key clicks' }, 'Clicks (right)'));
+    spec.lines.forEach(function (l, k) {
+      legend.appendChild(el('span', { 'class': 'key ' + l.cls }, right.length ? names[k].replace(' axis', '') : names[k]));
+    });
     box.appendChild(legend);
   }
 
-  function drawTiles(totals) {
+  function drawCharts() {
+    var hourly = isHourly(state.query);
+    chartsOf(state.query.kind).forEach(function (spec, i) {
+      $(i === 0 ? 'chart-title' : 'rate-chart-title').textContent = spec.title;
+      drawChart($(i === 0 ? 'chart' : 'rate-chart'), state.series, spec, hourly);
+    });
+  }
+
+  // ---- tiles and table ----------------------------------------------------------------------------------
+
+  // Tiles in rows of related figures: [metric, label, text or list of texts (several currencies)].
+  function tilesOf(report, kind) {
+    var t = report.totals;
+    if (kind === 'site') {
+      return [
+        [['requested', 'Requested', num(t.requested)], ['filled', 'Filled', num(t.filled)], ['fill-rate', 'Fill rate', pct(t.fillRate)]],
+        [['impressions', 'Impressions', num(t.impressions)], ['viewable', 'Viewable', num(t.viewable)], ['clicks', 'Clicks', num(t.clicks)],
+          ['revenue', 'Revenue', amounts(t.revenue, t.currency, t.revenueByCurrency)]],
+      ];
+    }
+    return [
+      [['served', 'Served', num(t.served)], ['impressions', 'Impressions', num(t.impressions)], ['viewable', 'Viewable', num(t.viewable)],
+        ['viewable-rate', 'Viewable rate', pct(t.viewableRate)], ['clicks', 'Clicks', num(t.clicks)], ['ctr', 'CTR', pct(t.ctr)]],
+      [['reach', 'Reach', num(t.reach)], ['spend', 'Spend', amounts(t.spend, t.currency, t.spendByCurrency)],
+        ['invalid', 'Invalid (not billed)', num(t.invalid || 0)]],
+    ];
+  }
+
+  // A cell or tile value: one text, or one item per text (amounts in several currencies: a line each in a tile,
+  // separated by a dot in a cell); none is a dash.
+  function fill(node, value) {
+    var texts = [].concat(value);
+    if (texts.length === 0) { node.textContent = NONE; return node; }
+    if (texts.length === 1) { node.textContent = texts[0]; return node; }
+    texts.forEach(function (text, i) {
+      if (i > 0) { node.appendChild(el('span', { 'class': 'sep' }, ' \u00b7 ')); }
+      node.appendChild(el('span', { 'class': 'line-item' }, text));
+    });
+    return node;
+  }
+
+  function drawTiles(report, kind) {
     var tiles = $('tiles');
     clear(tiles);
-    [['served', 'Served', num(totals.served)], ['impressions', 'Impressions', num(totals.impressions)],
-      ['viewable', 'Viewable', num(totals.viewable)], ['clicks', 'Clicks', num(totals.clicks)],
-      ['ctr', 'CTR', pct(totals.ctr)], ['invalid', 'Invalid (not billed)', num(totals.invalid || 0)]].forEach(function (t) {
-      var tile = el('div', { 'class': 'tile', 'data-metric': t[0] });
-      tile.appendChild(el('span', { 'class': 'tile-label' }, t[1]));
-      tile.appendChild(el('span', { 'class': 'tile-value' }, t[2]));
-      tiles.appendChild(tile);
+    tilesOf(report, kind).forEach(function (group) {
+      var row = el('div', { 'class': 'tile-row' });
+      group.forEach(function (t) {
+        var tile = el('div', { 'class': 'tile', 'data-metric': t[0] });
+        tile.appendChild(el('span', { 'class': 'tile-label' }, t[1]));
+        tile.appendChild(fill(el('span', { 'class': 'tile-value' }), t[2]));
+        row.appendChild(tile);
+      });
+      tiles.appendChild(row);
     });
+  }
+
+  function count(key) { return function (r) { return num(r[key]); }; }
+  function rate(key) { return function (r) { return pct(r[key]); }; }
+  function text(key) { return function (r) { return r[key] === undefined || r[key] === null || r[key] === '' ? [] : String(r[key]); }; }
+
+  // The table's columns: [label, class ('n' for numbers), value of a row (text, list of texts, or a node)].
+  function columnsOf(report, kind) {
+    if (kind === 'site') {
+      return [['Time', '', text('time')], ['Placement', '', text('placement')],
+        ['Requested', 'n', count('requested')], ['Filled', 'n', count('filled')], ['Fill rate', 'n', rate('fillRate')],
+        ['Impressions', 'n', count('impressions')], ['Viewable', 'n', count('viewable')], ['Clicks', 'n', count('clicks')],
+        ['Revenue', 'n', function (r) { return amounts(r.revenue, r.currency, r.revenueByCurrency); }]];
+    }
+    var first = kind === 'campaign'
+      ? [['Time', '', text('time')], ['Creative', '', text('creativeId')], ['Placement', '', text('placement')]]
+      : [['Campaign', '', campaignLink], ['Name', 'long-text', text('name')]];
+    var counts = [['Served', 'n', count('served')], ['Impressions', 'n', count('impressions')], ['Viewable', 'n', count('viewable')],
+      ['Viewable rate', 'n', rate('viewableRate')], ['Clicks', 'n', count('clicks')], ['CTR', 'n', rate('ctr')]];
+    // A campaign report's rows are in the currency of its totals; an advertiser's rows each carry their own.
+    var spend = kind === 'campaign'
+      ? function (r) { return amounts(r.spend, report.totals.currency); }
+      : function (r) { return amounts(r.spend, r.currency); };
+    var last = kind === 'campaign' ? [] : [['Reach', 'n', count('reach')]];
+    return first.concat(counts, last, [['Spend', 'n', spend], ['Invalid', 'n', count('invalid')]]);
+  }
+
+  function campaignLink(r) {
+    var open = el('button', { type: 'button', 'class': 'link', title: 'Open this campaign\'s report' }, r.campaignId);
+    open.addEventListener('click', function () { openCampaign(r.campaignId); });
+    return open;
   }
 
   function drawTable(report, q) {
     var table = $('rows');
     clear(table);
-    var campaign = q.kind === 'campaign';
-    var columns = campaign
-      ? [['time', 'Time'], ['creativeId', 'Creative'], ['placement', 'Placement']]
-      : [['campaignId', 'Campaign'], ['name', 'Name']];
-    columns = columns.concat([['served', 'Served'], ['impressions', 'Impressions'], ['viewable', 'Viewable'], ['clicks', 'Clicks'], ['ctr', 'CTR'], ['invalid', 'Invalid']]);
+    var columns = columnsOf(report, q.kind);
     var head = el('thead');
     var hr = el('tr');
-    columns.forEach(function (c) { hr.appendChild(el('th', { scope: 'col', 'class': c[0] === 'served' || c[0] === 'impressions' || c[0] === 'viewable' || c[0] === 'clicks' || c[0] === 'ctr' || c[0] === 'invalid' ? 'n' : '' }, c[1])); });
+    columns.forEach(function (c) { hr.appendChild(el('th', { scope: 'col', 'class': c[1] }, c[0])); });
     head.appendChild(hr);
     table.appendChild(head);
     var body = el('tbody');
     report.rows.forEach(function (r) {
       var tr = el('tr');
+      if (q.kind === 'campaign' && !r.creativeId) {
+        // A flat rate's flight day without any count: only its share of the amount.
+        tr.setAttribute('class', 'flat-day');
+        tr.setAttribute('title', 'A flight day of the flat rate: its share of the amount, no counts');
+      }
       columns.forEach(function (c) {
-        var td;
-        if (c[0] === 'campaignId') {
-          td = el('td');
-          var open = el('button', { type: 'button', 'class': 'link', title: 'Open this campaign\'s report' }, r.campaignId);
-          open.addEventListener('click', function () { openCampaign(r.campaignId); });
-          td.appendChild(open);
-        } else if (c[0] === 'ctr') {
-          td = el('td', { 'class': 'n' }, pct(r.ctr));
-        } else if (c[0] === 'served' || c[0] === 'impressions' || c[0] === 'viewable' || c[0] === 'clicks' || c[0] === 'invalid') {
-          td = el('td', { 'class': 'n' }, num(r[c[0]]));
-        } else {
-          td = el('td', null, r[c[0]]);
-        }
+        var td = el('td', c[1] ? { 'class': c[1] } : null);
+        var value = c[2](r);
+        if (value instanceof Node) { td.appendChild(value); } else { fill(td, value); }
         tr.appendChild(td);
       });
       body.appendChild(tr);
@@ -272,29 +409,32 @@
       body.appendChild(none);
     }
     table.appendChild(body);
-    $('table-title').textContent = campaign ? 'Rows by ' + q.granularity + ', creative and placement' : 'Campaigns';
+    $('table-title').textContent = q.kind === 'campaign' ? 'Rows by ' + q.granularity + ', creative and placement'
+      : q.kind === 'site' ? 'Rows by ' + q.granularity + ' and placement'
+      : 'Campaigns';
   }
 
   function render(report, series, q) {
     state.report = report;
     state.series = series;
     state.query = q;
-    var campaign = q.kind === 'campaign';
-    $('title').textContent = (campaign ? 'Campaign ' : 'Advertiser ') + (campaign ? report.campaignId : report.advertiserId);
+    var kind = KINDS[q.kind];
+    $('title').textContent = kind.title + kind.idOf(report);
     $('subtitle').textContent = report.from + ' to ' + report.to + (report.timeZone ? ' (' + report.timeZone + ')' : '') +
-      (campaign ? ', by ' + report.granularity : '');
-    $('back').hidden = !(campaign && state.parent);
-    drawTiles(report.totals);
+      (kind.hourly ? ', by ' + report.granularity : '');
+    $('back').hidden = !(q.kind === 'campaign' && state.parent);
+    drawTiles(report, q.kind);
     drawTable(report, q);
     $('report').hidden = false;
-    drawChart();
+    drawCharts();
   }
 
   // ---- the query ----------------------------------------------------------------------------------------
 
   function readQuery() {
+    var kind = $('kind').value;
     return {
-      kind: $('kind').value === 'campaign' ? 'campaign' : 'advertiser',
+      kind: Object.prototype.hasOwnProperty.call(KINDS, kind) ? kind : 'advertiser',
       id: $('id').value.trim(),
       from: $('from').value,
       to: $('to').value,
@@ -310,15 +450,13 @@
     setStatus('Loading…');
     $('show').disabled = true;
     try {
-      var report, rows;
-      if (q.kind === 'campaign') {
-        report = await getJson(reportUrl(q));
-        rows = report.rows;
-      } else {
-        // The advertiser report has one row per campaign; the chart adds up the campaigns' daily rows.
-        report = await getJson(reportUrl(q));
+      var report = await getJson(reportUrl(q), q);
+      var rows = report.rows;
+      if (q.kind === 'advertiser') {
+        // The advertiser report has one row per campaign; the charts add up the campaigns' daily rows.
         var daily = await Promise.all(report.rows.map(function (r) {
-          return getJson(reportUrl({ kind: 'campaign', id: r.campaignId, from: report.from, to: report.to, granularity: 'day' }));
+          var c = { kind: 'campaign', id: r.campaignId, from: report.from, to: report.to, granularity: 'day' };
+          return getJson(reportUrl(c), c);
         }));
         rows = [].concat.apply([], daily.map(function (d) { return d.rows; }));
         if (daily.length) { report.timeZone = daily[0].timeZone; }
@@ -329,9 +467,7 @@
     } catch (e) {
       if (ticket !== loading) { return; }
       $('report').hidden = true;
-      clear($('rows'));
-      clear($('chart'));
-      clear($('tiles'));
+      ['rows', 'chart', 'rate-chart', 'tiles'].forEach(function (id) { clear($(id)); });
       setStatus('');
       showError(e instanceof ReportError ? e.message : 'The server could not be reached (' + (e && e.message ? e.message : e) + ').');
       if (e instanceof ReportError && e.status === 401) { $('key').focus(); }
@@ -341,10 +477,10 @@
   }
 
   function syncGranularity() {
-    var campaign = $('kind').value === 'campaign';
-    $('granularity').disabled = !campaign;
-    $('granularity').closest('.field').classList.toggle('off', !campaign);
-    $('id').placeholder = campaign ? 'e.g. skyway-london' : 'e.g. skyway';
+    var kind = KINDS[$('kind').value] || KINDS.advertiser;
+    $('granularity').disabled = !kind.hourly;
+    $('granularity').closest('.field').classList.toggle('off', !kind.hourly);
+    $('id').placeholder = kind.example;
   }
 
   function openCampaign(id) {
@@ -361,7 +497,7 @@
     var button = $('csv');
     button.disabled = true;
     try {
-      var response = await get(reportUrl(q, 'csv'));
+      var response = await get(reportUrl(q, 'csv'), q);
       var blob = await response.blob();
       var name = (q.id + '-' + q.from + '-' + q.to + '.csv').replace(/[^A-Za-z0-9._-]/g, '_');
       var match = /filename="?([A-Za-z0-9._-]+)"?/.exec(response.headers.get('Content-Disposition') || '');
@@ -417,6 +553,6 @@
   var resizeTimer = 0;
   window.addEventListener('resize', function () {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(function () { if (state.series && !$('report').hidden) { drawChart(); } }, 100);
+    resizeTimer = setTimeout(function () { if (state.series && !$('report').hidden) { drawCharts(); } }, 100);
   });
 })();
