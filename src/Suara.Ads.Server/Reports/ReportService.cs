@@ -164,28 +164,26 @@ internal sealed class ReportService
 
         for (var i = 0; i < campaigns.Length; i++)
         {
+            // The campaign is priced over all its placements, as its own report prices it (a flat rate's day is shared by
+            // every placement and site it serves); this site takes the rows of its placements.
             var cells = new Dictionary<(DateTime, string), long[]>();
             foreach (var (key, counts) in await reads[i].ConfigureAwait(false))
             {
-                if (!placements.Contains(key.Placement))
-                {
-                    continue;
-                }
-
-                // The campaign's counts only (its hashes hold no inventory columns).
                 if (!cells.TryGetValue((key.Bucket, key.Placement), out var sum))
                 {
                     cells[(key.Bucket, key.Placement)] = sum = new long[Columns];
                 }
 
                 Add(sum, counts);
-                Add(Row(key.Bucket, key.Placement).Counts, counts);
+                if (placements.Contains(key.Placement))
+                {
+                    Add(Row(key.Bucket, key.Placement).Counts, counts);
+                }
             }
 
-            // The campaign's spend in this site's placements, priced as its own report prices it.
             var priced = cells.OrderBy(c => c.Key.Item1).ThenBy(c => c.Key.Item2, StringComparer.Ordinal)
                 .Select(c => (c.Key.Item1, (string?)null, (string?)c.Key.Item2, ReportCounts.From(c.Value))).ToList();
-            var (spends, _) = Price(campaigns[i].Source, zone, from, to, priced);
+            var (spends, _) = Price(campaigns[i].Source, snapshot.ZoneOf(campaigns[i]), from, to, priced);
             if (spends is null || campaigns[i].Source.Rate is not { } rate)
             {
                 continue;
@@ -193,9 +191,10 @@ internal sealed class ReportService
 
             for (var j = 0; j < priced.Count; j++)
             {
-                // A flat rate's flight day without any count is the site's too when the campaign serves only here.
-                var placement = priced[j].Item3 ?? (campaigns[i].Source.Placements.All(placements.Contains) ? campaigns[i].Source.Placements[0] : null);
-                if (placement is not null && spends[j] is { } spend && spend != 0)
+                // A flat rate's flight day without any count to share it by goes to the campaign's first placement (its
+                // home site, whose days it counts in), so that the sites' revenue adds up to the campaign's spend.
+                var placement = priced[j].Item3 ?? campaigns[i].Source.Placements[0];
+                if (placements.Contains(placement) && spends[j] is { } spend && spend != 0)
                 {
                     var row = Row(priced[j].Item1, placement);
                     row.Revenue[rate.Currency] = row.Revenue.GetValueOrDefault(rate.Currency) + spend;

@@ -131,11 +131,15 @@ internal static class ReportsApi
                 return new JsonReport<SiteReport>(report, ReportsJsonContext.Written.SiteReport);
             }
 
-            var text = new Csv("time", "placement", "requested", "filled", "fillRate", "impressions", "viewable", "clicks", "revenue", "currency");
+            var text = new Csv("time", "placement", "requested", "filled", "fillRate", "impressions", "viewable", "clicks", "revenue", "currency", "revenueByCurrency");
             foreach (var r in report.Rows)
             {
+                // Amounts in several currencies are never added up: they go, each with its currency, in the last cell.
+                var several = r.RevenueByCurrency is { } byCurrency
+                    ? string.Join("; ", byCurrency.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Value:0.00}")))
+                    : null;
                 text.Text(r.Time).Text(r.Placement).Number(r.Requested).Number(r.Filled).Number(r.FillRate)
-                    .Number(r.Impressions).Number(r.Viewable).Number(r.Clicks).Money(r.Revenue).Text(r.Currency).EndRow();
+                    .Number(r.Impressions).Number(r.Viewable).Number(r.Clicks).Money(r.Revenue).Text(r.Currency).Text(several).EndRow();
             }
 
             return Results.File(text.ToBytes(), "text/csv; charset=utf-8", $"{id}-{report.From}-{report.To}.csv");

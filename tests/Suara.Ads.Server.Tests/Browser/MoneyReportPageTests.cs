@@ -81,7 +81,7 @@ public sealed class MoneyReportPageTests : IClassFixture<BrowserFixture>
         Assert.All(await page.Locator("#rows tbody tr td:first-child").AllTextContentsAsync(), t => Assert.Matches($"^{to}T[0-2][0-9]:00:00\\+08:00$", t));
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#csv"));
         var csv = await File.ReadAllTextAsync(await download.PathAsync() ?? throw new InvalidOperationException("no download"));
-        Assert.StartsWith("time,placement,requested,filled,fillRate,impressions,viewable,clicks,revenue,currency\r\n", csv, StringComparison.Ordinal);
+        Assert.StartsWith("time,placement,requested,filled,fillRate,impressions,viewable,clicks,revenue,currency,revenueByCurrency\r\n", csv, StringComparison.Ordinal);
 
         // An advertiser's key may not read the publisher's report: the page says whose key it needs.
         await page.SelectOptionAsync("#granularity", "day");

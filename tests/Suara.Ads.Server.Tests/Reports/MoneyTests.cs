@@ -110,6 +110,36 @@ public sealed class MoneyTests
         Assert.Empty(before["rows"]!.AsArray());
     }
 
+    [Fact]
+    public async Task FlatRate_OnTwoSites_IsSharedBetweenThem_NotBilledTwice()
+    {
+        TestRedis.Connect().Dispose();
+        var campaign = Priced("flat", "flat", 620m) with { Placements = ["sidebar", "elsewhere"] };
+        using var server = new AdsServerFactory(TestCatalog.Document(campaign));
+        var client = server.CreateClient();
+        await TrafficAsync(client, impressions: 3, clicks: 0);
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await client.PostAsync("/v1/decisions", new StringContent(
+                """{"site":"other","slots":[{"id":"s","placement":"elsewhere"}]}""", System.Text.Encoding.UTF8, "application/json"));
+            var slot = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["slots"]!["s"]!;
+            Assert.Equal(HttpStatusCode.NoContent, await Pages.BeaconAsync(client, (string)slot["impressionUrl"]!));
+        }
+
+        await server.Services.GetRequiredService<CountingFlusher>().FlushAsync();
+        const string range = "from=2026-11-29&to=2026-12-01";
+        var spend = (decimal)(await ReportAsync(client, $"/v1/reports/campaigns/flat?{range}"))["totals"]!["spend"]!;
+        var suara = (decimal)(await ReportAsync(client, $"/v1/reports/sites/suara?{range}"))["totals"]!["revenue"]!;
+        var other = (decimal)(await ReportAsync(client, $"/v1/reports/sites/other?{range}"))["totals"]!["revenue"]!;
+
+        // 10.00 a day for 3 days; the day with impressions is shared 3:2 by them, the two without any count go to the
+        // campaign's first placement's site.
+        Assert.Equal(30.00m, spend);
+        Assert.Equal(spend, suara + other);
+        Assert.Equal(26.00m, suara);
+        Assert.Equal(4.00m, other);
+    }
+
     [Theory]
     [InlineData("clicks")]
     [InlineData("spend")]
