@@ -188,6 +188,41 @@ public sealed class MoneyTests
     }
 
     [Fact]
+    public async Task ClickGoal_WithEvenPacing_FollowsTheLineOfItsClicks()
+    {
+        TestRedis.Connect().Dispose();
+        // 10 clicks a day, evenly: at noon in Kuala Lumpur (the factory's clock) the line allows 5, plus a lead of 1.
+        var campaign = Priced("paced", "cpc", 0.5m) with { Goal = new CampaignGoal { Clicks = 10, Per = "day" }, Pacing = "even" };
+        using var server = new AdsServerFactory(TestCatalog.Document(campaign));
+        var client = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        async Task<int> ClickWhileServedAsync()
+        {
+            var clicks = 0;
+            while (clicks < 20 && await Pages.ServeAsync(client) is { } slot)
+            {
+                await Pages.BeaconAsync(client, slot.ImpressionUrl);
+                Assert.Equal(HttpStatusCode.Redirect, await Pages.BeaconAsync(client, slot.ClickUrl));
+                clicks++;
+                await Pages.SyncAsync(server);
+            }
+
+            return clicks;
+        }
+
+        Assert.Equal(6, await ClickWhileServedAsync());
+
+        // Three hours on, the line allows 7.25: two more clicks, then it waits again.
+        server.Time.Advance(TimeSpan.FromHours(3));
+        await Pages.SyncAsync(server);
+        Assert.Equal(2, await ClickWhileServedAsync());
+
+        // The next day starts a new line.
+        server.Time.Advance(TimeSpan.FromHours(9));
+        await Pages.SyncAsync(server);
+        Assert.NotNull(await Pages.ServeAsync(client));
+    }
+
+    [Fact]
     public async Task SpendGoal_AtACpmRate_IsHeldLikeAnImpressionGoal()
     {
         TestRedis.Connect().Dispose();
