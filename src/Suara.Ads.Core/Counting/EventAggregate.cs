@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Suara.Ads.Core.Counting;
 
 /// <summary>
@@ -18,7 +20,9 @@ public sealed class EventAggregate
     private long _pending;
     private long _dropped;
     private long _batchSequence;
+    private long _slotHour;
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
+    private readonly ConcurrentDictionary<(string Site, string Placement, long Hour), SlotCounts> _slots = new();
 
     /// <summary>Creates an aggregate holding at most <paramref name="capacity"/> pending events.</summary>
     public EventAggregate(long capacity = 2_000_000)
@@ -102,35 +106,20 @@ public sealed class EventAggregate
     }
 
     /// <summary>
-    /// Adds the slots of one decision to its site's inventory counts (<see cref="CounterKind.Requested"/> and
-    /// <see cref="CounterKind.Filled"/> per placement and hour), under one lock: the batch of a site is the owner
-    /// <see cref="SiteOwner"/> of its id.
+    /// Adds a slot of a decision to its site's inventory counts (<see cref="CounterKind.Requested"/> and
+    /// <see cref="CounterKind.Filled"/> per placement and hour) without the lock: two counters per placement and hour,
+    /// incremented in place, which <see cref="TakeBatches"/> moves into the site's batch (owner <see cref="SiteOwner"/>).
+    /// Every decision passes here, so it allocates nothing once a placement's hour has its counters.
     /// </summary>
-    public bool AddSlots(string site, long hour, IReadOnlyList<(string Placement, bool Filled)> slots)
+    public void AddSlot(string site, string placement, long hour, bool filled)
     {
-        lock (_lock)
+        var counts = _slots.TryGetValue((site, placement, hour), out var known)
+            ? known
+            : _slots.GetOrAdd((site, placement, hour), static _ => new SlotCounts());
+        Interlocked.Increment(ref counts.Requested);
+        if (filled)
         {
-            if (!Reserve())
-            {
-                return false;
-            }
-
-            var owner = SiteOwner(site);
-            var batch = Open(owner);
-            foreach (var (placement, filled) in slots)
-            {
-                var requested = new CounterKey(owner, "", placement, hour, CounterKind.Requested);
-                batch.Counts[requested] = batch.Counts.GetValueOrDefault(requested) + 1;
-                if (filled)
-                {
-                    var key = requested with { Kind = CounterKind.Filled };
-                    batch.Counts[key] = batch.Counts.GetValueOrDefault(key) + 1;
-                }
-            }
-
-            batch.EventCount++;
-            _pending++;
-            return true;
+            Interlocked.Increment(ref counts.Filled);
         }
     }
 
@@ -145,6 +134,7 @@ public sealed class EventAggregate
     {
         lock (_lock)
         {
+            TakeSlots();
             if (_open.Count == 0 && _retry.Count == 0)
             {
                 return [];
@@ -181,6 +171,41 @@ public sealed class EventAggregate
         }
     }
 
+    /// <summary>Moves the slot counters into their sites' batches (under the lock); an increment racing with it counts next time.</summary>
+    private void TakeSlots()
+    {
+        foreach (var ((site, placement, hour), counts) in _slots)
+        {
+            var requested = Interlocked.Exchange(ref counts.Requested, 0);
+            var filled = Interlocked.Exchange(ref counts.Filled, 0);
+            if (requested == 0 && filled == 0)
+            {
+                // Idle since the last flush: an hour gone by, or a placement no longer asked for. (Removing it can race
+                // with an increment on the removed counters: that is why only idle ones older than the hour go.)
+                if (hour < _slotHour)
+                {
+                    _slots.TryRemove((site, placement, hour), out _);
+                }
+
+                continue;
+            }
+
+            _slotHour = Math.Max(_slotHour, hour);
+            var owner = SiteOwner(site);
+            var batch = Open(owner);
+            var key = new CounterKey(owner, "", placement, hour, CounterKind.Requested);
+            batch.Counts[key] = batch.Counts.GetValueOrDefault(key) + requested;
+            if (filled > 0)
+            {
+                var filledKey = key with { Kind = CounterKind.Filled };
+                batch.Counts[filledKey] = batch.Counts.GetValueOrDefault(filledKey) + filled;
+            }
+
+            batch.EventCount++;
+            _pending++;
+        }
+    }
+
     private bool Reserve()
     {
         if (_pending < Capacity)
@@ -202,4 +227,11 @@ public sealed class EventAggregate
 
         return batch;
     }
+}
+
+/// <summary>A placement's requested and filled slots in one hour, counted in place.</summary>
+internal sealed class SlotCounts
+{
+    public long Requested;
+    public long Filled;
 }

@@ -60,14 +60,11 @@ public sealed class DecisionService
         var hour = now.ToUnixTimeSeconds() / 3600;
         if (_counts is not null && result.Invalid == InvalidReason.None)
         {
-            // The publisher's inventory: every slot asked for, and whether it was filled (one entry per decision).
-            var slots = new (string Placement, bool Filled)[request.Slots.Count];
-            for (var i = 0; i < slots.Length; i++)
+            // The publisher's inventory: every slot asked for, and whether it was filled.
+            for (var i = 0; i < request.Slots.Count; i++)
             {
-                slots[i] = (request.Slots[i].Placement, result.Slots[i] is not null);
+                _counts.AddSlot(request.Site, request.Slots[i].Placement, hour, result.Slots[i] is not null);
             }
-
-            _counts.AddSlots(request.Site, hour, slots);
         }
 
         var bucket = DeliveryHolds.Bucket(now);

@@ -26,8 +26,8 @@ internal static class AdminApi
     {
         var admin = app.MapGroup("/v1/admin")
             .WithTags("Admin")
-            .RequireAuthorization(Policies.Admin)
-            .WithMetadata(new KeyHint("This endpoint needs 'Authorization: Bearer <Ads:AdminKey>'."))
+            .RequireAuthorization(Policies.CatalogRead)
+            .WithMetadata(new KeyHint("This endpoint needs 'Authorization: Bearer <key>': the admin key (Ads:AdminKey) or a named key of role admin or trafficker (reporter: reading only; keys: admin only)."))
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
@@ -44,7 +44,7 @@ internal static class AdminApi
                 ChangeStatus.Replaced => Results.Ok(new ReportKeyResponse { ReportKey = result.ReportKey! }),
                 _ => Outcome(result, EntityKinds.Advertisers.Name, id),
             };
-        }).Produces<ReportKeyResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        }).RequireAuthorization(Policies.CatalogWrite).Produces<ReportKeyResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 
         admin.MapGet("/catalog", async (CatalogService catalog) =>
         {
@@ -69,7 +69,7 @@ internal static class AdminApi
             return result.Status == ChangeStatus.Replaced
                 ? Results.Json(new CatalogVersionResponse { Version = result.Version }, CatalogJsonContext.Default.CatalogVersionResponse)
                 : Outcome(result, "catalog", "");
-        }).Accepts<CatalogDocument>("application/json").ProducesValidationProblem();
+        }).RequireAuthorization(Policies.CatalogWrite).Accepts<CatalogDocument>("application/json").ProducesValidationProblem();
 
         admin.MapPost("/targeting/validate", async (HttpRequest request, CancellationToken cancellationToken) =>
         {
@@ -114,7 +114,54 @@ internal static class AdminApi
             return Results.Ok(new AuditResponse { Entries = await catalog.ReadAuditAsync(limit ?? 100).ConfigureAwait(false) });
         }).Produces<AuditResponse>();
 
+        MapKeys(admin);
         return app;
+    }
+
+    /// <summary><c>/v1/admin/keys</c>: named keys with roles, for the admin role only.</summary>
+    private static void MapKeys(RouteGroupBuilder admin)
+    {
+        var keys = admin.MapGroup("/keys").RequireAuthorization(Policies.Admin);
+        keys.MapPost("", async (HttpRequest request, CatalogService catalog, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        {
+            var (body, problem) = await JsonBody.ReadAsync(request, CatalogJsonContext.Default.NamedKeyRequest, 4 * 1024, "a key request", cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var errors = new ValidationErrors();
+            if (string.IsNullOrWhiteSpace(body!.Name) || body.Name.Length > 100 || body.Name.Any(char.IsControl))
+            {
+                errors.Add("name", "is required: who or what the key is for, at most 100 characters, no control characters");
+            }
+
+            if (body.Role is not (Roles.Admin or Roles.Trafficker or Roles.Reporter or Roles.Server))
+            {
+                errors.Add("role", "must be admin, trafficker, reporter or server");
+            }
+
+            if (!errors.IsEmpty)
+            {
+                return Problems.Validation(errors, "The key request is not valid.");
+            }
+
+            var result = await catalog.CreateKeyAsync(body.Name!.Trim(), body.Role!, user.KeyFingerprint()).ConfigureAwait(false);
+            return result.Status == ChangeStatus.Created
+                ? Results.Json(result.CreatedKey, CatalogJsonContext.Default.NamedKeyResponse, statusCode: StatusCodes.Status201Created)
+                : Outcome(result, "key", "");
+        }).Accepts<NamedKeyRequest>("application/json").Produces<NamedKeyResponse>(StatusCodes.Status201Created).ProducesValidationProblem();
+
+        keys.MapGet("", async (CatalogService catalog) =>
+            catalog.IsAvailable
+                ? Results.Json(new NamedKeyList(await catalog.ListKeysAsync().ConfigureAwait(false)), CatalogJsonContext.Default.NamedKeyList)
+                : Unavailable()).Produces<NamedKeyList>();
+
+        keys.MapDelete("/{id}", async (string id, CatalogService catalog, ClaimsPrincipal user) =>
+        {
+            var result = await catalog.RevokeKeyAsync(id, user.KeyFingerprint()).ConfigureAwait(false);
+            return result.Status == ChangeStatus.Deleted ? Results.NoContent() : Outcome(result, "key", id);
+        }).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static void MapEntity<T>(RouteGroupBuilder admin, EntityKind<T> kind, System.Text.Json.Serialization.Metadata.JsonTypeInfo<Page<T>> pageType)
@@ -195,13 +242,13 @@ internal static class AdminApi
             }
 
             return Outcome(result, kind.Name, id);
-        }).WithName($"Put{kind.Name}").Accepts<T>("application/json").Produces<T>().Produces<T>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        }).WithName($"Put{kind.Name}").RequireAuthorization(Policies.CatalogWrite).Accepts<T>("application/json").Produces<T>().Produces<T>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         admin.MapDelete($"/{kind.Plural}/{{id}}", async (string id, HttpRequest request, CatalogService catalog, ClaimsPrincipal user) =>
         {
             var result = await catalog.DeleteAsync(kind, id, request.Headers.IfMatch.ToString() is { Length: > 0 } ifMatch ? ifMatch : null, user.KeyFingerprint()).ConfigureAwait(false);
             return result.Status == ChangeStatus.Deleted ? Results.NoContent() : Outcome(result, kind.Name, id);
-        }).WithName($"Delete{kind.Name}").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        }).WithName($"Delete{kind.Name}").RequireAuthorization(Policies.CatalogWrite).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }
 
     private static IResult Outcome(ChangeResult result, string kind, string id) => result.Status switch

@@ -23,4 +23,8 @@ namespace Suara.Ads.Server.Catalog;
 [JsonSerializable(typeof(TargetingValidateResponse))]
 [JsonSerializable(typeof(AuditResponse))]
 [JsonSerializable(typeof(CatalogVersionResponse))]
+[JsonSerializable(typeof(NamedKey))]
+[JsonSerializable(typeof(NamedKeyRequest))]
+[JsonSerializable(typeof(NamedKeyResponse))]
+[JsonSerializable(typeof(NamedKeyList))]
 internal sealed partial class CatalogJsonContext : JsonSerializerContext;

@@ -9,6 +9,8 @@ internal enum CatalogKind
     Campaigns = 3,
     /// <summary>Hashes of advertisers' report keys (not part of the exported catalog).</summary>
     ReportKeys = 4,
+    /// <summary>Named keys with their roles (<see cref="NamedKey"/>; not part of the exported catalog).</summary>
+    Keys = 5,
 }
 
 /// <summary>One write to the stored catalog: set (<see cref="Json"/> not null) or delete an entry.</summary>

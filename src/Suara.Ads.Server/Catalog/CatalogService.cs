@@ -30,6 +30,9 @@ internal sealed record ChangeResult(ChangeStatus Status)
 
     public string? ReportKey { get; init; }
 
+    /// <summary>A named key just created, with its secret.</summary>
+    public NamedKeyResponse? CreatedKey { get; init; }
+
     public long Version { get; init; }
 }
 
@@ -177,6 +180,39 @@ internal sealed class CatalogService
             var plan = new ChangePlan(document, [new CatalogChange(CatalogKind.ReportKeys, advertiserId, SecretComparer.Hash(key))], Audit("rotate-report-key", "advertiser", advertiserId, keyFingerprint));
             return (new ChangeResult(ChangeStatus.Replaced) { ReportKey = key }, plan);
         });
+
+    /// <summary>The named keys, without their hashes.</summary>
+    public async Task<IReadOnlyList<NamedKeyResponse>> ListKeysAsync() =>
+        [.. (await _store.GetNamedKeysAsync().ConfigureAwait(false)).Select(k => NamedKeyResponse.Of(k))];
+
+    /// <summary>Creates a named key of <paramref name="role"/>; its secret is in the result, and only there.</summary>
+    public Task<ChangeResult> CreateKeyAsync(string name, string role, string keyFingerprint) =>
+        ChangeAsync((document, _) =>
+        {
+            var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+            var secret = NamedKeyResolver.Format(id, SecretComparer.NewKey());
+            var key = new NamedKey { Id = id, Name = name, Role = role, Created = _time.GetUtcNow(), KeyHash = SecretComparer.Hash(secret) };
+            var json = System.Text.Json.JsonSerializer.Serialize(key, CatalogJsonContext.Default.NamedKey);
+            var plan = new ChangePlan(document, [new CatalogChange(CatalogKind.Keys, id, json)], Audit("create-key", "key", id, keyFingerprint));
+            return (new ChangeResult(ChangeStatus.Created) { CreatedKey = NamedKeyResponse.Of(key, secret) }, plan);
+        });
+
+    /// <summary>Revokes the named key <paramref name="id"/> (on every instance within a second: the catalog version moves).</summary>
+    public async Task<ChangeResult> RevokeKeyAsync(string id, string keyFingerprint)
+    {
+        if (!_store.IsAvailable)
+        {
+            return new ChangeResult(ChangeStatus.Unavailable);
+        }
+
+        if ((await _store.GetNamedKeysAsync().ConfigureAwait(false)).All(k => k.Id != id))
+        {
+            return new ChangeResult(ChangeStatus.NotFound);
+        }
+
+        return await ChangeAsync((document, _) =>
+            (new ChangeResult(ChangeStatus.Deleted), new ChangePlan(document, [new CatalogChange(CatalogKind.Keys, id, null)], Audit("revoke-key", "key", id, keyFingerprint)))).ConfigureAwait(false);
+    }
 
     private async Task<ChangeResult> ChangeAsync(Func<CatalogDocument, long, (ChangeResult Result, ChangePlan? Plan)> decide)
     {

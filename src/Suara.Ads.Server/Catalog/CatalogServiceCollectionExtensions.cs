@@ -16,6 +16,7 @@ internal static class CatalogServiceCollectionExtensions
         services.TryAddSingleton<CatalogSync>();
         services.AddHostedService(sp => sp.GetRequiredService<CatalogSync>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApiKeyResolver, ReportKeyResolver>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IApiKeyResolver, NamedKeyResolver>());
         services.AddHealthChecks().AddCheck<CatalogHealthCheck>("catalog", tags: [HealthApi.ReadyTag]);
         services.AddJsonContext(CatalogJsonContext.Default);
         return services;

@@ -21,7 +21,7 @@ internal sealed class RedisCatalogStore
                  redis.call('HGETALL', KEYS[4]), redis.call('HGETALL', KEYS[5]) }
         """;
 
-    // KEYS: version, audit, sites, placements, advertisers, campaigns, report keys.
+    // KEYS: version, audit, sites, placements, advertisers, campaigns, report keys, named keys.
     // ARGV: channel, expected version, audit entry (JSON), audit length, then ops: 'clear' h | 'set' h id json | 'del' h id.
     private const string ApplyScript = """
         local current = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -67,7 +67,7 @@ internal sealed class RedisCatalogStore
 
     private RedisKey[] Keys =>
     [
-        Key("version"), Key("audit"), Key("sites"), Key("placements"), Key("advertisers"), Key("campaigns"), Key("report-keys"),
+        Key("version"), Key("audit"), Key("sites"), Key("placements"), Key("advertisers"), Key("campaigns"), Key("report-keys"), Key("keys"),
     ];
 
     /// <summary>The stored version (0 when no catalog was ever written).</summary>
@@ -151,6 +151,13 @@ internal sealed class RedisCatalogStore
     {
         var values = await _redis.Database.ListRangeAsync(Key("audit"), 0, limit - 1).ConfigureAwait(false);
         return values.Select(v => JsonSerializer.Deserialize((string)v!, CatalogJsonContext.Default.AuditEntry)!).ToArray();
+    }
+
+    /// <summary>The named keys (with their hashes), by id.</summary>
+    public async Task<IReadOnlyList<NamedKey>> GetNamedKeysAsync()
+    {
+        var entries = await _redis.Database.HashGetAllAsync(Key("keys")).ConfigureAwait(false);
+        return [.. entries.Select(e => JsonSerializer.Deserialize((string)e.Value!, CatalogJsonContext.Default.NamedKey)!).OrderBy(k => k.Id, StringComparer.Ordinal)];
     }
 
     /// <summary>Every advertiser's report-key hash (<see cref="SecretComparer.Hash"/>).</summary>

@@ -1,4 +1,3 @@
-using StackExchange.Redis;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Hosting;
 
@@ -12,13 +11,12 @@ namespace Suara.Ads.Server.Catalog;
 internal sealed class ReportKeyResolver : IApiKeyResolver
 {
     private readonly RedisCatalogStore _store;
-    private readonly CatalogSnapshotHolder _catalog;
-    private volatile KeyTable? _table;
+    private readonly CatalogVersioned<IReadOnlyList<(string AdvertiserId, string KeyHash)>> _keys;
 
     public ReportKeyResolver(RedisCatalogStore store, CatalogSnapshotHolder catalog)
     {
         _store = store;
-        _catalog = catalog;
+        _keys = new(catalog, store.GetReportKeyHashesAsync);
     }
 
     /// <inheritdoc/>
@@ -29,25 +27,14 @@ internal sealed class ReportKeyResolver : IApiKeyResolver
             return null;
         }
 
-        var version = _catalog.Current.Version;
-        var table = _table;
-        if (table is null || table.Version != version)
+        if (await _keys.GetAsync().ConfigureAwait(false) is not { } keys)
         {
-            try
-            {
-                table = new KeyTable(version, await _store.GetReportKeyHashesAsync().ConfigureAwait(false));
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                return null;
-            }
-
-            _table = table;
+            return null;
         }
 
         var hash = SecretComparer.Hash(key);
         string? advertiser = null;
-        foreach (var (advertiserId, keyHash) in table.Keys)
+        foreach (var (advertiserId, keyHash) in keys)
         {
             if (SecretComparer.HashEqual(hash, keyHash))
             {
@@ -57,6 +44,4 @@ internal sealed class ReportKeyResolver : IApiKeyResolver
 
         return advertiser is null ? null : new ApiKeyIdentity($"report key of {advertiser}", Roles.Advertiser, advertiser);
     }
-
-    private sealed record KeyTable(long Version, IReadOnlyList<(string AdvertiserId, string KeyHash)> Keys);
 }

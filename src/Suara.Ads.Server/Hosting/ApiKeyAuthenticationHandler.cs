@@ -13,10 +13,21 @@ namespace Suara.Ads.Server.Hosting;
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler : AuthenticationHandler<AuthenticationSchemeOptions>
 {
-    private readonly IEnumerable<IApiKeyResolver> _resolvers;
+    private static readonly object s_heldOff = new();
 
-    public ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IEnumerable<IApiKeyResolver> resolvers)
-        : base(options, logger, encoder) => _resolvers = resolvers;
+    private readonly IEnumerable<IApiKeyResolver> _resolvers;
+    private readonly KeyFailureGuard _failures;
+    private readonly IEnumerable<IClientAddressSource> _addresses;
+
+    public ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IEnumerable<IApiKeyResolver> resolvers, KeyFailureGuard failures, IEnumerable<IClientAddressSource> addresses)
+        : base(options, logger, encoder)
+    {
+        _resolvers = resolvers;
+        _failures = failures;
+        _addresses = addresses;
+    }
+
+    private string Client() => _addresses.LastOrDefault()?.Of(Context) ?? Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -24,6 +35,14 @@ internal sealed class ApiKeyAuthenticationHandler : AuthenticationHandler<Authen
         if (SecretComparer.BearerToken(Request.Headers.Authorization) is not { Length: > 0 } key)
         {
             return AuthenticateResult.NoResult();
+        }
+
+        // A client that presented too many unknown keys is held off whatever it presents now: guessing gets nowhere.
+        var client = Client();
+        if (_failures.IsHeldOff(client))
+        {
+            Context.Items[s_heldOff] = true;
+            return AuthenticateResult.Fail("Too many unknown keys from this client.");
         }
 
         foreach (var resolver in _resolvers)
@@ -46,11 +65,25 @@ internal sealed class ApiKeyAuthenticationHandler : AuthenticationHandler<Authen
             }
         }
 
+        _failures.Failed(client);
+        Logger.KeyRefused(client);
+        if (_failures.IsHeldOff(client))
+        {
+            Logger.KeysHeldOff(client, KeyFailureGuard.MaxFailuresPerMinute);
+        }
+
         return AuthenticateResult.Fail("The bearer key is not known.");
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items.ContainsKey(s_heldOff))
+        {
+            Response.Headers.RetryAfter = "60";
+            return Problems.TooManyRequests(
+                $"This client presented more than {KeyFailureGuard.MaxFailuresPerMinute} unknown keys in a minute, so no key is looked at for a while. Try again in a minute, with the right key.").ExecuteAsync(Context);
+        }
+
         Response.Headers.WWWAuthenticate = ApiKeys.Scheme;
         var hint = Context.GetEndpoint()?.Metadata.GetMetadata<KeyHint>()?.Detail ?? "This endpoint needs 'Authorization: Bearer <key>'.";
         var presented = SecretComparer.BearerToken(Request.Headers.Authorization) is { Length: > 0 };

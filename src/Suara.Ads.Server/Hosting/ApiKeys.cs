@@ -24,8 +24,14 @@ internal static class Roles
 /// <summary>Authorization policies, set on endpoint groups. A new role is one more name in a policy.</summary>
 internal static class Policies
 {
-    /// <summary>The catalog and the rest of <c>/v1/admin</c>.</summary>
+    /// <summary>What only the admin role may do: named keys (<c>/v1/admin/keys</c>).</summary>
     public const string Admin = "admin";
+
+    /// <summary>Reading the catalog and its audit (<c>GET /v1/admin/*</c>): admin, trafficker, reporter.</summary>
+    public const string CatalogRead = "catalog-read";
+
+    /// <summary>Changing the catalog (<c>PUT</c>, <c>DELETE</c>, imports, report keys): admin, trafficker.</summary>
+    public const string CatalogWrite = "catalog-write";
 
     /// <summary><c>/v1/reports</c>; which advertiser a key may read is checked per report (<see cref="ApiKeys.MayReadReportsOf"/>).</summary>
     public const string Reports = "reports";

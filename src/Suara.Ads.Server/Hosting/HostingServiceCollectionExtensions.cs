@@ -37,11 +37,14 @@ internal static class HostingServiceCollectionExtensions
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeys.Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin))
-            .AddPolicy(Policies.Explain, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin))
+            .AddPolicy(Policies.CatalogRead, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin, Roles.Trafficker, Roles.Reporter))
+            .AddPolicy(Policies.CatalogWrite, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin, Roles.Trafficker))
+            .AddPolicy(Policies.Explain, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin, Roles.Trafficker))
             .AddPolicy(Policies.DecisionOverrides, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin, Roles.Server))
             .AddPolicy(Policies.Reports, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin, Roles.Trafficker, Roles.Reporter, Roles.Advertiser))
             .AddPolicy(Policies.SiteReports, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireRole(Roles.Admin, Roles.Trafficker, Roles.Reporter));
 
+        services.TryAddSingleton<KeyFailureGuard>();
         services.TryAddSingleton<AdsMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(AdsMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")

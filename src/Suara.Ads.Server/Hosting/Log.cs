@@ -21,5 +21,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Could not read the shared admin key from Redis: {Error}")]
     public static partial void AdminKeyReadFailed(this ILogger logger, string error);
 
-    // Next free id in this area: 7.
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "A bearer key was refused for client {Client} (the key is not logged)")]
+    public static partial void KeyRefused(this ILogger logger, string client);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Client {Client} presented more than {Limit} unknown keys in a minute: its keys get 429 until a quieter minute")]
+    public static partial void KeysHeldOff(this ILogger logger, string client, int limit);
+
+    // Next free id in this area: 9.
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Connections.Features;
+using Suara.Ads.Server.Hosting;
 
 namespace Suara.Ads.Server.Traffic;
 
@@ -39,4 +40,10 @@ internal static class ClientAddress
     }
 
     private static readonly object s_itemKey = new();
+}
+
+/// <summary>The client address for the other areas' limits per client (refused keys): <see cref="ClientAddress.Of"/>.</summary>
+internal sealed class ClientAddressSource(Microsoft.Extensions.Options.IOptions<TrafficOptions> options) : IClientAddressSource
+{
+    public string Of(HttpContext http) => ClientAddress.Of(http, options.Value);
 }

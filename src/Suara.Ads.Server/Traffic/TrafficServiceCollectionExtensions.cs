@@ -16,6 +16,7 @@ internal static class TrafficServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton<FloodGuard>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IClientAddressSource, ClientAddressSource>());
         services.TryAddSingleton<TrafficFilter>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()

@@ -55,6 +55,8 @@ public sealed partial class RedisKeyLayoutTests
         Assert.NotNull(adminKey);
         admin.DefaultRequestHeaders.Authorization = new("Bearer", adminKey);
         (await admin.PutAsync("/v1/admin/advertisers/kopi", new JsonObject { ["name"] = "Kopi Kita" })).Expect(HttpStatusCode.Created);
+        using var named = await admin.PostAsync("/v1/admin/keys", new StringContent("""{"name":"robot","role":"reporter"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, named.StatusCode);
 
         var client = server.CreateClient();
         using var decision = await client.PostAsync("/v1/decisions", new StringContent(
