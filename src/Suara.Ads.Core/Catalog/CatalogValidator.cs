@@ -291,7 +291,9 @@ public static class CatalogValidator
 
             if (!IsAbsoluteHttpUrl(c.ClickUrl))
             {
-                errors.Add(p + "clickUrl", "must be an absolute http or https URL");
+                errors.Add(p + "clickUrl", HasControlCharacter(c.ClickUrl)
+                    ? "must not contain control characters (a line break, a tab, …): a redirect to it would be refused"
+                    : "must be an absolute http or https URL");
             }
 
             if (formatOk)
@@ -412,15 +414,17 @@ public static class CatalogValidator
         }
     }
 
-    /// <summary>Whether <paramref name="url"/> is an absolute http or https URL.</summary>
+    /// <summary>Whether <paramref name="url"/> is an absolute http or https URL, without control characters (a CR or LF would break the redirect's header).</summary>
     public static bool IsAbsoluteHttpUrl(string? url) =>
-        !string.IsNullOrEmpty(url) && url.Length <= MaxUrlLength
+        !string.IsNullOrEmpty(url) && url.Length <= MaxUrlLength && !HasControlCharacter(url)
         && Uri.TryCreate(url, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
         && !string.IsNullOrEmpty(uri.Host);
 
+    private static bool HasControlCharacter(string? text) => text is not null && text.Any(char.IsControl);
+
     private static bool IsServerPath(string? url) =>
-        !string.IsNullOrEmpty(url) && url.Length <= MaxUrlLength && url[0] == '/'
+        !string.IsNullOrEmpty(url) && url.Length <= MaxUrlLength && !HasControlCharacter(url) && url[0] == '/'
         && (url.Length == 1 || url[1] != '/') && !url.Contains('\\', StringComparison.Ordinal)
         && Uri.TryCreate(url, UriKind.Relative, out _);
 

@@ -59,7 +59,7 @@ internal static class AdminApi
 
         admin.MapPut("/catalog", async (HttpRequest request, CatalogService catalog, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
-            var (body, problem) = await JsonBody.ReadAsync(request, CatalogJsonContext.Default.CatalogDocument, MaxCatalogBytes, "a catalog document", cancellationToken).ConfigureAwait(false);
+            var (body, problem) = await JsonBody.ReadAsync(request, CatalogJsonContext.Default.CatalogDocument, MaxCatalogBytes, "a catalog document", cancellationToken, strict: true).ConfigureAwait(false);
             if (problem is not null)
             {
                 return problem;
@@ -73,7 +73,7 @@ internal static class AdminApi
 
         admin.MapPost("/targeting/validate", async (HttpRequest request, CancellationToken cancellationToken) =>
         {
-            var (body, problem) = await JsonBody.ReadAsync(request, CatalogJsonContext.Default.TargetingValidateRequest, 64 * 1024, "a targeting check", cancellationToken).ConfigureAwait(false);
+            var (body, problem) = await JsonBody.ReadAsync(request, CatalogJsonContext.Default.TargetingValidateRequest, 64 * 1024, "a targeting check", cancellationToken, strict: true).ConfigureAwait(false);
             if (problem is not null)
             {
                 return problem;
@@ -124,7 +124,7 @@ internal static class AdminApi
         var keys = admin.MapGroup("/keys").RequireAuthorization(Policies.Admin);
         keys.MapPost("", async (HttpRequest request, CatalogService catalog, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
-            var (body, problem) = await JsonBody.ReadAsync(request, CatalogJsonContext.Default.NamedKeyRequest, 4 * 1024, "a key request", cancellationToken).ConfigureAwait(false);
+            var (body, problem) = await JsonBody.ReadAsync(request, CatalogJsonContext.Default.NamedKeyRequest, 4 * 1024, "a key request", cancellationToken, strict: true).ConfigureAwait(false);
             if (problem is not null)
             {
                 return problem;
@@ -214,7 +214,7 @@ internal static class AdminApi
                 return Problems.BadRequest($"The {kind.Name} id is not valid.", "id", Ids.Rule);
             }
 
-            var (body, problem) = await JsonBody.ReadAsync(request, kind.Json, MaxEntityBytes, $"a {kind.Name}", cancellationToken).ConfigureAwait(false);
+            var (body, problem) = await JsonBody.ReadAsync(request, kind.Json, MaxEntityBytes, $"a {kind.Name}", cancellationToken, strict: true).ConfigureAwait(false);
             if (problem is not null)
             {
                 return problem;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Suara.Ads.Core.Utilities;
 
 namespace Suara.Ads.Server.Hosting;
 
@@ -10,7 +11,13 @@ namespace Suara.Ads.Server.Hosting;
 /// </summary>
 internal static class JsonBody
 {
-    public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, int maxBytes, string what, CancellationToken cancellationToken)
+    /// <param name="request">The request whose body is read.</param>
+    /// <param name="type">What the body must be.</param>
+    /// <param name="maxBytes">The most the body may have.</param>
+    /// <param name="what">What the body is, for messages ("a campaign").</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="strict">Refuse fields the type does not know (the admin API: a field is never silently dropped).</param>
+    public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, int maxBytes, string what, CancellationToken cancellationToken, bool strict = false)
         where T : class
     {
         if (request.ContentLength > maxBytes)
@@ -64,6 +71,17 @@ internal static class JsonBody
             try
             {
                 var body = JsonSerializer.Deserialize(buffer.AsSpan(0, length), type);
+                if (strict && body is not null)
+                {
+                    using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
+                    var unknown = new ValidationErrors();
+                    JsonFields.FindUnknown(document.RootElement, type, "", unknown);
+                    if (!unknown.IsEmpty)
+                    {
+                        return (null, Problems.Validation(unknown, $"The body has fields that are not part of {what}; nothing was stored."));
+                    }
+                }
+
                 return body is null
                     ? (null, Problems.BadRequest("The body is not a JSON object.", "body", "a JSON object is required"))
                     : (body, null);

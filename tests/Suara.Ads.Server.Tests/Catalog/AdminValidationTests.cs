@@ -81,6 +81,12 @@ public sealed class AdminValidationTests : IClassFixture<AdminValidationFixture>
         { "text without headline", """{"creatives":[{"id":"c","format":"text","size":"300x250","clickUrl":"https://skyway.example/"}]}""", "creatives[0].headline" },
         { "html without markup", """{"creatives":[{"id":"c","format":"html","size":"300x250","html":"","clickUrl":"https://skyway.example/"}]}""", "creatives[0].html" },
         { "duplicate creative id", $$"""{"creatives":[{{Creative}},{{Creative}}]}""", "creatives[1].id" },
+        { "misspelt field", """{"targetting":"country == 'MY'"}""", "targetting" },
+        { "misspelt cap", """{"frequencyCapp":{"impressions":3,"per":"day"}}""", "frequencyCapp" },
+        { "unknown goal field", """{"goal":{"impressions":10,"per":"flight","pace":"fast"}}""", "goal.pace" },
+        { "unknown creative field", """{"creatives":[{"id":"c","format":"image","size":"300x250","imageUrl":"https://cdn.example/c.png","clickUrl":"https://skyway.example/","landing":"x"}]}""", "creatives[0].landing" },
+        { "click url with a line break", """{"creatives":[{"id":"c","format":"image","size":"300x250","imageUrl":"https://cdn.example/c.png","clickUrl":"https://skyway.example/\r\nSet-Cookie: a=b"}]}""", "creatives[0].clickUrl" },
+        { "image url with a tab", """{"creatives":[{"id":"c","format":"image","size":"300x250","imageUrl":"https://cdn.example/c\t.png","clickUrl":"https://skyway.example/"}]}""", "creatives[0].imageUrl" },
         { "wrong type", """{"weight":"heavy"}""", "weight" },
         { "wrong type in a creative", """{"creatives":[{"id":"c","weight":[1]}]}""", "creatives[0].weight" },
     };
@@ -104,6 +110,21 @@ public sealed class AdminValidationTests : IClassFixture<AdminValidationFixture>
         Assert.False(string.IsNullOrEmpty((string?)reply.Body["detail"]));
         Assert.All(reply.Errors(field), m => Assert.False(string.IsNullOrWhiteSpace(m)));
         Assert.DoesNotContain(reply.Body["errors"]!.AsObject(), e => e.Key.StartsWith("campaigns[", StringComparison.Ordinal) || e.Key.StartsWith('.'));
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetReplyAsync("/v1/admin/campaigns/invalid")).Status);
+    }
+
+    [Fact]
+    public async Task PutCampaign_SeveralUnknownFields_AreEachNamed_AndKnownOnesInAnyCaseAreNot()
+    {
+        var body = AdminHttp.Campaign();
+        body["targetting"] = "country == 'MY'";
+        body["Weight"] = 50; // the serializer matches names regardless of case: known
+        body["creatives"]![0]!["clickurl2"] = "https://skyway.example/";
+
+        var reply = await _client.PutAsync("/v1/admin/campaigns/invalid", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal(["creatives[0].clickurl2", "targetting"], reply.Body!["errors"]!.AsObject().Select(e => e.Key).Order(StringComparer.Ordinal));
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetReplyAsync("/v1/admin/campaigns/invalid")).Status);
     }
 
