@@ -38,7 +38,7 @@ internal static class AdminApi
 
         admin.MapPost("/advertisers/{id}/report-key", async (string id, CatalogService catalog, ClaimsPrincipal user) =>
         {
-            var result = await catalog.RotateReportKeyAsync(id, user.KeyFingerprint()).ConfigureAwait(false);
+            var result = await catalog.RotateReportKeyAsync(id, user.Actor()).ConfigureAwait(false);
             return result.Status switch
             {
                 ChangeStatus.Replaced => Results.Ok(new ReportKeyResponse { ReportKey = result.ReportKey! }),
@@ -65,7 +65,7 @@ internal static class AdminApi
                 return problem;
             }
 
-            var result = await catalog.ImportAsync(body!, user.KeyFingerprint()).ConfigureAwait(false);
+            var result = await catalog.ImportAsync(body!, user.Actor()).ConfigureAwait(false);
             return result.Status == ChangeStatus.Replaced
                 ? Results.Json(new CatalogVersionResponse { Version = result.Version }, CatalogJsonContext.Default.CatalogVersionResponse)
                 : Outcome(result, "catalog", "");
@@ -99,7 +99,7 @@ internal static class AdminApi
             return Results.Ok(new TargetingValidateResponse { Valid = true, Canonical = compiled.Rule!.CanonicalText });
         }).Accepts<TargetingValidateRequest>("application/json").Produces<TargetingValidateResponse>().ProducesValidationProblem();
 
-        admin.MapGet("/audit", async (int? limit, CatalogService catalog) =>
+        admin.MapGet("/audit", async (int? limit, string? kind, string? id, CatalogService catalog) =>
         {
             if (limit is < 1 or > RedisCatalogStore.AuditLength)
             {
@@ -111,7 +111,9 @@ internal static class AdminApi
                 return Unavailable();
             }
 
-            return Results.Ok(new AuditResponse { Entries = await catalog.ReadAuditAsync(limit ?? 100).ConfigureAwait(false) });
+            // ?kind=campaign&id=london: the history of one entity (either alone filters by it).
+            Func<AuditEntry, bool>? match = kind is null && id is null ? null : e => (kind is null || e.Kind == kind) && (id is null || e.Id == id);
+            return Results.Ok(new AuditResponse { Entries = await catalog.ReadAuditAsync(limit ?? 100, match).ConfigureAwait(false) });
         }).Produces<AuditResponse>();
 
         MapKeys(admin);
@@ -146,7 +148,7 @@ internal static class AdminApi
                 return Problems.Validation(errors, "The key request is not valid.");
             }
 
-            var result = await catalog.CreateKeyAsync(body.Name!.Trim(), body.Role!, user.KeyFingerprint()).ConfigureAwait(false);
+            var result = await catalog.CreateKeyAsync(body.Name!.Trim(), body.Role!, user.Actor()).ConfigureAwait(false);
             return result.Status == ChangeStatus.Created
                 ? Results.Json(result.CreatedKey, CatalogJsonContext.Default.NamedKeyResponse, statusCode: StatusCodes.Status201Created)
                 : Outcome(result, "key", "");
@@ -159,7 +161,7 @@ internal static class AdminApi
 
         keys.MapDelete("/{id}", async (string id, CatalogService catalog, ClaimsPrincipal user) =>
         {
-            var result = await catalog.RevokeKeyAsync(id, user.KeyFingerprint()).ConfigureAwait(false);
+            var result = await catalog.RevokeKeyAsync(id, user.Actor()).ConfigureAwait(false);
             return result.Status == ChangeStatus.Deleted ? Results.NoContent() : Outcome(result, "key", id);
         }).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
     }
@@ -226,7 +228,7 @@ internal static class AdminApi
                 return Problems.BadRequest($"The body's id differs from the path's.", "id", $"is '{bodyId}' but the path says '{id}'");
             }
 
-            var result = await catalog.PutAsync(kind, id, body!, request.Headers.IfMatch.ToString() is { Length: > 0 } ifMatch ? ifMatch : null, user.KeyFingerprint()).ConfigureAwait(false);
+            var result = await catalog.PutAsync(kind, id, body!, request.Headers.IfMatch.ToString() is { Length: > 0 } ifMatch ? ifMatch : null, user.Actor()).ConfigureAwait(false);
             if (result.Status is ChangeStatus.Created or ChangeStatus.Replaced)
             {
                 response.Headers.ETag = result.ETag;
@@ -246,7 +248,7 @@ internal static class AdminApi
 
         admin.MapDelete($"/{kind.Plural}/{{id}}", async (string id, HttpRequest request, CatalogService catalog, ClaimsPrincipal user) =>
         {
-            var result = await catalog.DeleteAsync(kind, id, request.Headers.IfMatch.ToString() is { Length: > 0 } ifMatch ? ifMatch : null, user.KeyFingerprint()).ConfigureAwait(false);
+            var result = await catalog.DeleteAsync(kind, id, request.Headers.IfMatch.ToString() is { Length: > 0 } ifMatch ? ifMatch : null, user.Actor()).ConfigureAwait(false);
             return result.Status == ChangeStatus.Deleted ? Results.NoContent() : Outcome(result, kind.Name, id);
         }).WithName($"Delete{kind.Name}").RequireAuthorization(Policies.CatalogWrite).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }

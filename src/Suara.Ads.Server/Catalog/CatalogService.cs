@@ -64,7 +64,7 @@ internal sealed class CatalogService
 
     public Task<(CatalogDocument Document, long Version)> LoadAsync() => _store.LoadAsync();
 
-    public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit) => _store.ReadAuditAsync(limit);
+    public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit, Func<AuditEntry, bool>? match = null) => _store.ReadAuditAsync(limit, match);
 
     /// <summary>One entity, read on its own (not the whole catalog).</summary>
     public async Task<T?> GetAsync<T>(EntityKind<T> kind, string id)
@@ -81,7 +81,7 @@ internal sealed class CatalogService
             .OrderBy(kind.IdOf, StringComparer.Ordinal)
             .ToArray();
 
-    public async Task<ChangeResult> PutAsync<T>(EntityKind<T> kind, string id, T entity, string? ifMatch, string keyFingerprint)
+    public async Task<ChangeResult> PutAsync<T>(EntityKind<T> kind, string id, T entity, string? ifMatch, Actor actor)
         where T : class
     {
         entity = kind.WithId(entity, id);
@@ -100,7 +100,8 @@ internal sealed class CatalogService
                 return (new ChangeResult(ChangeStatus.Invalid) { Errors = errors }, null);
             }
 
-            var changes = new List<CatalogChange> { new(kind.Kind, id, kind.Serialize(entity)) };
+            var json = kind.Serialize(entity);
+            var changes = new List<CatalogChange> { new(kind.Kind, id, json) };
             string? reportKey = null;
             if (existing is null && kind.Kind == CatalogKind.Advertisers)
             {
@@ -109,12 +110,13 @@ internal sealed class CatalogService
             }
 
             var status = existing is null ? ChangeStatus.Created : ChangeStatus.Replaced;
-            var plan = new ChangePlan(kind.Upsert(document, entity), changes, Audit(existing is null ? "create" : "replace", kind.Name, id, keyFingerprint));
+            var diff = AuditDiff.Of(existing is null ? null : kind.Serialize(existing), json);
+            var plan = new ChangePlan(kind.Upsert(document, entity), changes, Audit(existing is null ? "create" : "replace", kind.Name, id, actor) with { Changes = diff });
             return (new ChangeResult(status) { ETag = kind.ETag(entity), ReportKey = reportKey }, plan);
         }).ConfigureAwait(false);
     }
 
-    public Task<ChangeResult> DeleteAsync<T>(EntityKind<T> kind, string id, string? ifMatch, string keyFingerprint)
+    public Task<ChangeResult> DeleteAsync<T>(EntityKind<T> kind, string id, string? ifMatch, Actor actor)
         where T : class =>
         ChangeAsync((document, _) =>
         {
@@ -141,12 +143,12 @@ internal sealed class CatalogService
                 changes.Add(new CatalogChange(CatalogKind.ReportKeys, id, null));
             }
 
-            var plan = new ChangePlan(kind.Remove(document, id), changes, Audit("delete", kind.Name, id, keyFingerprint));
+            var plan = new ChangePlan(kind.Remove(document, id), changes, Audit("delete", kind.Name, id, actor) with { Changes = AuditDiff.Of(kind.Serialize(existing), null) });
             return (new ChangeResult(ChangeStatus.Deleted), plan);
         });
 
     /// <summary>Replaces the whole catalog, or changes nothing when the document is not valid.</summary>
-    public Task<ChangeResult> ImportAsync(CatalogDocument imported, string keyFingerprint, bool onlyIfEmpty = false) =>
+    public Task<ChangeResult> ImportAsync(CatalogDocument imported, Actor actor, bool onlyIfEmpty = false) =>
         ChangeAsync((document, version) =>
         {
             if (onlyIfEmpty && version != 0)
@@ -164,11 +166,11 @@ internal sealed class CatalogService
             changes.AddRange(document.Advertisers
                 .Where(a => !imported.Advertisers.Any(i => i.Id == a.Id))
                 .Select(a => new CatalogChange(CatalogKind.ReportKeys, a.Id, null)));
-            var plan = new ChangePlan(imported, changes, Audit(onlyIfEmpty ? "seed" : "import", "catalog", "", keyFingerprint), ReplaceAll: true);
+            var plan = new ChangePlan(imported, changes, Audit(onlyIfEmpty ? "seed" : "import", "catalog", "", actor), ReplaceAll: true);
             return (new ChangeResult(ChangeStatus.Replaced), plan);
         });
 
-    public Task<ChangeResult> RotateReportKeyAsync(string advertiserId, string keyFingerprint) =>
+    public Task<ChangeResult> RotateReportKeyAsync(string advertiserId, Actor actor) =>
         ChangeAsync((document, _) =>
         {
             if (EntityKinds.Advertisers.Find(document, advertiserId) is null)
@@ -177,7 +179,7 @@ internal sealed class CatalogService
             }
 
             var key = SecretComparer.NewKey();
-            var plan = new ChangePlan(document, [new CatalogChange(CatalogKind.ReportKeys, advertiserId, SecretComparer.Hash(key))], Audit("rotate-report-key", "advertiser", advertiserId, keyFingerprint));
+            var plan = new ChangePlan(document, [new CatalogChange(CatalogKind.ReportKeys, advertiserId, SecretComparer.Hash(key))], Audit("rotate-report-key", "advertiser", advertiserId, actor));
             return (new ChangeResult(ChangeStatus.Replaced) { ReportKey = key }, plan);
         });
 
@@ -186,19 +188,19 @@ internal sealed class CatalogService
         [.. (await _store.GetNamedKeysAsync().ConfigureAwait(false)).Select(k => NamedKeyResponse.Of(k))];
 
     /// <summary>Creates a named key of <paramref name="role"/>; its secret is in the result, and only there.</summary>
-    public Task<ChangeResult> CreateKeyAsync(string name, string role, string keyFingerprint) =>
+    public Task<ChangeResult> CreateKeyAsync(string name, string role, Actor actor) =>
         ChangeAsync((document, _) =>
         {
             var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
             var secret = NamedKeyResolver.Format(id, SecretComparer.NewKey());
             var key = new NamedKey { Id = id, Name = name, Role = role, Created = _time.GetUtcNow(), KeyHash = SecretComparer.Hash(secret) };
             var json = System.Text.Json.JsonSerializer.Serialize(key, CatalogJsonContext.Default.NamedKey);
-            var plan = new ChangePlan(document, [new CatalogChange(CatalogKind.Keys, id, json)], Audit("create-key", "key", id, keyFingerprint));
+            var plan = new ChangePlan(document, [new CatalogChange(CatalogKind.Keys, id, json)], Audit("create-key", "key", id, actor) with { Changes = [new AuditChange { Path = "name", To = name }, new AuditChange { Path = "role", To = role }] });
             return (new ChangeResult(ChangeStatus.Created) { CreatedKey = NamedKeyResponse.Of(key, secret) }, plan);
         });
 
     /// <summary>Revokes the named key <paramref name="id"/> (on every instance within a second: the catalog version moves).</summary>
-    public async Task<ChangeResult> RevokeKeyAsync(string id, string keyFingerprint)
+    public async Task<ChangeResult> RevokeKeyAsync(string id, Actor actor)
     {
         if (!_store.IsAvailable)
         {
@@ -211,7 +213,7 @@ internal sealed class CatalogService
         }
 
         return await ChangeAsync((document, _) =>
-            (new ChangeResult(ChangeStatus.Deleted), new ChangePlan(document, [new CatalogChange(CatalogKind.Keys, id, null)], Audit("revoke-key", "key", id, keyFingerprint)))).ConfigureAwait(false);
+            (new ChangeResult(ChangeStatus.Deleted), new ChangePlan(document, [new CatalogChange(CatalogKind.Keys, id, null)], Audit("revoke-key", "key", id, actor)))).ConfigureAwait(false);
     }
 
     private async Task<ChangeResult> ChangeAsync(Func<CatalogDocument, long, (ChangeResult Result, ChangePlan? Plan)> decide)
@@ -238,7 +240,7 @@ internal sealed class CatalogService
                     return new ChangeResult(ChangeStatus.Invalid) { Errors = errors };
                 }
 
-                var written = await _store.ApplyAsync(version, plan.Changes, plan.Audit with { At = _time.GetUtcNow() }, plan.ReplaceAll).ConfigureAwait(false);
+                var written = await _store.ApplyAsync(version, plan.Changes, plan.Audit with { At = _time.GetUtcNow(), Time = _time.GetUtcNow() }, plan.ReplaceAll).ConfigureAwait(false);
                 if (written < 0)
                 {
                     _logger.CatalogChangeConflict(version);
@@ -263,8 +265,8 @@ internal sealed class CatalogService
         ifMatch is null
         || (ifMatch.Trim() == "*" ? existing is not null : existing is not null && ifMatch.Split(',').Any(t => t.Trim() == kind.ETag(existing)));
 
-    private static AuditEntry Audit(string action, string kind, string id, string keyFingerprint) =>
-        new() { Action = action, Kind = kind, Id = id, Key = keyFingerprint };
+    private static AuditEntry Audit(string action, string kind, string id, Actor actor) =>
+        new() { Action = action, Kind = kind, Id = id, Key = actor.Fingerprint, KeyName = actor.Name };
 
     private sealed record ChangePlan(CatalogDocument Document, IReadOnlyList<CatalogChange> Changes, AuditEntry Audit, bool ReplaceAll = false);
 }

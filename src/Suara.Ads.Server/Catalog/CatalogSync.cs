@@ -206,7 +206,7 @@ internal sealed class CatalogSync : BackgroundService
     {
         if (_seed is not null && await _store.GetVersionAsync().ConfigureAwait(false) == 0)
         {
-            var result = await _catalog.ImportAsync(_seed, "seed", onlyIfEmpty: true).ConfigureAwait(false);
+            var result = await _catalog.ImportAsync(_seed, Actor.Seed, onlyIfEmpty: true).ConfigureAwait(false);
             if (result.Status == ChangeStatus.Replaced)
             {
                 _logger.CatalogSeeded(_options.Value.Seed!, _seed.Campaigns.Count);

@@ -22,11 +22,13 @@ internal sealed class RedisCatalogStore
         """;
 
     // KEYS: version, audit, sites, placements, advertisers, campaigns, report keys, named keys.
-    // ARGV: channel, expected version, audit entry (JSON), audit length, then ops: 'clear' h | 'set' h id json | 'del' h id.
+    // ARGV: channel, expected version, audit entry (JSON, its version written as -1), audit length, oldest audit time
+    // kept (ISO 8601 UTC, compared as text), then ops: 'clear' h | 'set' h id json | 'del' h id. The entry is stored as
+    // sent, with only its version filled in (decoding and encoding it in Lua would change the JSON values it quotes).
     private const string ApplyScript = """
         local current = tonumber(redis.call('GET', KEYS[1]) or '0')
         if current ~= tonumber(ARGV[2]) then return -1 end
-        local i = 5
+        local i = 6
         while i <= #ARGV do
           local op = ARGV[i]
           local h = KEYS[tonumber(ARGV[i + 1]) + 3]
@@ -42,19 +44,27 @@ internal sealed class RedisCatalogStore
           end
         end
         local version = redis.call('INCR', KEYS[1])
-        local entry = cjson.decode(ARGV[3])
-        entry['version'] = version
-        redis.call('LPUSH', KEYS[2], cjson.encode(entry))
+        local entry = string.gsub(ARGV[3], '^{"version":%-1,', '{"version":' .. version .. ',', 1)
+        redis.call('LPUSH', KEYS[2], entry)
         redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[4]) - 1)
+        for _ = 1, 100 do
+          local last = redis.call('LINDEX', KEYS[2], -1)
+          local at = last and string.match(last, '"time":"([^"]+)"')
+          if not at or at >= ARGV[5] then break end
+          redis.call('RPOP', KEYS[2])
+        end
         redis.call('PUBLISH', ARGV[1], version)
         return version
         """;
 
     private readonly RedisConnection _redis;
 
-    public RedisCatalogStore(RedisConnection redis)
+    private readonly TimeSpan _auditRetention;
+
+    public RedisCatalogStore(RedisConnection redis, Microsoft.Extensions.Options.IOptions<Hosting.AdsOptions> options)
     {
         _redis = redis;
+        _auditRetention = options.Value.AuditRetention;
         Channel = RedisChannel.Literal(redis.Key("catalog-changed").ToString());
     }
 
@@ -105,8 +115,9 @@ internal sealed class RedisCatalogStore
         {
             Channel.ToString(),
             expectedVersion,
-            JsonSerializer.Serialize(audit, CatalogJsonContext.Default.AuditEntry),
+            JsonSerializer.Serialize(audit with { Version = -1 }, CatalogJsonContext.Default.AuditEntry),
             AuditLength,
+            (audit.Time - _auditRetention).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'+00:00'", System.Globalization.CultureInfo.InvariantCulture),
         };
         if (replaceAll)
         {
@@ -147,10 +158,16 @@ internal sealed class RedisCatalogStore
     }
 
     /// <summary>The newest audit entries first.</summary>
-    public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit)
+    /// <summary>The newest audit entries first, at most <paramref name="limit"/> of those that <paramref name="match"/>.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit, Func<AuditEntry, bool>? match = null)
     {
-        var values = await _redis.Database.ListRangeAsync(Key("audit"), 0, limit - 1).ConfigureAwait(false);
-        return values.Select(v => JsonSerializer.Deserialize((string)v!, CatalogJsonContext.Default.AuditEntry)!).ToArray();
+        var values = await _redis.Database.ListRangeAsync(Key("audit"), 0, match is null ? limit - 1 : -1).ConfigureAwait(false);
+        return values
+            .Select(v => JsonSerializer.Deserialize((string)v!, CatalogJsonContext.Default.AuditEntry)!)
+            .Select(e => e.Time == default ? e with { Time = e.At } : e) // written before entries had a time
+            .Where(e => match is null || match(e))
+            .Take(limit)
+            .ToArray();
     }
 
     /// <summary>The named keys (with their hashes), by id.</summary>

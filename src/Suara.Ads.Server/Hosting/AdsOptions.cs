@@ -35,6 +35,10 @@ public sealed class AdsOptions
     [Range(1_000, 100_000_000)]
     public long MaxPendingEvents { get; set; } = 2_000_000;
 
+    /// <summary>How long the audit trail keeps an entry (and at most its newest 10,000 entries).</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
+    public TimeSpan AuditRetention { get; set; } = TimeSpan.FromDays(400);
+
     /// <summary>
     /// Absolute base URL of this ad server as pages reach it (e.g. <c>https://ads.example</c>), used in creative
     /// markup; when unset, the scheme and host of each request are used.

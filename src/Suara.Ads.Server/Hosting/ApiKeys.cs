@@ -46,6 +46,13 @@ internal static class Policies
     public const string DecisionOverrides = "decision-overrides";
 }
 
+/// <summary>Who made a change: the name of the key (<c>admin key</c>, a named key's name) and its fingerprint.</summary>
+internal sealed record Actor(string Name, string Fingerprint)
+{
+    /// <summary>The seed catalog, imported at start.</summary>
+    public static readonly Actor Seed = new("seed", "seed");
+}
+
 /// <summary>Who a bearer key belongs to.</summary>
 /// <param name="Name">Shown in the audit trail and logs.</param>
 /// <param name="Role">One of <see cref="Roles"/>.</param>
@@ -75,6 +82,9 @@ internal static class ApiKeys
 
     /// <summary>The fingerprint of the key that authenticated <paramref name="user"/>, for the audit trail.</summary>
     public static string KeyFingerprint(this ClaimsPrincipal user) => user.FindFirstValue(FingerprintClaim) ?? "";
+
+    /// <summary>Who made a change, for the audit trail: the key's name and fingerprint, never the key.</summary>
+    public static Actor Actor(this ClaimsPrincipal user) => new(user.Identity?.Name ?? "", user.KeyFingerprint());
 
     /// <summary>Whether <paramref name="user"/> may read the reports of <paramref name="advertiserId"/>.</summary>
     public static bool MayReadReportsOf(this ClaimsPrincipal user, string? advertiserId) =>

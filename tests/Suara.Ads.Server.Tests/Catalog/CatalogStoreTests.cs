@@ -13,6 +13,67 @@ public sealed class CatalogStoreTests
         (long)await redis.GetDatabase().StringGetAsync(factory.KeyPrefix + "{catalog}:version");
 
     [Fact]
+    public async Task Audit_SaysWhoChangedWhat_FieldByField_AndFiltersByEntity()
+    {
+        TestRedis.Connect().Dispose();
+        using var factory = new AdsServerFactory(TestCatalog.Document());
+        var admin = factory.CreateAdminClient();
+        using var created = await admin.PostAsync("/v1/admin/keys", new System.Net.Http.StringContent("""{"name":"Aisha (ad-ops)","role":"trafficker"}""", System.Text.Encoding.UTF8, "application/json"));
+        var aisha = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["key"]!;
+        var trafficker = factory.CreateClient();
+        trafficker.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", aisha);
+
+        var campaign = AdminHttp.Campaign();
+        campaign["goal"] = new JsonObject { ["impressions"] = 1000, ["per"] = "flight" };
+        (await trafficker.PutAsync("/v1/admin/campaigns/kopi", campaign)).Expect(HttpStatusCode.Created);
+        campaign["goal"]!["impressions"] = 2500;
+        campaign["creatives"]![0]!["clickUrl"] = "https://skyway.example/london?from=kl";
+        (await trafficker.PutAsync("/v1/admin/campaigns/kopi", campaign)).Expect(HttpStatusCode.OK);
+        await admin.PutAsync("/v1/admin/advertisers/belibox", new JsonObject { ["name"] = "Belibox" });
+
+        var history = (await admin.GetReplyAsync("/v1/admin/audit?kind=campaign&id=kopi")).Expect(HttpStatusCode.OK).Body!["entries"]!.AsArray();
+        Assert.Equal(["replace", "create"], history.Select(e => (string)e!["action"]!)); // newest first, only this campaign
+        var replaced = history[0]!;
+        Assert.Equal("Aisha (ad-ops)", (string)replaced["keyName"]!);
+        Assert.Equal(factory.Time.GetUtcNow(), (DateTimeOffset)replaced["time"]!);
+        var changes = replaced["changes"]!.AsArray();
+        Assert.Equal(["creatives[0].clickUrl", "goal.impressions"], changes.Select(c => (string)c!["path"]!));
+        Assert.Equal(1000, (int)changes[1]!["from"]!);
+        Assert.Equal(2500, (int)changes[1]!["to"]!);
+        Assert.Equal("https://skyway.example/london", (string)changes[0]!["from"]!);
+
+        // A creation lists what was set (nothing before); the key that made it is named.
+        var create = history[1]!;
+        Assert.Contains(create["changes"]!.AsArray(), c => (string)c!["path"]! == "name" && c["from"] is null && (string)c["to"]! == "Fly London");
+
+        var byKind = (await admin.GetReplyAsync("/v1/admin/audit?kind=advertiser")).Body!["entries"]!.AsArray();
+        Assert.All(byKind, e => Assert.Equal("advertiser", (string)e!["kind"]!));
+        Assert.Equal("admin key", (string)byKind[0]!["keyName"]!);
+
+        // The key's creation is audited with its name and role, never its secret.
+        var keyAudit = (await admin.GetReplyAsync("/v1/admin/audit?kind=key")).Body!.ToJsonString();
+        Assert.Contains("Aisha (ad-ops)", keyAudit, StringComparison.Ordinal);
+        Assert.DoesNotContain(aisha, keyAudit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Audit_KeepsEntriesForTheConfiguredTime()
+    {
+        TestRedis.Connect().Dispose();
+        using var factory = new AdsServerFactory(
+            TestCatalog.Document(),
+            settings: new Dictionary<string, string?>(AdsServerFactory.GenerousLimits) { ["Ads:AuditRetention"] = "2.00:00:00" });
+        var admin = factory.CreateAdminClient();
+        await admin.PutAsync("/v1/admin/advertisers/old", new JsonObject { ["name"] = "Old" });
+        factory.Time.Advance(TimeSpan.FromDays(3));
+        await admin.PutAsync("/v1/admin/advertisers/new", new JsonObject { ["name"] = "New" });
+
+        var ids = (await admin.GetReplyAsync("/v1/admin/audit")).Body!["entries"]!.AsArray().Select(e => (string)e!["id"]!).ToArray();
+        Assert.Contains("new", ids);
+        Assert.DoesNotContain("old", ids); // older than 2 days: trimmed as the next change was written
+    }
+
+    [Fact]
     public async Task Audit_EveryChange_RecordsActionKindIdKeyFingerprintAndVersion()
     {
         using var redis = TestRedis.Connect();
