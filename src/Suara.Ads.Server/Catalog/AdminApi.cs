@@ -228,7 +228,13 @@ internal static class AdminApi
                 return Problems.BadRequest($"The body's id differs from the path's.", "id", $"is '{bodyId}' but the path says '{id}'");
             }
 
-            var result = await catalog.PutAsync(kind, id, body!, request.Headers.IfMatch.ToString() is { Length: > 0 } ifMatch ? ifMatch : null, user.Actor()).ConfigureAwait(false);
+            var ifMatch = request.Headers.IfMatch.ToString() is { Length: > 0 } given ? given : null;
+            if (IfMatchProblem(ifMatch) is { } badIfMatch)
+            {
+                return badIfMatch;
+            }
+
+            var result = await catalog.PutAsync(kind, id, body!, ifMatch, user.Actor()).ConfigureAwait(false);
             if (result.Status is ChangeStatus.Created or ChangeStatus.Replaced)
             {
                 response.Headers.ETag = result.ETag;
@@ -246,9 +252,87 @@ internal static class AdminApi
             return Outcome(result, kind.Name, id);
         }).WithName($"Put{kind.Name}").RequireAuthorization(Policies.CatalogWrite).Accepts<T>("application/json").Produces<T>().Produces<T>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
+        // PATCH with a JSON merge patch (RFC 7396): the stored entity with the patch applied, validated like a PUT. Without
+        // If-Match the patch applies to the entity as it is read, and is applied again if it changed in between.
+        admin.MapPatch($"/{kind.Plural}/{{id}}", async (string id, HttpRequest request, HttpResponse response, CatalogService catalog, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        {
+            if (!string.Equals(request.ContentType?.Split(';')[0].Trim(), "application/merge-patch+json", StringComparison.OrdinalIgnoreCase))
+            {
+                return Problems.UnsupportedMediaType($"A PATCH is a JSON merge patch (RFC 7396): send it as 'Content-Type: application/merge-patch+json'. To replace the whole {kind.Name}, PUT it.");
+            }
+
+            var (patch, problem) = await JsonBody.ReadObjectAsync(request, MaxEntityBytes, $"a merge patch of a {kind.Name}", cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var unknown = new ValidationErrors();
+            JsonFields.FindUnknown(System.Text.Json.JsonSerializer.SerializeToElement(patch!, CatalogJsonContext.Default.JsonObject), kind.Json, "", unknown);
+            if (!unknown.IsEmpty)
+            {
+                return Problems.Validation(unknown, $"The patch has fields that are not part of a {kind.Name}; nothing was stored.");
+            }
+
+            var ifMatch = request.Headers.IfMatch.ToString() is { Length: > 0 } given ? given : null;
+            if (IfMatchProblem(ifMatch) is { } badIfMatch)
+            {
+                return badIfMatch;
+            }
+
+            for (var attempt = 0; ; attempt++)
+            {
+                if (!catalog.IsAvailable)
+                {
+                    return Unavailable();
+                }
+
+                var existing = await catalog.GetAsync(kind, id).ConfigureAwait(false);
+                if (existing is null)
+                {
+                    return NotFound(kind.Name, id);
+                }
+
+                T? patched;
+                try
+                {
+                    patched = System.Text.Json.JsonSerializer.Deserialize(MergePatch.Apply(System.Text.Json.Nodes.JsonNode.Parse(kind.Serialize(existing)), patch!), kind.Json);
+                }
+                catch (System.Text.Json.JsonException ex)
+                {
+                    return Problems.BadRequest($"The patched {kind.Name} is not valid JSON for a {kind.Name}.", string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.'), "a value of the wrong type");
+                }
+
+                if (patched is null)
+                {
+                    return Problems.BadRequest($"A patch may not remove the whole {kind.Name}.", "body", "must be a JSON object");
+                }
+
+                var result = await catalog.PutAsync(kind, id, kind.WithId(patched, id), ifMatch ?? kind.ETag(existing), user.Actor()).ConfigureAwait(false);
+                if (result.Status == ChangeStatus.PreconditionFailed && ifMatch is null && attempt < 3)
+                {
+                    continue; // changed between our read and our write: patch the new version
+                }
+
+                if (result.Status is ChangeStatus.Created or ChangeStatus.Replaced)
+                {
+                    response.Headers.ETag = result.ETag;
+                    return Results.Json(kind.WithId(patched, id), kind.Json);
+                }
+
+                return Outcome(result, kind.Name, id);
+            }
+        }).WithName($"Patch{kind.Name}").RequireAuthorization(Policies.CatalogWrite).Accepts<T>("application/merge-patch+json").Produces<T>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
         admin.MapDelete($"/{kind.Plural}/{{id}}", async (string id, HttpRequest request, CatalogService catalog, ClaimsPrincipal user) =>
         {
-            var result = await catalog.DeleteAsync(kind, id, request.Headers.IfMatch.ToString() is { Length: > 0 } ifMatch ? ifMatch : null, user.Actor()).ConfigureAwait(false);
+            var ifMatch = request.Headers.IfMatch.ToString() is { Length: > 0 } given ? given : null;
+            if (IfMatchProblem(ifMatch) is { } badIfMatch)
+            {
+                return badIfMatch;
+            }
+
+            var result = await catalog.DeleteAsync(kind, id, ifMatch, user.Actor()).ConfigureAwait(false);
             return result.Status == ChangeStatus.Deleted ? Results.NoContent() : Outcome(result, kind.Name, id);
         }).WithName($"Delete{kind.Name}").RequireAuthorization(Policies.CatalogWrite).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }
@@ -259,10 +343,33 @@ internal static class AdminApi
         ChangeStatus.Invalid => Problems.Validation(result.Errors!, $"The {kind} is not valid; nothing was stored."),
         ChangeStatus.PreconditionFailed => Problems.PreconditionFailed(result.ETag is null
                 ? $"The {kind} '{id}' does not exist, so If-Match cannot match."
-                : $"The {kind} '{id}' was changed since you read it (its ETag is now {result.ETag}). Read it again, then apply your change."),
+                : $"The {kind} '{id}' was changed since you read it: your If-Match is stale (its ETag is now {result.ETag}). Read it again, then apply your change."),
         ChangeStatus.Referenced => Problems.InUse($"The {kind} '{id}' is still used by {string.Join(", ", result.References)}. Remove those references first.", result.References),
         _ => Unavailable(),
     };
+
+    /// <summary>
+    /// An If-Match that cannot be what the server sent: an ETag is quoted (<c>"d11b8cb3…"</c>), and a bare value is
+    /// most often one copied without its quotes. Said so, rather than answered as if the entity had changed.
+    /// </summary>
+    private static ProblemHttpResult? IfMatchProblem(string? ifMatch)
+    {
+        if (ifMatch is null)
+        {
+            return null;
+        }
+
+        foreach (var tag in ifMatch.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var value = tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
+            if (value != "*" && !(value.Length >= 2 && value[0] == '"' && value[^1] == '"'))
+            {
+                return Problems.PreconditionFailed($"If-Match '{(tag.Length > 80 ? tag[..80] + "…" : tag)}' is not a quoted ETag. Send the ETag exactly as the server sent it, quotes included: If-Match: \"{value.Trim('"')}\".");
+            }
+        }
+
+        return null;
+    }
 
     private static ProblemHttpResult NotFound(string kind, string id) => Problems.NotFound($"There is no {kind} '{id}'.");
 

@@ -17,7 +17,40 @@ internal static class JsonBody
     /// <param name="what">What the body is, for messages ("a campaign").</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <param name="strict">Refuse fields the type does not know (the admin API: a field is never silently dropped).</param>
-    public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, int maxBytes, string what, CancellationToken cancellationToken, bool strict = false)
+    public static Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, int maxBytes, string what, CancellationToken cancellationToken, bool strict = false)
+        where T : class =>
+        ReadAsync<T>(request, maxBytes, what, cancellationToken, json => Deserialize(json, type, what, strict));
+
+    /// <summary>Reads a body that must be a JSON object, as a <see cref="System.Text.Json.Nodes.JsonObject"/> (a merge patch).</summary>
+    public static Task<(System.Text.Json.Nodes.JsonObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, int maxBytes, string what, CancellationToken cancellationToken) =>
+        ReadAsync<System.Text.Json.Nodes.JsonObject>(request, maxBytes, what, cancellationToken, json => System.Text.Json.Nodes.JsonNode.Parse(json) is System.Text.Json.Nodes.JsonObject body
+            ? (body, null)
+            : (null, Problems.BadRequest($"The body is not {what}.", "body", "a JSON object is required")));
+
+    private static (T? Body, IResult? Problem) Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type, string what, bool strict)
+        where T : class
+    {
+        var body = JsonSerializer.Deserialize(json, type);
+        if (strict && body is not null)
+        {
+            var reader = new Utf8JsonReader(json);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var unknown = new ValidationErrors();
+            JsonFields.FindUnknown(document.RootElement, type, "", unknown);
+            if (!unknown.IsEmpty)
+            {
+                return (null, Problems.Validation(unknown, $"The body has fields that are not part of {what}; nothing was stored."));
+            }
+        }
+
+        return body is null
+            ? (null, Problems.BadRequest("The body is not a JSON object.", "body", "a JSON object is required"))
+            : (body, null);
+    }
+
+    private delegate (T? Body, IResult? Problem) Parser<T>(ReadOnlySpan<byte> json);
+
+    private static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request, int maxBytes, string what, CancellationToken cancellationToken, Parser<T> parse)
         where T : class
     {
         if (request.ContentLength > maxBytes)
@@ -70,21 +103,7 @@ internal static class JsonBody
 
             try
             {
-                var body = JsonSerializer.Deserialize(buffer.AsSpan(0, length), type);
-                if (strict && body is not null)
-                {
-                    using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
-                    var unknown = new ValidationErrors();
-                    JsonFields.FindUnknown(document.RootElement, type, "", unknown);
-                    if (!unknown.IsEmpty)
-                    {
-                        return (null, Problems.Validation(unknown, $"The body has fields that are not part of {what}; nothing was stored."));
-                    }
-                }
-
-                return body is null
-                    ? (null, Problems.BadRequest("The body is not a JSON object.", "body", "a JSON object is required"))
-                    : (body, null);
+                return parse(buffer.AsSpan(0, length));
             }
             catch (JsonException ex)
             {

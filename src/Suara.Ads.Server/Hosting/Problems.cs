@@ -27,6 +27,7 @@ internal static class Problems
         public const string ForeignOrigin = Base + "foreign-origin";
         public const string FutureToken = Base + "future-token";
         public const string TooManyRequests = Base + "too-many-requests";
+        public const string UnsupportedMediaType = Base + "unsupported-media-type";
     }
 
     /// <summary>400 with the errors per field.</summary>
@@ -60,6 +61,9 @@ internal static class Problems
 
     public static ProblemHttpResult NotFound(string detail) =>
         Problem(StatusCodes.Status404NotFound, "Not found.", Types.NotFound, detail);
+
+    public static ProblemHttpResult UnsupportedMediaType(string detail) =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", Types.UnsupportedMediaType, detail);
 
     public static ProblemHttpResult PreconditionFailed(string detail) =>
         Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed.", Types.PreconditionFailed, detail);

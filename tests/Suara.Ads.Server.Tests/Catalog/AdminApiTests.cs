@@ -107,6 +107,79 @@ public sealed class AdminApiTests
         Assert.Equal(0.355m, (decimal)exported["rate"]!["amount"]!);
     }
 
+    private static async Task<(HttpStatusCode Status, JsonNode? Body, string? ETag)> PatchAsync(HttpClient client, string path, string patch, string contentType = "application/merge-patch+json", string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Patch, path) { Content = new StringContent(patch, System.Text.Encoding.UTF8) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null, response.Headers.ETag?.ToString());
+    }
+
+    [Fact]
+    public async Task PatchCampaign_MergePatch_ChangesOnlyWhatItNames()
+    {
+        using var factory = NewServer();
+        var client = factory.CreateAdminClient();
+        var campaign = AdminHttp.Campaign("country == 'MY'");
+        campaign["goal"] = JsonNode.Parse("""{ "impressions": 1000, "per": "flight" }""");
+        (await client.PutAsync("/v1/admin/campaigns/patched", campaign)).Expect(HttpStatusCode.Created);
+
+        // Pause, raise the goal and drop the targeting in one patch; everything else stays.
+        var (status, body, etag) = await PatchAsync(client, "/v1/admin/campaigns/patched", """{ "status": "paused", "goal": { "impressions": 2500 }, "targeting": null }""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.NotNull(etag);
+        var read = (await client.GetReplyAsync("/v1/admin/campaigns/patched")).Body!;
+        Assert.Equal("paused", (string?)read["status"]);
+        Assert.Equal(2500, (int)read["goal"]!["impressions"]!);
+        Assert.Equal("flight", (string?)read["goal"]!["per"]); // merged, not replaced
+        Assert.Null(read["targeting"]);
+        Assert.Equal("Fly London", (string?)read["name"]);
+        Assert.Equal("london-300", (string?)read["creatives"]![0]!["id"]);
+        Assert.Equal((string?)body!["status"], (string?)read["status"]);
+
+        // The audit has the patch as a change like any other.
+        var audit = (await client.GetReplyAsync("/v1/admin/audit?kind=campaign&id=patched&limit=1")).Body!["entries"]![0]!;
+        Assert.Equal(["goal.impressions", "status", "targeting"], audit["changes"]!.AsArray().Select(c => (string)c!["path"]!));
+
+        // A patch is validated like a PUT, names unknown fields, needs its media type, and needs the entity to exist.
+        var invalid = await PatchAsync(client, "/v1/admin/campaigns/patched", """{ "weight": 0 }""");
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.Status);
+        Assert.NotNull(invalid.Body!["errors"]!["weight"]);
+        var unknown = await PatchAsync(client, "/v1/admin/campaigns/patched", """{ "goal": { "impresions": 5 } }""");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
+        Assert.NotNull(unknown.Body!["errors"]!["goal.impresions"]);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await PatchAsync(client, "/v1/admin/campaigns/patched", """{ "weight": 5 }""", "application/json")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await PatchAsync(client, "/v1/admin/campaigns/nowhere", """{ "weight": 5 }""")).Status);
+        Assert.Equal(2500, (int)(await client.GetReplyAsync("/v1/admin/campaigns/patched")).Body!["goal"]!["impressions"]!);
+    }
+
+    [Fact]
+    public async Task IfMatch_UnquotedOrStale_SaysWhich()
+    {
+        using var factory = NewServer();
+        var client = factory.CreateAdminClient();
+        var created = (await client.PutAsync("/v1/admin/campaigns/tagged", AdminHttp.Campaign())).Expect(HttpStatusCode.Created);
+        var etag = created.ETag!;
+
+        var unquoted = await PatchAsync(client, "/v1/admin/campaigns/tagged", """{ "weight": 7 }""", ifMatch: etag.Trim('"'));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, unquoted.Status);
+        Assert.Contains("not a quoted ETag", (string)unquoted.Body!["detail"]!, StringComparison.Ordinal);
+
+        var current = await PatchAsync(client, "/v1/admin/campaigns/tagged", """{ "weight": 7 }""", ifMatch: etag);
+        Assert.Equal(HttpStatusCode.OK, current.Status);
+
+        var stale = await PatchAsync(client, "/v1/admin/campaigns/tagged", """{ "weight": 8 }""", ifMatch: etag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.Status);
+        Assert.Contains("stale", (string)stale.Body!["detail"]!, StringComparison.Ordinal);
+        Assert.Equal(7, (int)(await client.GetReplyAsync("/v1/admin/campaigns/tagged")).Body!["weight"]!);
+    }
+
     [Fact]
     public async Task GetAndDelete_Unknown_Are404Problems()
     {
