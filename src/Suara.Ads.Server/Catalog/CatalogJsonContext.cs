@@ -24,6 +24,7 @@ namespace Suara.Ads.Server.Catalog;
 [JsonSerializable(typeof(AuditResponse))]
 [JsonSerializable(typeof(CatalogVersionResponse))]
 [JsonSerializable(typeof(NamedKey))]
+[JsonSerializable(typeof(AssetResponse))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 [JsonSerializable(typeof(NamedKeyRequest))]
 [JsonSerializable(typeof(NamedKeyResponse))]

@@ -17,6 +17,7 @@ internal static class CatalogServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CatalogSync>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApiKeyResolver, ReportKeyResolver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApiKeyResolver, NamedKeyResolver>());
+        services.TryAddSingleton<AssetStore>();
         services.AddHealthChecks().AddCheck<CatalogHealthCheck>("catalog", tags: [HealthApi.ReadyTag]);
         services.AddJsonContext(CatalogJsonContext.Default);
         return services;

@@ -39,6 +39,7 @@ public static class SuaraAdsServiceCollectionExtensions
         pages.MapEventsApi();
 
         app.MapAdminApi();
+        app.MapAssetsApi();
         app.MapReportsApi();
         app.MapOperations();
         return app;

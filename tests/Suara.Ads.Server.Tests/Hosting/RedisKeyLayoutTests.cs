@@ -57,6 +57,10 @@ public sealed partial class RedisKeyLayoutTests
         (await admin.PutAsync("/v1/admin/advertisers/kopi", new JsonObject { ["name"] = "Kopi Kita" })).Expect(HttpStatusCode.Created);
         using var named = await admin.PostAsync("/v1/admin/keys", new StringContent("""{"name":"robot","role":"reporter"}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, named.StatusCode);
+        using var image = new ByteArrayContent("GIF89a\u0001\u0000\u0001\u0000"u8.ToArray());
+        image.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/gif");
+        using var asset = await admin.PostAsync("/v1/admin/assets", image);
+        Assert.Equal(HttpStatusCode.Created, asset.StatusCode);
 
         var client = server.CreateClient();
         using var decision = await client.PostAsync("/v1/decisions", new StringContent(
