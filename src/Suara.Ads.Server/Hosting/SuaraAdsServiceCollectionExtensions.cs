@@ -40,6 +40,7 @@ public static class SuaraAdsServiceCollectionExtensions
 
         app.MapAdminApi();
         app.MapAssetsApi();
+        app.MapCreativePreviewApi();
         app.MapReportsApi();
         app.MapOperations();
         return app;

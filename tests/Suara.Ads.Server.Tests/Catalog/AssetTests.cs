@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Suara.Ads.Server.Tests.Support;
 
 namespace Suara.Ads.Server.Tests.Catalog;
@@ -109,5 +110,49 @@ public sealed class AssetTests
         var reporter = factory.CreateClient();
         reporter.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["key"]!);
         Assert.Equal(HttpStatusCode.Forbidden, (await UploadAsync(reporter, s_png, "image/png")).Status);
+    }
+}
+
+/// <summary>A creative's preview: the markup a page would get, counting nothing.</summary>
+public sealed class CreativePreviewTests
+{
+    [Fact]
+    public async Task Preview_IsTheServedMarkup_WithTheLandingPage_AndCountsNothing()
+    {
+        using var redis = TestRedis.Connect();
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+        var admin = factory.CreateAdminClient();
+        using var response = await admin.GetAsync("/v1/admin/campaigns/london/creatives/side/preview");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+
+        // The same markup as a decision's, its catalog text encoded, its link the landing page itself.
+        Assert.Contains("href=\"https://skyway.example/london?a=1&amp;b=2\"", html, StringComparison.Ordinal);
+        Assert.Contains("alt=\"Fly &lt;London&gt; &amp; &quot;more&quot;\"", html, StringComparison.Ordinal);
+        Assert.Contains("width=\"300\" height=\"250\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("/v1/events/", html, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+
+        // Nothing was counted: no counter, delivery or de-duplication key exists for the campaign.
+        await factory.Services.GetRequiredService<Suara.Ads.Server.Events.CountingFlusher>().FlushAsync();
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        var keys = new List<string>();
+        await foreach (var key in server.KeysAsync(pattern: factory.KeyPrefix + "{c:london}*"))
+        {
+            keys.Add((string)key!);
+        }
+
+        Assert.Empty(keys);
+    }
+
+    [Fact]
+    public async Task Preview_UnknownCreative_Is404_AndNeedsAKey()
+    {
+        TestRedis.Connect().Dispose();
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.CreateAdminClient().GetAsync("/v1/admin/campaigns/london/creatives/none/preview")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.CreateAdminClient().GetAsync("/v1/admin/campaigns/nowhere/creatives/side/preview")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateClient().GetAsync("/v1/admin/campaigns/london/creatives/side/preview")).StatusCode);
     }
 }
