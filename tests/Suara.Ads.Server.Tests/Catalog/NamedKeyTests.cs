@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Suara.Ads.Server.Tests.Support;
 
 namespace Suara.Ads.Server.Tests.Catalog;
@@ -113,6 +114,50 @@ public sealed class NamedKeyTests
         // A forbidden answer names the key, so its holder knows which one to change.
         using var forbidden = await client.SendAsync(With(HttpMethod.Get, "/v1/admin/keys", keys["reporter"]));
         Assert.Contains("reporter key", await forbidden.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryAdminAndReportEndpoint_RefusesTheRolesThatMayNotUseIt()
+    {
+        TestRedis.Connect().Dispose();
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+        var admin = factory.CreateAdminClient();
+        var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var keys = new Dictionary<string, string>();
+        foreach (var role in new[] { "trafficker", "reporter", "server" })
+        {
+            keys[role] = (await CreateAsync(admin, role + " key", role)).Key;
+        }
+
+        // Every endpoint under /v1/admin and /v1/reports, read from the running server: none can be forgotten.
+        var endpoints = factory.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && (raw.StartsWith("/v1/admin", StringComparison.Ordinal) || raw.StartsWith("/v1/reports", StringComparison.Ordinal)))
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (Method: m, Path: e.RoutePattern.RawText!)))
+            .Distinct()
+            .ToArray();
+        Assert.True(endpoints.Length >= 20, $"only {endpoints.Length} endpoints found");
+
+        foreach (var (method, pattern) in endpoints)
+        {
+            var path = pattern.Replace("{creativeId}", "side", StringComparison.Ordinal).Replace("{id}", pattern.Contains("/sites/", StringComparison.Ordinal) ? "suara" : pattern.Contains("/advertisers/", StringComparison.Ordinal) ? "skyway" : "london", StringComparison.Ordinal);
+            var http = new HttpMethod(method);
+            var keysOnly = pattern.StartsWith("/v1/admin/keys", StringComparison.Ordinal);
+            var reading = method == "GET" || pattern == "/v1/admin/targeting/validate"; // checking a rule changes nothing
+            var isReport = pattern.StartsWith("/v1/reports", StringComparison.Ordinal);
+
+            using (var anonymous = await client.SendAsync(new HttpRequestMessage(http, path)))
+            {
+                Assert.True(anonymous.StatusCode == HttpStatusCode.Unauthorized, $"no key: {method} {pattern} answered {(int)anonymous.StatusCode}");
+            }
+
+            Assert.True(await StatusAsync(client, http, path, keys["server"]) == HttpStatusCode.Forbidden, $"server key: {method} {pattern}");
+            var reporter = await StatusAsync(client, http, path, keys["reporter"]);
+            var reporterMay = !keysOnly && (reading || isReport);
+            Assert.True(reporterMay ? reporter is not (HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized) : reporter == HttpStatusCode.Forbidden, $"reporter key: {method} {pattern} answered {(int)reporter}");
+            var trafficker = await StatusAsync(client, http, path, keys["trafficker"]);
+            Assert.True(keysOnly ? trafficker == HttpStatusCode.Forbidden : trafficker is not (HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized), $"trafficker key: {method} {pattern} answered {(int)trafficker}");
+        }
     }
 
     [Fact]
