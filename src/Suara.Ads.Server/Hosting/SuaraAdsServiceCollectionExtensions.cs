@@ -42,6 +42,7 @@ public static class SuaraAdsServiceCollectionExtensions
         app.MapAssetsApi();
         app.MapCreativePreviewApi();
         app.MapReportsApi();
+        app.MapDeliveryApi();
         app.MapOperations();
         return app;
     }

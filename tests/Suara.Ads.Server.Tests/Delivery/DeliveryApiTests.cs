@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Suara.Ads.Core.Catalog;
+using Suara.Ads.Server.Tests.Support;
+
+namespace Suara.Ads.Server.Tests.Delivery;
+
+/// <summary><c>GET /v1/admin/delivery</c>: each campaign's delivery today and over the flight against its goal, and how its pacing stands.</summary>
+public sealed class DeliveryApiTests
+{
+    [Fact]
+    public async Task Delivery_SaysWhatEachCampaignDelivered_AndWhetherItIsOnTrack()
+    {
+        TestRedis.Connect().Dispose();
+        // At the factory's noon in Kuala Lumpur, even delivery of 40 a day is at 20.
+        var daily = TestCatalog.Campaign("daily") with { Goal = new CampaignGoal { Impressions = 40, Per = "day" }, Pacing = "even" };
+        var clicks = TestCatalog.Campaign("clicky") with
+        {
+            Goal = new CampaignGoal { Clicks = 2, Per = "flight" },
+            Rate = new CampaignRate { Model = "cpc", Amount = 0.5m, Currency = "MYR" },
+            Placements = ["article-top"],
+            Creatives = [new Creative { Id = "top", Format = "image", Size = "728x90", ImageUrl = "/creatives/x.svg", Alt = "x", ClickUrl = "https://skyway.example/" }],
+        };
+        using var factory = new AdsServerFactory(TestCatalog.Document(daily, clicks, TestCatalog.Campaign("plain") with { Placements = ["elsewhere"] }));
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        for (var i = 0; i < 5; i++)
+        {
+            var slot = await Pages.ServeAsync(client);
+            Assert.Equal("daily", slot?.CampaignId);
+            await Pages.BeaconAsync(client, slot!.ImpressionUrl);
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await client.PostAsync("/v1/decisions", new StringContent("""{"site":"suara","slots":[{"id":"t","placement":"article-top"}]}""", System.Text.Encoding.UTF8, "application/json"));
+            var top = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["slots"]!["t"]!;
+            await Pages.BeaconAsync(client, (string)top["impressionUrl"]!);
+            await Pages.BeaconAsync(client, (string)top["clickUrl"]!);
+        }
+
+        await Pages.SyncAsync(factory);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/admin/delivery?limit=2") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", AdsServerFactory.AdminKey) } };
+        using var first = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var page = JsonNode.Parse(await first.Content.ReadAsStringAsync())!;
+        var rows = page["campaigns"]!.AsArray();
+        Assert.Equal(["clicky", "daily"], rows.Select(r => (string)r!["campaignId"]!));
+        Assert.Equal("daily", (string)page["next"]!);
+
+        var clicky = rows[0]!;
+        Assert.Equal("clicks", (string)clicky["unit"]!);
+        Assert.Equal(2, (long)clicky["flight"]!);
+        Assert.Equal("reached", (string)clicky["pacing"]!);
+
+        var even = rows[1]!;
+        Assert.Equal("impressions", (string)even["unit"]!);
+        Assert.Equal(5, (long)even["today"]!);
+        Assert.Equal(40, (long)even["goal"]!);
+        Assert.Equal(20, (long)even["expected"]!);
+        Assert.Equal("behind", (string)even["pacing"]!);
+
+        using var nextRequest = new HttpRequestMessage(HttpMethod.Get, "/v1/admin/delivery?limit=2&after=daily") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", AdsServerFactory.AdminKey) } };
+        var rest = JsonNode.Parse(await (await client.SendAsync(nextRequest)).Content.ReadAsStringAsync())!;
+        var plain = Assert.Single(rest["campaigns"]!.AsArray())!;
+        Assert.Equal("no goal", (string)plain["pacing"]!);
+        Assert.Null(rest["next"]);
+    }
+}
