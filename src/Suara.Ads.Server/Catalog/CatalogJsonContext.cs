@@ -25,6 +25,7 @@ namespace Suara.Ads.Server.Catalog;
 [JsonSerializable(typeof(CatalogVersionResponse))]
 [JsonSerializable(typeof(NamedKey))]
 [JsonSerializable(typeof(AssetResponse))]
+[JsonSerializable(typeof(WhoAmIResponse))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 [JsonSerializable(typeof(NamedKeyRequest))]
 [JsonSerializable(typeof(NamedKeyResponse))]

@@ -41,6 +41,7 @@ public static class SuaraAdsServiceCollectionExtensions
         app.MapAdminApi();
         app.MapAssetsApi();
         app.MapCreativePreviewApi();
+        app.MapWhoAmIApi();
         app.MapReportsApi();
         app.MapDeliveryApi();
         app.MapOperations();

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using Suara.Ads.Server.Tests.Support;
+using Suara.Ads.Testing;
+
+namespace Suara.Ads.Server.Tests.Browser;
+
+/// <summary>
+/// The console in a real browser, on the demo catalog: sign in with a key, see the campaigns with their delivery,
+/// pause and resume one in a click, find the change in the audit; a reporter sees no buttons, a server key is turned
+/// away. Screenshots go to test-artifacts/ (and, with SUARA_DOC_IMAGES=1, docs/images/console.png).
+/// </summary>
+public sealed class ConsolePageTests : IClassFixture<BrowserFixture>
+{
+    private readonly BrowserFixture _fixture;
+
+    public ConsolePageTests(BrowserFixture fixture) => _fixture = fixture;
+
+    private HttpClient Api(string key)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(_fixture.BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    private async Task<string> KeyAsync(string role)
+    {
+        using var admin = Api(AdsServerFactory.AdminKey);
+        using var response = await admin.PostAsync("/v1/admin/keys", new StringContent($$"""{"name":"{{role}} in the console","role":"{{role}}"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["key"]!;
+    }
+
+    private static async Task SignInAsync(IPage page, BrowserSession session, string key)
+    {
+        await page.GotoAsync(session.Absolute("/console"));
+        Assert.Equal(session.Absolute("/console/index.html"), page.Url);
+        await page.FillAsync("#key", key);
+        await page.ClickAsync("#enter");
+    }
+
+    [Fact]
+    public async Task Trafficker_SeesDelivery_PausesAndResumesACampaign_AndFindsItInTheAudit()
+    {
+        var key = await KeyAsync("trafficker");
+        await using var session = await BrowserSession.OpenAsync(_fixture);
+        var page = session.Page;
+        await SignInAsync(page, session, key);
+
+        var row = page.Locator("tr[data-campaign='skyway-london']");
+        await row.WaitForAsync();
+        Assert.Equal("trafficker in the console · trafficker", await page.TextContentAsync("#who"));
+        Assert.Equal("active", await row.Locator(".state").TextContentAsync());
+        Assert.NotEmpty(await row.Locator(".pacing").TextContentAsync() ?? "");
+        Assert.True(await page.Locator("#advertiser-skyway").IsVisibleAsync()); // grouped by advertiser
+
+        await page.ClickAsync("button[aria-label='Pause skyway-london']");
+        await page.Locator("tr[data-campaign='skyway-london'] .state[data-status='paused']").WaitForAsync();
+        using (var api = Api(AdsServerFactory.AdminKey))
+        {
+            var stored = JsonNode.Parse(await api.GetStringAsync("/v1/admin/campaigns/skyway-london"))!;
+            Assert.Equal("paused", (string)stored["status"]!);
+        }
+
+        // The audit names who paused it, and what changed.
+        var entry = page.Locator("#entries li[data-id='skyway-london']").First;
+        await entry.WaitForAsync();
+        var text = await entry.TextContentAsync() ?? "";
+        Assert.Contains("trafficker in the console", text, StringComparison.Ordinal);
+        Assert.Contains("status: \"active\" → \"paused\"", text, StringComparison.Ordinal);
+        await session.ScreenshotAsync("console-trafficker.png");
+        if (Environment.GetEnvironmentVariable("SUARA_DOC_IMAGES") == "1")
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = RepositoryFiles.PathOf("docs", "images", "console.png"), FullPage = false });
+        }
+
+        await page.ClickAsync("button[aria-label='Resume skyway-london']");
+        await page.Locator("tr[data-campaign='skyway-london'] .state[data-status='active']").WaitForAsync();
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
+    public async Task Reporter_ReadsWithoutButtons_AndAServerKeyIsTurnedAway()
+    {
+        await using var session = await BrowserSession.OpenAsync(_fixture);
+        var page = session.Page;
+        await SignInAsync(page, session, await KeyAsync("reporter"));
+        await page.Locator("tr[data-campaign='skyway-london']").WaitForAsync();
+        Assert.EndsWith("(read only)", await page.TextContentAsync("#who"), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#groups button").CountAsync());
+
+        await page.ClickAsync("#signout");
+        await SignInAsync(page, session, await KeyAsync("server"));
+        await page.Locator("#error").WaitForAsync();
+        Assert.Contains("needs an admin, trafficker or reporter key", await page.TextContentAsync("#error") ?? "", StringComparison.Ordinal);
+        Assert.True(await page.Locator("#campaigns").IsHiddenAsync());
+
+        await SignInAsync(page, session, "not-a-key-at-all");
+        await page.Locator("#error:has-text('not known')").WaitForAsync();
+    }
+}
