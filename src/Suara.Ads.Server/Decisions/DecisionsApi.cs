@@ -64,6 +64,10 @@ internal static class DecisionsApi
             {
                 return caller is not null ? TypedResults.Forbid() : TypedResults.Challenge();
             }
+
+            // An explain is a dry run that counts nothing, asked by ad-ops to see why a page of a given country or device
+            // would not get an ad: whoever may explain may say the viewer's country, region and device for it.
+            server |= explain;
         }
 
         var (body, problem) = await JsonBody.ReadAsync(http.Request, DecisionsJsonContext.Default.DecisionRequestBody, DecisionRequestMapper.MaxBodyBytes, "a decision request", cancellationToken).ConfigureAwait(false);

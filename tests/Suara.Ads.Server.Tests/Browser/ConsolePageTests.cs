@@ -79,6 +79,21 @@ public sealed class ConsolePageTests : IClassFixture<BrowserFixture>
 
         await page.ClickAsync("button[aria-label='Resume skyway-london']");
         await page.Locator("tr[data-campaign='skyway-london'] .state[data-status='active']").WaitForAsync();
+
+        // "Why not served?" for a Malaysian reader of a news page's sidebar: every candidate with its verdict.
+        await page.SelectOptionAsync("#why-placement", "sidebar");
+        await page.FillAsync("#why-country", "MY");
+        await page.FillAsync("#why-section", "news");
+        await page.ClickAsync("#why-go");
+        await page.Locator("#why-rows tr[data-campaign]").First.WaitForAsync();
+        Assert.True(await page.Locator("#why-rows tr[data-campaign]").CountAsync() >= 3);
+        Assert.Equal(1, await page.Locator("#why-rows td[data-outcome='selected']").CountAsync());
+        Assert.StartsWith("This page would show ", await page.TextContentAsync("#status") ?? "", StringComparison.Ordinal);
+        // Outside its targeting a campaign says which clause failed.
+        await page.FillAsync("#why-country", "GB");
+        await page.ClickAsync("#why-go");
+        await page.Locator("#why-rows tr[data-campaign='skyway-london'] td[data-outcome='targeting']").WaitForAsync();
+        await session.ScreenshotAsync("console-why.png");
         Assert.Empty(session.Errors);
     }
 

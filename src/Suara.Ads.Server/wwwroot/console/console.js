@@ -105,6 +105,46 @@
     $('audit').hidden = false;
   }
 
+  // "Why not served?": explain's verdict for every candidate of one slot (a dry run: nothing is counted).
+  async function loadPlacements() {
+    var select = $('why-placement');
+    clear(select);
+    var page = await api('GET', '/v1/admin/placements?limit=1000');
+    (page.items || []).forEach(function (p) { select.appendChild(el('option', { value: p.id, 'data-site': p.site }, p.site + ' · ' + p.id)); });
+  }
+
+  async function explain() {
+    showError('');
+    var option = $('why-placement').selectedOptions[0];
+    if (!option) { return; }
+    var body = { site: option.getAttribute('data-site'), page: {}, slots: [{ id: 'slot', placement: option.value }] };
+    var country = $('why-country').value.trim().toUpperCase();
+    if (country) { body.country = country; }
+    if ($('why-device').value) { body.device = $('why-device').value; }
+    if ($('why-section').value.trim()) { body.page.section = $('why-section').value.trim(); }
+    var keywords = $('why-keywords').value.split(',').map(function (k) { return k.trim(); }).filter(Boolean);
+    if (keywords.length) { body.page.keywords = keywords; }
+    try {
+      var result = await api('POST', '/v1/decisions?explain=true', body);
+      var table = $('why-rows');
+      clear(table);
+      var head = el('tr');
+      ['Campaign', 'Creative', 'Priority', 'Outcome', 'Why'].forEach(function (h) { head.appendChild(el('th', { scope: 'col' }, h)); });
+      table.appendChild(head);
+      ((result.explain && result.explain.slot) || []).forEach(function (c) {
+        var tr = el('tr', { 'data-campaign': c.campaignId });
+        tr.appendChild(el('td', null, c.campaignId));
+        tr.appendChild(el('td', null, c.creativeId || '—'));
+        tr.appendChild(el('td', null, c.priority));
+        tr.appendChild(el('td', { 'data-outcome': c.outcome }, c.outcome));
+        tr.appendChild(el('td', null, c.detail || ''));
+        table.appendChild(tr);
+      });
+      var won = result.slots && result.slots.slot;
+      setStatus(won ? 'This page would show ' + won.campaignId + ' (' + won.creativeId + ').' : 'This page would show no ad.');
+    } catch (e) { showError(e.message); }
+  }
+
   async function setCampaignStatus(id, status) {
     showError('');
     setStatus((status === 'paused' ? 'Pausing ' : 'Resuming ') + id + '…');
@@ -131,6 +171,10 @@
       $('enter').hidden = true;
       setStatus('');
       await Promise.all([loadCampaigns(true), loadAudit()]);
+      if (mayChange()) {
+        await loadPlacements();
+        $('why').hidden = false;
+      }
     } catch (e) {
       setStatus('');
       showError(e.status === 401 ? 'The key is not known: check it and try again.' : e.message);
@@ -148,6 +192,7 @@
       sessionStorage.removeItem('suara-console-key');
       window.location.reload();
     });
+    $('explain').addEventListener('submit', function (event) { event.preventDefault(); explain(); });
     $('more').addEventListener('click', function () { loadCampaigns(false).catch(function (e) { showError(e.message); }); });
     if (key()) { signIn(); }
   });
