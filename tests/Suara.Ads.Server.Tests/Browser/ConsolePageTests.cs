@@ -80,6 +80,25 @@ public sealed class ConsolePageTests : IClassFixture<BrowserFixture>
         await page.ClickAsync("button[aria-label='Resume skyway-london']");
         await page.Locator("tr[data-campaign='skyway-london'] .state[data-status='active']").WaitForAsync();
 
+        // Targeting, checked as it is typed: a mistake names its line and column, the fix says it is valid, and a save
+        // changes the campaign.
+        await page.ClickAsync("button[aria-label='Edit targeting of skyway-london']");
+        await page.Locator("#targeting-check[data-valid='true']").WaitForAsync();
+        var original = await page.InputValueAsync("#targeting-rule");
+        Assert.Contains("section in", original, StringComparison.Ordinal);
+        await page.FillAsync("#targeting-rule", "country = 'MY'");
+        await page.Locator("#targeting-check[data-valid='false']:has-text('line 1, column')").WaitForAsync();
+        await page.FillAsync("#targeting-rule", "country == 'MY' and section == 'travel'");
+        await page.Locator("#targeting-check[data-valid='true']:has-text('Valid')").WaitForAsync();
+        await page.ClickAsync("#targeting-save");
+        await page.Locator("#status:has-text('is saved')").WaitForAsync();
+        using (var api = Api(AdsServerFactory.AdminKey))
+        {
+            Assert.Equal("country == 'MY' and section == 'travel'", (string)JsonNode.Parse(await api.GetStringAsync("/v1/admin/campaigns/skyway-london"))!["targeting"]!);
+            using var restore = new HttpRequestMessage(HttpMethod.Patch, "/v1/admin/campaigns/skyway-london") { Content = new StringContent(new JsonObject { ["targeting"] = original }.ToJsonString(), Encoding.UTF8, "application/merge-patch+json") };
+            Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(restore)).StatusCode);
+        }
+
         // "Why not served?" for a Malaysian reader of a news page's sidebar: every candidate with its verdict.
         await page.SelectOptionAsync("#why-placement", "sidebar");
         await page.FillAsync("#why-country", "MY");

@@ -48,6 +48,12 @@
     tr.appendChild(el('td', { 'class': 'n optional' }, numberFormat.format(c.flight)));
     tr.appendChild(el('td', { 'class': 'pacing', 'data-pacing': c.pacing }, c.pacing));
     var actions = el('td');
+    if (mayChange()) {
+      var edit = el('button', { type: 'button', 'class': 'secondary', 'aria-label': 'Edit targeting of ' + c.campaignId }, 'Targeting');
+      edit.addEventListener('click', function () { openTargeting(c.campaignId); });
+      actions.appendChild(edit);
+      actions.appendChild(document.createTextNode(' '));
+    }
     if (mayChange() && (c.status === 'active' || c.status === 'paused')) {
       var next = c.status === 'active' ? 'paused' : 'active';
       var button = el('button', { type: 'button', 'class': 'secondary', 'aria-label': (next === 'paused' ? 'Pause ' : 'Resume ') + c.campaignId }, next === 'paused' ? 'Pause' : 'Resume');
@@ -103,6 +109,48 @@
       list.appendChild(li);
     });
     $('audit').hidden = false;
+  }
+
+  // Targeting: checked as it is typed (the validate endpoint, debounced), saved with a merge patch.
+  var checkTimer = null;
+  async function openTargeting(id) {
+    showError('');
+    try {
+      var campaign = await api('GET', '/v1/admin/campaigns/' + encodeURIComponent(id));
+      $('targeting-campaign').textContent = id;
+      $('targeting').setAttribute('data-campaign', id);
+      $('targeting-rule').value = campaign.targeting || '';
+      $('targeting').hidden = false;
+      await checkTargeting();
+      $('targeting-rule').focus();
+    } catch (e) { showError(e.message); }
+  }
+
+  async function checkTargeting() {
+    var rule = $('targeting-rule').value;
+    var check = $('targeting-check');
+    if (!rule.trim()) { check.setAttribute('data-valid', 'true'); check.textContent = 'No targeting: every reader.'; return true; }
+    try {
+      var result = await api('POST', '/v1/admin/targeting/validate', { targeting: rule });
+      check.setAttribute('data-valid', 'true');
+      check.textContent = 'Valid: ' + result.canonical;
+      return true;
+    } catch (e) {
+      check.setAttribute('data-valid', 'false');
+      check.textContent = e.status === 400 ? e.message.replace(/^The targeting rule is not valid\.\s*/, '').replace(/^targeting: /, '') : e.message;
+      return false;
+    }
+  }
+
+  async function saveTargeting() {
+    var id = $('targeting').getAttribute('data-campaign');
+    if (!(await checkTargeting())) { return; }
+    var rule = $('targeting-rule').value.trim();
+    try {
+      await api('PATCH', '/v1/admin/campaigns/' + encodeURIComponent(id), { targeting: rule ? rule : null }, 'application/merge-patch+json');
+      setStatus('The targeting of ' + id + ' is saved; it serves so on every instance within a second.');
+      await loadAudit();
+    } catch (e) { showError(e.message); }
   }
 
   // "Why not served?": explain's verdict for every candidate of one slot (a dry run: nothing is counted).
@@ -192,6 +240,12 @@
       sessionStorage.removeItem('suara-console-key');
       window.location.reload();
     });
+    $('targeting-rule').addEventListener('input', function () {
+      clearTimeout(checkTimer);
+      checkTimer = setTimeout(checkTargeting, 250);
+    });
+    $('targeting-save').addEventListener('click', saveTargeting);
+    $('targeting-close').addEventListener('click', function () { $('targeting').hidden = true; });
     $('explain').addEventListener('submit', function (event) { event.preventDefault(); explain(); });
     $('more').addEventListener('click', function () { loadCampaigns(false).catch(function (e) { showError(e.message); }); });
     if (key()) { signIn(); }
