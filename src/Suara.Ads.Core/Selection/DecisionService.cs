@@ -31,9 +31,10 @@ public sealed class DecisionService
     /// Decides <paramref name="request"/> on <paramref name="snapshot"/>. An <paramref name="explain"/> decision is a
     /// dry run: it is not recorded, so debugging does not move goals, pacing or caps. Nor is a decision whose
     /// request did not fully match the catalog (<see cref="DecisionResult.Errors"/>). A decision of
-    /// <paramref name="invalid"/> traffic is answered, but its filled slots count only as invalid, by that reason.
+    /// <paramref name="invalid"/> traffic is answered, but its filled slots count only as invalid, by that reason. An
+    /// explain may be asked as of another time, <paramref name="at"/> (ignored for any other decision).
     /// </summary>
-    public async ValueTask<DecisionResult> DecideAsync(CatalogSnapshot snapshot, DecisionRequest request, bool explain, CancellationToken cancellationToken, InvalidReason invalid = InvalidReason.None)
+    public async ValueTask<DecisionResult> DecideAsync(CatalogSnapshot snapshot, DecisionRequest request, bool explain, CancellationToken cancellationToken, InvalidReason invalid = InvalidReason.None, DateTimeOffset? at = null)
     {
         var history = ViewerHistory.Empty;
         var viewer = request.UserId is { } user ? ViewerDigest.Of(user) : null;
@@ -42,7 +43,7 @@ public sealed class DecisionService
             history = await _frequency.GetAsync(viewer, cancellationToken).ConfigureAwait(false);
         }
 
-        var now = _time.GetUtcNow();
+        var now = explain && at is { } then ? then : _time.GetUtcNow();
         var result = _engine.Decide(snapshot, request, history, now, explain);
         result.DecisionId = Guid.CreateVersion7(now);
         result.Viewer = viewer;

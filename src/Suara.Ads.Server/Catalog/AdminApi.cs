@@ -234,7 +234,14 @@ internal static class AdminApi
                 return badIfMatch;
             }
 
-            var result = await catalog.PutAsync(kind, id, body!, ifMatch, user.Actor()).ConfigureAwait(false);
+            // If-None-Match: * creates only: a form for a new entity must not replace one that has the same id.
+            var ifNoneMatch = request.Headers.IfNoneMatch.ToString().Trim();
+            if (ifNoneMatch.Length > 0 && ifNoneMatch != "*")
+            {
+                return Problems.BadRequest("If-None-Match on a PUT can only be '*' (create, never replace).", "If-None-Match", "must be *");
+            }
+
+            var result = await catalog.PutAsync(kind, id, body!, ifMatch, user.Actor(), createOnly: ifNoneMatch == "*").ConfigureAwait(false);
             if (result.Status is ChangeStatus.Created or ChangeStatus.Replaced)
             {
                 response.Headers.ETag = result.ETag;
@@ -344,6 +351,7 @@ internal static class AdminApi
         ChangeStatus.PreconditionFailed => Problems.PreconditionFailed(result.ETag is null
                 ? $"The {kind} '{id}' does not exist, so If-Match cannot match."
                 : $"The {kind} '{id}' was changed since you read it: your If-Match is stale (its ETag is now {result.ETag}). Read it again, then apply your change."),
+        ChangeStatus.Exists => Problems.PreconditionFailed($"There is already a {kind} '{id}' (If-None-Match: * creates only). Choose another id, or edit the existing one."),
         ChangeStatus.Referenced => Problems.InUse($"The {kind} '{id}' is still used by {string.Join(", ", result.References)}. Remove those references first.", result.References),
         _ => Unavailable(),
     };

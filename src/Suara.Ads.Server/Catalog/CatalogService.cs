@@ -17,6 +17,9 @@ internal enum ChangeStatus
     Invalid,
     Referenced,
     Unavailable,
+
+    /// <summary>A create-only PUT (<c>If-None-Match: *</c>) found the entity already there.</summary>
+    Exists,
 }
 
 /// <summary>The outcome of an admin change.</summary>
@@ -81,13 +84,18 @@ internal sealed class CatalogService
             .OrderBy(kind.IdOf, StringComparer.Ordinal)
             .ToArray();
 
-    public async Task<ChangeResult> PutAsync<T>(EntityKind<T> kind, string id, T entity, string? ifMatch, Actor actor)
+    public async Task<ChangeResult> PutAsync<T>(EntityKind<T> kind, string id, T entity, string? ifMatch, Actor actor, bool createOnly = false)
         where T : class
     {
         entity = kind.WithId(entity, id);
         return await ChangeAsync((document, version) =>
         {
             var existing = kind.Find(document, id);
+            if (createOnly && existing is not null)
+            {
+                return (new ChangeResult(ChangeStatus.Exists) { ETag = kind.ETag(existing) }, null);
+            }
+
             if (!Matches(kind, existing, ifMatch))
             {
                 return (new ChangeResult(ChangeStatus.PreconditionFailed) { ETag = existing is null ? null : kind.ETag(existing) }, null);

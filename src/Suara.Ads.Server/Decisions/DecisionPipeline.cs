@@ -35,7 +35,8 @@ internal sealed class DecisionPipeline
     /// <param name="explain">A dry run with the candidates' traces.</param>
     /// <param name="server">The caller presented a key of a role that may speak for its viewers (server or admin).</param>
     /// <param name="cancellationToken">Cancels the frequency read.</param>
-    public async Task<DecisionOutcome> RunAsync(HttpContext http, DecisionRequestBody body, bool explain, bool server, CancellationToken cancellationToken)
+    /// <param name="at">An explain's time, when it is not now.</param>
+    public async Task<DecisionOutcome> RunAsync(HttpContext http, DecisionRequestBody body, bool explain, bool server, CancellationToken cancellationToken, DateTimeOffset? at = null)
     {
         var errors = new ValidationErrors();
         var request = DecisionRequestMapper.Map(
@@ -63,7 +64,7 @@ internal sealed class DecisionPipeline
 
         // The engine checks the request against the catalog while it decides (once, allocating only on an error).
         // Until per-slot errors land, one slot it cannot decide refuses the whole request, as before.
-        var result = await _decisions.DecideAsync(snapshot, request, explain, cancellationToken, invalid).ConfigureAwait(false);
+        var result = await _decisions.DecideAsync(snapshot, request, explain, cancellationToken, invalid, explain ? at : null).ConfigureAwait(false);
         if (result.Errors is { } catalogErrors)
         {
             return DecisionOutcome.Failure(catalogErrors, "names a site or placement that is not in the catalog.");

@@ -70,13 +70,32 @@ internal static class DecisionsApi
             server |= explain;
         }
 
+        // ?at=: an explain as of another time (the flight, hour and weekday targeting, even pacing's line), for "why
+        // will this not serve tonight?"; delivery totals are those of now. Only a dry run may move the clock.
+        DateTimeOffset? at = null;
+        if (http.Request.Query.TryGetValue("at", out var atValue))
+        {
+            if (!explain)
+            {
+                return Problems.BadRequest("The query is not valid.", "at", "is only for explain=true: a counted decision is always made now");
+            }
+
+            if (!DateTimeOffset.TryParse(atValue, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var parsed)
+                || parsed.Year is < 2000 or > 2100)
+            {
+                return Problems.BadRequest("The query is not valid.", "at", "must be a date and time such as 2026-12-24T20:00:00Z (UTC unless an offset is given), between the years 2000 and 2100");
+            }
+
+            at = parsed;
+        }
+
         var (body, problem) = await JsonBody.ReadAsync(http.Request, DecisionsJsonContext.Default.DecisionRequestBody, DecisionRequestMapper.MaxBodyBytes, "a decision request", cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
         }
 
-        var outcome = await pipeline.RunAsync(http, body!, explain, server, cancellationToken).ConfigureAwait(false);
+        var outcome = await pipeline.RunAsync(http, body!, explain, server, cancellationToken, at).ConfigureAwait(false);
         if (!outcome.Decided)
         {
             return outcome.Problem();

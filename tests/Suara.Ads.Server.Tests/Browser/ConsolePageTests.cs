@@ -19,28 +19,11 @@ public sealed class ConsolePageTests : IClassFixture<BrowserFixture>
 
     public ConsolePageTests(BrowserFixture fixture) => _fixture = fixture;
 
-    private HttpClient Api(string key)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(_fixture.BaseUrl) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
+    private HttpClient Api(string key) => ConsoleSignIn.Api(_fixture, key);
 
-    private async Task<string> KeyAsync(string role)
-    {
-        using var admin = Api(AdsServerFactory.AdminKey);
-        using var response = await admin.PostAsync("/v1/admin/keys", new StringContent($$"""{"name":"{{role}} in the console","role":"{{role}}"}""", Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["key"]!;
-    }
+    private Task<string> KeyAsync(string role) => ConsoleSignIn.KeyAsync(_fixture, $"{role} in the console", role);
 
-    private static async Task SignInAsync(IPage page, BrowserSession session, string key)
-    {
-        await page.GotoAsync(session.Absolute("/console"));
-        Assert.Equal(session.Absolute("/console/index.html"), page.Url);
-        await page.FillAsync("#key", key);
-        await page.ClickAsync("#enter");
-    }
+    private static Task SignInAsync(IPage page, BrowserSession session, string key) => ConsoleSignIn.SubmitKeyAsync(page, session, key);
 
     [Fact]
     public async Task Trafficker_SeesDelivery_PausesAndResumesACampaign_AndFindsItInTheAudit()
@@ -124,7 +107,17 @@ public sealed class ConsolePageTests : IClassFixture<BrowserFixture>
         await SignInAsync(page, session, await KeyAsync("reporter"));
         await page.Locator("tr[data-campaign='skyway-london']").WaitForAsync();
         Assert.EndsWith("(read only)", await page.TextContentAsync("#who"), StringComparison.Ordinal);
-        Assert.Equal(0, await page.Locator("#groups button").CountAsync());
+        Assert.Equal(0, await page.Locator("#groups button:not([aria-label^='View '])").CountAsync()); // no pause, no edit
+        Assert.True(await page.Locator("#groups button[aria-label='View skyway-london']").IsVisibleAsync());
+        Assert.True(await page.Locator("#new-campaign").IsHiddenAsync());
+        Assert.True(await page.Locator("#new-advertiser").IsHiddenAsync());
+
+        // Viewing a campaign shows its form with every field disabled and no save.
+        await page.ClickAsync("button[aria-label='View skyway-london']");
+        await page.Locator("#campaign-form:not([hidden])").WaitForAsync();
+        Assert.Equal("skyway", await page.InputValueAsync("#campaign-advertiser"));
+        Assert.True(await page.Locator("#campaign-name").IsDisabledAsync());
+        Assert.True(await page.Locator("#campaign-form button[type=submit]").IsHiddenAsync());
 
         await page.ClickAsync("#signout");
         await SignInAsync(page, session, await KeyAsync("server"));

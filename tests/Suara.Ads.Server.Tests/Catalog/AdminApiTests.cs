@@ -232,6 +232,31 @@ public sealed class AdminApiTests
     }
 
     [Fact]
+    public async Task Put_IfNoneMatchStar_CreatesButNeverReplaces()
+    {
+        using var factory = NewServer();
+        var client = factory.CreateAdminClient();
+        async Task<(HttpStatusCode Status, JsonNode? Body)> PutNewAsync(JsonObject campaign, string ifNoneMatch)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, "/v1/admin/campaigns/only-once") { Content = new StringContent(campaign.ToJsonString(), System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+            using var response = await client.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            return (response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null);
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await PutNewAsync(AdminHttp.Campaign("country == 'MY'"), "*")).Status);
+        var again = await PutNewAsync(AdminHttp.Campaign("country == 'SG'"), "*");
+        Assert.Equal(HttpStatusCode.PreconditionFailed, again.Status);
+        Assert.Contains("already a campaign 'only-once'", (string)again.Body!["detail"]!, StringComparison.Ordinal);
+        Assert.Equal("country == 'MY'", (string)(await client.GetReplyAsync("/v1/admin/campaigns/only-once")).Body!["targeting"]!);
+
+        var tagged = await PutNewAsync(AdminHttp.Campaign("country == 'SG'"), "\"abc\"");
+        Assert.Equal(HttpStatusCode.BadRequest, tagged.Status);
+        Assert.Equal("country == 'MY'", (string)(await client.GetReplyAsync("/v1/admin/campaigns/only-once")).Body!["targeting"]!);
+    }
+
+    [Fact]
     public async Task PutAndDelete_StaleIfMatch_Are412AndChangeNothing()
     {
         using var factory = NewServer();

@@ -261,6 +261,35 @@ public sealed class DecisionsApiTests
     }
 
     [Fact]
+    public async Task Decide_ExplainAt_AsksAsOfAnotherTime_AndOnlyADryRunMayMoveTheClock()
+    {
+        // The server's clock says 04:00 UTC (12:00 in Kuala Lumpur); the night campaign serves from 21:00 there.
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london"), TestCatalog.Campaign("night", "hour >= 21")));
+        var client = factory.CreateClient();
+        void Admin(HttpRequestMessage r) => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdsServerFactory.AdminKey);
+        string Outcome(JsonObject body, string campaign) => (string)body["explain"]!["s"]!.AsArray().Single(c => (string?)c!["campaignId"] == campaign)!["outcome"]!;
+
+        var now = await PostAsync(client, Page(), Admin, "/v1/decisions?explain=true");
+        Assert.Equal("targeting", Outcome(now.Body, "night"));
+
+        // 14:30 UTC is 22:30 in Kuala Lumpur; an offset is honoured as given (22:30+08:00 is the same instant).
+        foreach (var at in new[] { "2026-11-30T14:30:00Z", "2026-11-30T22:30:00%2B08:00" })
+        {
+            var then = await PostAsync(client, Page(), Admin, "/v1/decisions?explain=true&at=" + at);
+            Assert.Equal(HttpStatusCode.OK, then.Status);
+            Assert.NotEqual("targeting", Outcome(then.Body, "night"));
+        }
+
+        // A counted decision is made now: at= is refused outside explain, and a time that is not one is named.
+        var counted = await PostAsync(client, Page(), Admin, "/v1/decisions?at=2026-11-30T14:30:00Z");
+        Assert.Equal(HttpStatusCode.BadRequest, counted.Status);
+        Assert.Contains("only for explain", counted.Body["errors"]!["at"]![0]!.ToString(), StringComparison.Ordinal);
+        var garbage = await PostAsync(client, Page(), Admin, "/v1/decisions?explain=true&at=tonight");
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(client, Page(), Admin, "/v1/decisions?explain=true&at=1970-01-01T00:00:00Z")).Status);
+    }
+
+    [Fact]
     public async Task Decide_Cors_GrantsPagesOfTheSitesDomainsOnly()
     {
         using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
