@@ -20,6 +20,12 @@ if (args.Length > 0 && args[0] == "--report")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--console")
+{
+    await Suara.Ads.Benchmarks.AdOps.ConsoleHarness.RunAsync(args[1..]).ConfigureAwait(false);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--counting")
 {
     await CountingHarness.RunAsync(args[1..]).ConfigureAwait(false);

@@ -183,7 +183,8 @@ internal static class AdminApi
 
             var all = await catalog.ListAsync(kind).ConfigureAwait(false);
             var size = limit ?? DefaultPageSize;
-            var items = all.Where(e => after is null || string.CompareOrdinal(kind.IdOf(e), after) > 0).Take(size + 1).ToArray();
+            var from = after is null ? 0 : FirstAfter(all, kind.IdOf, after);
+            var items = all.Skip(from).Take(size + 1).ToArray();
             var page = new Page<T>
             {
                 Items = items.Take(size).ToArray(),
@@ -377,6 +378,26 @@ internal static class AdminApi
         }
 
         return null;
+    }
+
+    /// <summary>The index of the first entity of <paramref name="sorted"/> (ordered by id) whose id comes after <paramref name="after"/>.</summary>
+    private static int FirstAfter<T>(IReadOnlyList<T> sorted, Func<T, string> idOf, string after)
+    {
+        var (low, high) = (0, sorted.Count);
+        while (low < high)
+        {
+            var mid = (low + high) >>> 1;
+            if (string.CompareOrdinal(idOf(sorted[mid]), after) > 0)
+            {
+                high = mid;
+            }
+            else
+            {
+                low = mid + 1;
+            }
+        }
+
+        return low;
     }
 
     private static ProblemHttpResult NotFound(string kind, string id) => Problems.NotFound($"There is no {kind} '{id}'.");

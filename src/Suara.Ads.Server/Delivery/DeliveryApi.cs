@@ -49,12 +49,14 @@ internal static class DeliveryApi
             }
 
             var now = time.GetUtcNow();
-            var db = redis.Database;
+            // One pipelined round trip for the page: the reads go out together in one batch, then are awaited together.
+            var batch = redis.Database.CreateBatch();
             var reads = page.Select(c =>
             {
                 var day = (int)(TimeZoneInfo.ConvertTime(now, snapshot.ZoneOf(c)).DateTime.Ticks / TimeSpan.TicksPerDay);
-                return (Campaign: c, Day: day, Values: db.HashGetAsync(keys.Delivery(c.Id), ["total", DeliveryKeys.DayField(day), "clicks", DeliveryKeys.ClickDayField(day)]));
+                return (Campaign: c, Day: day, Values: batch.HashGetAsync(keys.Delivery(c.Id), ["total", DeliveryKeys.DayField(day), "clicks", DeliveryKeys.ClickDayField(day)]));
             }).ToList();
+            batch.Execute();
             await Task.WhenAll(reads.Select(r => r.Values)).ConfigureAwait(false);
 
             var rows = reads.Select(r => Row(r.Campaign, snapshot.ZoneOf(r.Campaign), r.Values.Result, now)).ToList();

@@ -57,6 +57,9 @@ internal sealed class RedisConnection : IDisposable
 
     public IDatabase Database => _multiplexer.GetDatabase();
 
+    /// <summary>The connection itself (for tests that profile what a request sends).</summary>
+    internal IConnectionMultiplexer Multiplexer => _multiplexer;
+
     public ISubscriber Subscriber => _multiplexer.GetSubscriber();
 
     /// <summary>A key of this deployment: <c>Redis:KeyPrefix</c> then <paramref name="suffix"/> (the layout is in docs/redis.md).</summary>

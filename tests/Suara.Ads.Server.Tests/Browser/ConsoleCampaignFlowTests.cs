@@ -64,6 +64,7 @@ public sealed class ConsoleCampaignFlowTests : IClassFixture<BrowserFixture>
         await page.Locator("#report-key:not([hidden])").WaitForAsync();
         var reportKey = await page.TextContentAsync("#report-key-value") ?? "";
         Assert.True(reportKey.Length >= 20, $"a report key, got '{reportKey}'");
+        await page.Locator("#catalog").ScrollIntoViewIfNeededAsync(); // the lists are drawn when scrolled to
         await page.Locator("#list-advertiser li[data-id='kopi-co']").WaitForAsync();
         await page.ClickAsync("#report-key-close");
         Assert.Equal("", await page.TextContentAsync("#report-key-value"));
@@ -201,6 +202,7 @@ public sealed class ConsoleCampaignFlowTests : IClassFixture<BrowserFixture>
         await SignInAsync(page, session, key);
 
         // Someone else renames the site while the form is open: saving says so, and their change stays.
+        await page.Locator("#catalog").ScrollIntoViewIfNeededAsync(); // the lists are drawn when scrolled to
         await page.ClickAsync("button[aria-label='Edit site suara']");
         await page.Locator("#site-form:not([hidden])").WaitForAsync();
         using (var admin = Api(AdsServerFactory.AdminKey))
@@ -233,6 +235,7 @@ public sealed class ConsoleCampaignFlowTests : IClassFixture<BrowserFixture>
         await page.Locator("#placement-form .field-error[data-for='sizes[1]']").WaitForAsync();
         await page.FillAsync("#placement-sizes", "160x600");
         await page.ClickAsync("#placement-form button[type=submit]");
+        await page.Locator("#catalog").ScrollIntoViewIfNeededAsync();
         await page.Locator("#list-placement li[data-id='skyscraper']").WaitForAsync();
         Assert.Equal(1, await page.Locator("#why-placement option[value='skyscraper']").CountAsync());
 

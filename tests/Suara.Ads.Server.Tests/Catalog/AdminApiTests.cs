@@ -232,6 +232,33 @@ public sealed class AdminApiTests
     }
 
     [Fact]
+    public async Task List_ShowsAWriteMadeOnAnotherInstanceAtOnce_AndPagesInIdOrder()
+    {
+        var catalog = TestCatalog.Document(TestCatalog.Campaign("london"));
+        using var a = new AdsServerFactory(catalog);
+        using var b = new AdsServerFactory(catalog, keyPrefix: a.KeyPrefix);
+        var clientA = a.CreateAdminClient();
+        var clientB = b.CreateAdminClient();
+        Assert.Equal(HttpStatusCode.OK, (await clientB.GetReplyAsync("/v1/admin/campaigns")).Status); // B lists from memory
+
+        // Written through A: B lists it at once (its catalog in force is older than the stored one, so it reads Redis).
+        foreach (var id in new[] { "zeta", "alpha", "mid" })
+        {
+            (await clientA.PutAsync("/v1/admin/campaigns/" + id, AdminHttp.Campaign())).Expect(HttpStatusCode.Created);
+        }
+
+        var listed = (await clientB.GetReplyAsync("/v1/admin/campaigns?limit=2")).Body!;
+        Assert.Equal(["alpha", "london"], listed["items"]!.AsArray().Select(c => (string)c!["id"]!));
+        Assert.Equal(4, (int)listed["total"]!);
+        Assert.Equal("london", (string)listed["next"]!);
+        var rest = (await clientB.GetReplyAsync("/v1/admin/campaigns?limit=2&after=london")).Body!;
+        Assert.Equal(["mid", "zeta"], rest["items"]!.AsArray().Select(c => (string)c!["id"]!));
+        Assert.Null(rest["next"]);
+        var between = (await clientA.GetReplyAsync("/v1/admin/campaigns?after=b")).Body!; // A: from memory, an id not listed
+        Assert.Equal(["london", "mid", "zeta"], between["items"]!.AsArray().Select(c => (string)c!["id"]!));
+    }
+
+    [Fact]
     public async Task Put_IfNoneMatchStar_CreatesButNeverReplaces()
     {
         using var factory = NewServer();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Suara.Ads.Core.Catalog;
 using Suara.Ads.Server.Tests.Support;
 
@@ -67,5 +68,32 @@ public sealed class DeliveryApiTests
         var plain = Assert.Single(rest["campaigns"]!.AsArray())!;
         Assert.Equal("no goal", (string)plain["pacing"]!);
         Assert.Null(rest["next"]);
+    }
+
+    [Fact]
+    public async Task Delivery_OnePageOfFiftyIsOnePipelinedRoundTrip()
+    {
+        TestRedis.Connect().Dispose();
+        // Sixty campaigns without goals (so the delivery refresher reads none of them meanwhile).
+        var campaigns = Enumerable.Range(0, 60).Select(i => TestCatalog.Campaign($"c{i:000}")).ToArray();
+        using var factory = new AdsServerFactory(TestCatalog.Document(campaigns));
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdsServerFactory.AdminKey);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/admin/delivery?limit=50")).StatusCode); // warm
+
+        var multiplexer = factory.Services.GetRequiredService<Suara.Ads.Server.Hosting.RedisConnection>().Multiplexer;
+        var session = new StackExchange.Redis.Profiling.ProfilingSession();
+        multiplexer.RegisterProfiler(() => session);
+        using var response = await client.GetAsync("/v1/admin/delivery?limit=50");
+        multiplexer.RegisterProfiler(() => null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(50, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["campaigns"]!.AsArray().Count);
+
+        // Every read of the page was written before the first answer came back: one round trip, not fifty.
+        var reads = session.FinishProfiling().Where(c => c.Command == "HMGET").ToList();
+        Assert.Equal(50, reads.Count);
+        var lastSent = reads.Max(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending);
+        var firstAnswer = reads.Min(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending + c.SentToResponse);
+        Assert.True(lastSent <= firstAnswer, $"the last read went out {(lastSent - firstAnswer).TotalMilliseconds:0.000} ms after the first answer");
     }
 }
