@@ -37,25 +37,22 @@ public sealed partial class DecisionEngine
     }
 
     /// <summary>
-    /// Decides every slot. The request is checked against the snapshot on the way, once: an unknown site, a slot
-    /// id used twice, an unknown placement, a placement of another site or a size the placement lacks is reported in
-    /// <see cref="DecisionResult.Errors"/> (allocated only then), and that slot is a no-fill; the others are decided.
+    /// Decides every slot. The request is checked against the snapshot on the way, once: an unknown site is reported in
+    /// <see cref="DecisionResult.Errors"/> (no slot is decided); a slot id used twice, an unknown placement, a placement
+    /// of another site or a size the placement lacks in <see cref="DecisionResult.SlotErrors"/> (allocated only then),
+    /// and that slot is a no-fill; the others are decided.
     /// </summary>
     [SkipLocalsInit]
     public DecisionResult Decide(CatalogSnapshot snapshot, DecisionRequest request, ViewerHistory history, DateTimeOffset now, bool explain = false)
     {
         var slotCount = request.Slots.Count;
         var results = new SlotDecision?[slotCount];
-        ValidationErrors? errors = null;
+        string?[]? errors = null;
         if (!snapshot.Sites.TryGetValue(request.Site, out var site))
         {
-            (errors = new ValidationErrors()).Add("site", $"unknown site '{request.Site}'");
-            for (var i = 0; i < slotCount; i++)
-            {
-                Resolve(snapshot, request, i, ref errors);
-            }
-
-            return new DecisionResult(results, explain ? [] : null, now.UtcDateTime, 0, errors);
+            var unknown = new ValidationErrors();
+            unknown.Add("site", $"unknown site '{request.Site}'");
+            return new DecisionResult(results, explain ? [] : null, now.UtcDateTime, 0, unknown);
         }
 
         var local = TimeZoneInfo.ConvertTime(now, site.TimeZone);
@@ -71,10 +68,17 @@ public sealed partial class DecisionEngine
         context.Weekday = localTime.DayOfWeek;
 
         var eval = new Evaluation(now.UtcTicks, localTime, siteDay, dayStartUtcTicks, context, request.UserId, history, _ledger, snapshot.Labels);
+        var shown = request.Shown;
+        var onPage = slotCount + (shown?.Count ?? 0);
         var page = new PageState(
-            slotCount <= StackLimit ? stackalloc int[slotCount] : new int[slotCount],
-            slotCount <= StackLimit ? stackalloc int[slotCount] : new int[slotCount],
+            onPage <= StackLimit ? stackalloc int[onPage] : new int[onPage],
+            onPage <= StackLimit ? stackalloc int[onPage] : new int[onPage],
             stackalloc int[StackLimit]);
+        if (shown is not null)
+        {
+            AddShown(snapshot, shown, ref page);
+        }
+
         var explanations = explain ? new SlotExplanation[slotCount] : null;
         try
         {
@@ -92,6 +96,7 @@ public sealed partial class DecisionEngine
                 }
 
                 context.Placement = placement.Id;
+                context.Kv = slot.Kv is { Count: > 0 } slotKv ? Merge(request.Context.Kv, slotKv) : request.Context.Kv;
                 CompiledCreative? chosen;
                 if (explanations is null)
                 {
@@ -117,37 +122,80 @@ public sealed partial class DecisionEngine
             context.Release();
         }
 
-        return new DecisionResult(results, explanations, localTime, siteDay, errors);
+        return new DecisionResult(results, explanations, localTime, siteDay, slotErrors: errors);
+    }
+
+    /// <summary>The page's key-values with the slot's over them (a slot's value wins).</summary>
+    private static Dictionary<string, string> Merge(IReadOnlyDictionary<string, string> page, IReadOnlyDictionary<string, string> slot)
+    {
+        var merged = new Dictionary<string, string>(page.Count + slot.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in page)
+        {
+            merged[key] = value;
+        }
+
+        foreach (var (key, value) in slot)
+        {
+            merged[key] = value;
+        }
+
+        return merged;
+    }
+
+    /// <summary>Puts what earlier requests of the page view showed on the page (ids the catalog lacks are ignored).</summary>
+    private static void AddShown(CatalogSnapshot snapshot, IReadOnlyList<string> shown, ref PageState page)
+    {
+        for (var i = 0; i < shown.Count; i++)
+        {
+            var entry = shown[i].AsSpan();
+            var slash = entry.IndexOf('/');
+            var campaignId = slash < 0 ? entry : entry[..slash];
+            if (!snapshot.CampaignsById.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(campaignId, out var campaign))
+            {
+                continue;
+            }
+
+            CompiledCreative? creative = null;
+            if (slash >= 0)
+            {
+                var creativeId = entry[(slash + 1)..];
+                foreach (var candidate in campaign.Creatives)
+                {
+                    if (creativeId.SequenceEqual(candidate.Id))
+                    {
+                        creative = candidate;
+                        break;
+                    }
+                }
+            }
+
+            page.AddShown(campaign, creative);
+        }
     }
 
     /// <summary>
     /// The placement of slot <paramref name="index"/> when the slot can be decided on <paramref name="snapshot"/>;
-    /// else <c>null</c>, with the reason added to <paramref name="errors"/> (created on the first error).
+    /// else <c>null</c>, with the reason at its index in <paramref name="errors"/> (created on the first error).
     /// </summary>
-    private static CompiledPlacement? Resolve(CatalogSnapshot snapshot, DecisionRequest request, int index, ref ValidationErrors? errors)
+    private static CompiledPlacement? Resolve(CatalogSnapshot snapshot, DecisionRequest request, int index, ref string?[]? errors)
     {
         var slot = request.Slots[index];
-        var valid = true;
         for (var j = 0; j < index; j++)
         {
             if (string.Equals(request.Slots[j].Id, slot.Id, StringComparison.Ordinal))
             {
-                (errors ??= new ValidationErrors()).Add($"slots[{index}].id", $"'{slot.Id}' is used by another slot");
-                valid = false;
-                break;
+                return Fail(request, index, ref errors, $"the slot id '{slot.Id}' is used by an earlier slot; only that one is decided");
             }
         }
 
         if (!snapshot.Placements.TryGetValue(slot.Placement, out var placement))
         {
-            (errors ??= new ValidationErrors()).Add($"slots[{index}].placement", $"unknown placement '{slot.Placement}'");
-            return null;
+            return Fail(request, index, ref errors, $"unknown placement '{slot.Placement}'");
         }
 
         if (placement.Site.Id != request.Site)
         {
-            (errors ??= new ValidationErrors()).Add($"slots[{index}].placement", $"placement '{slot.Placement}' belongs to site '{placement.Site.Id}', not '{request.Site}'");
-            return null;
+            return Fail(request, index, ref errors, $"placement '{slot.Placement}' belongs to site '{placement.Site.Id}', not '{request.Site}'");
         }
 
         if (slot.Sizes is { } sizes)
@@ -156,12 +204,17 @@ public sealed partial class DecisionEngine
             {
                 if (!placement.Offers(sizes[j]))
                 {
-                    (errors ??= new ValidationErrors()).Add($"slots[{index}].sizes[{j}]", $"placement '{placement.Id}' takes {string.Join(", ", placement.Source.Sizes)}, not {sizes[j]}");
-                    valid = false;
+                    return Fail(request, index, ref errors, $"placement '{placement.Id}' takes {string.Join(", ", placement.Source.Sizes)}, not {sizes[j]}");
                 }
             }
         }
 
-        return valid ? placement : null;
+        return placement;
+    }
+
+    private static CompiledPlacement? Fail(DecisionRequest request, int index, ref string?[]? errors, string message)
+    {
+        (errors ??= new string?[request.Slots.Count])[index] = message;
+        return null;
     }
 }

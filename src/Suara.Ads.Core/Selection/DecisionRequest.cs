@@ -21,6 +21,13 @@ public sealed class DecisionRequest
     /// </summary>
     public required TargetingContext Context { get; init; }
 
+    /// <summary>
+    /// What earlier requests of the same page view put on the page (lazy, single-page-app and refreshed slots): each a
+    /// campaign id, or <c>campaignId/creativeId</c>. Exclusion labels hold against those campaigns, and a creative named
+    /// is not shown again. Ids the catalog no longer has are ignored.
+    /// </summary>
+    public IReadOnlyList<string>? Shown { get; init; }
+
     /// <summary>Whether the request's User-Agent is a known crawler or bot (set by whoever maps the request).</summary>
     public bool FromBot { get; init; }
 }

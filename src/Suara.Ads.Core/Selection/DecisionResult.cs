@@ -6,9 +6,10 @@ namespace Suara.Ads.Core.Selection;
 /// <summary>The engine's answer for one page.</summary>
 public sealed class DecisionResult
 {
-    internal DecisionResult(SlotDecision?[] slots, SlotExplanation[]? explanations, DateTime siteLocalTime, int siteDay, ValidationErrors? errors = null)
+    internal DecisionResult(SlotDecision?[] slots, SlotExplanation[]? explanations, DateTime siteLocalTime, int siteDay, ValidationErrors? errors = null, string?[]? slotErrors = null)
     {
         Errors = errors;
+        SlotErrors = slotErrors;
         Slots = slots;
         Explanations = explanations;
         SiteLocalTime = siteLocalTime;
@@ -25,11 +26,20 @@ public sealed class DecisionResult
     public DateTime SiteLocalTime { get; }
 
     /// <summary>
-    /// Why some of the request could not be decided against the catalog (unknown site or placement, a placement of
-    /// another site, a size the placement lacks, a slot id used twice), by field; <c>null</c> when all of it could.
-    /// The slots concerned are no-fills.
+    /// Why the request could not be decided at all (an unknown site), by field; <c>null</c> when it could. Every slot
+    /// is then a no-fill.
     /// </summary>
     public ValidationErrors? Errors { get; }
+
+    /// <summary>
+    /// Why a slot could not be decided against the catalog (an unknown placement, a placement of another site, a size
+    /// the placement lacks, a slot id used by an earlier slot), by slot index; <c>null</c> when every slot could
+    /// (allocated only on an error). Those slots are no-fills; the others are decided as usual.
+    /// </summary>
+    public IReadOnlyList<string?>? SlotErrors { get; }
+
+    /// <summary>Whether slot <paramref name="index"/> could be decided (a no-fill may still be one that could).</summary>
+    public bool SlotValid(int index) => SlotErrors is null || SlotErrors[index] is null;
 
     /// <summary>The site-local day (days since 0001-01-01), the key of day goals.</summary>
     public int SiteDay { get; }

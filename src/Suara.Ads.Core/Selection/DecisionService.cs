@@ -30,7 +30,7 @@ public sealed class DecisionService
     /// <summary>
     /// Decides <paramref name="request"/> on <paramref name="snapshot"/>. An <paramref name="explain"/> decision is a
     /// dry run: it is not recorded, so debugging does not move goals, pacing or caps. Nor is a decision whose
-    /// request did not fully match the catalog (<see cref="DecisionResult.Errors"/>). A decision of
+    /// request named an unknown site (<see cref="DecisionResult.Errors"/>); slots that could not be decided count as nothing. A decision of
     /// <paramref name="invalid"/> traffic is answered, but its filled slots count only as invalid, by that reason. An
     /// explain may be asked as of another time, <paramref name="at"/> (ignored for any other decision).
     /// </summary>
@@ -50,6 +50,7 @@ public sealed class DecisionService
         result.Invalid = invalid;
         if (!explain && result.Errors is null)
         {
+            // Slots that could not be decided (SlotErrors) are no-fills that count as nothing, not even as requested.
             Record(request, result, now);
         }
 
@@ -64,7 +65,10 @@ public sealed class DecisionService
             // The publisher's inventory: every slot asked for, and whether it was filled.
             for (var i = 0; i < request.Slots.Count; i++)
             {
-                _counts.AddSlot(request.Site, request.Slots[i].Placement, hour, result.Slots[i] is not null);
+                if (result.SlotValid(i))
+                {
+                    _counts.AddSlot(request.Site, request.Slots[i].Placement, hour, result.Slots[i] is not null);
+                }
             }
         }
 

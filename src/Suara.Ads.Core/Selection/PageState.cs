@@ -30,12 +30,29 @@ internal ref struct PageState(Span<int> creatives, Span<int> campaigns, Span<int
         return false;
     }
 
+    /// <summary>
+    /// What an earlier request of the page view showed: its campaign's exclusion labels, and its creative when known
+    /// (no campaign entry: frequency caps count the viewer's history, where that impression already is).
+    /// </summary>
+    public void AddShown(CompiledCampaign campaign, CompiledCreative? creative)
+    {
+        _creatives[_count] = creative?.Index ?? -1;
+        _campaigns[_count] = -1;
+        _count++;
+        AddLabels(campaign);
+    }
+
     public void Add(CompiledCreative creative)
     {
         _creatives[_count] = creative.Index;
         _campaigns[_count] = creative.Campaign.Index;
         _count++;
-        foreach (var label in creative.Campaign.LabelIds)
+        AddLabels(creative.Campaign);
+    }
+
+    private void AddLabels(CompiledCampaign campaign)
+    {
+        foreach (var label in campaign.LabelIds)
         {
             if (_labelCount + 2 > _labels.Length)
             {
@@ -45,7 +62,7 @@ internal ref struct PageState(Span<int> creatives, Span<int> campaigns, Span<int
             }
 
             _labels[_labelCount++] = label;
-            _labels[_labelCount++] = creative.Campaign.Index;
+            _labels[_labelCount++] = campaign.Index;
         }
     }
 }

@@ -11,6 +11,12 @@ namespace Suara.Ads.Core.Selection;
 /// </param>
 public sealed record SlotRequest(string Id, string Placement, IReadOnlyList<CreativeSize>? Sizes = null)
 {
+    /// <summary>
+    /// Key-values of this slot (<c>kv.NAME</c> in targeting), over the page's: the slot's value wins for a name both
+    /// give. <c>null</c> when the slot has none; the engine then reads the page's alone, allocating nothing.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Kv { get; init; }
+
     /// <summary>Whether the slot accepts a creative of <paramref name="size"/>.</summary>
     public bool Accepts(CreativeSize size)
     {

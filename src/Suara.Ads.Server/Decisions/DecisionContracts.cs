@@ -51,6 +51,9 @@ public sealed record PageBody
 
     /// <summary>Referring page URL.</summary>
     public string? Referrer { get; init; }
+
+    /// <summary>Campaigns already on this page view from earlier requests: <c>campaignId</c> or <c>campaignId/creativeId</c>.</summary>
+    public IReadOnlyList<string?>? Shown { get; init; }
 }
 
 /// <summary>One slot of a decision request.</summary>
@@ -64,6 +67,9 @@ public sealed record SlotBody
 
     /// <summary>Optional: the sizes the slot accepts now (<c>WIDTHxHEIGHT</c>), a subset of the placement's; none means all.</summary>
     public IReadOnlyList<string?>? Sizes { get; init; }
+
+    /// <summary>Key-values of this slot, over the page's.</summary>
+    public IReadOnlyDictionary<string, string?>? Kv { get; init; }
 }
 
 /// <summary>The viewer of a decision request.</summary>
@@ -84,6 +90,9 @@ public sealed record DecisionResponse
 
     /// <summary>With <c>?explain=true</c>: slot id to every candidate considered and its fate.</summary>
     public IDictionary<string, IReadOnlyList<CandidateResponse>>? Explain { get; init; }
+
+    /// <summary>Slots that could not be decided (they are <c>null</c> in <see cref="Slots"/>), by slot id, with the reason; absent when none.</summary>
+    public IDictionary<string, string>? Errors { get; init; }
 }
 
 /// <summary>The ad chosen for a slot.</summary>

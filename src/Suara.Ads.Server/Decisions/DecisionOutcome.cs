@@ -8,8 +8,9 @@ namespace Suara.Ads.Server.Decisions;
 /// <summary>What <see cref="DecisionPipeline.RunAsync"/> produced: a decision, or the errors that prevented one.</summary>
 internal readonly struct DecisionOutcome
 {
-    private DecisionOutcome(DecisionRequest? request, DecisionResult? result, ValidationErrors? errors, string? detail, IResult? refusal = null)
+    private DecisionOutcome(DecisionRequest? request, DecisionResult? result, ValidationErrors? errors, string? detail, IResult? refusal = null, IReadOnlyList<KeyValuePair<string, string>>? slotErrors = null)
     {
+        SlotErrors = slotErrors;
         Refusal = refusal;
         Request = request;
         Result = result;
@@ -33,10 +34,13 @@ internal readonly struct DecisionOutcome
     /// <summary>Why there is no decision, per field.</summary>
     public ValidationErrors? Errors { get; }
 
+    /// <summary>Slots that could not be decided, by slot id (or <c>slots[i]</c>) with the reason; <c>null</c> when none.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? SlotErrors { get; }
+
     /// <summary>The end of the problem's detail sentence, after "The … request ".</summary>
     public string? Detail { get; }
 
-    public static DecisionOutcome Success(DecisionRequest request, DecisionResult result) => new(request, result, null, null);
+    public static DecisionOutcome Success(DecisionRequest request, DecisionResult result, IReadOnlyList<KeyValuePair<string, string>>? slotErrors = null) => new(request, result, null, null, slotErrors: slotErrors);
 
     public static DecisionOutcome Failure(ValidationErrors errors, string detail) => new(null, null, errors, detail);
 

@@ -39,13 +39,15 @@ internal sealed class DecisionPipeline
     public async Task<DecisionOutcome> RunAsync(HttpContext http, DecisionRequestBody body, bool explain, bool server, CancellationToken cancellationToken, DateTimeOffset? at = null)
     {
         var errors = new ValidationErrors();
+        var slotErrors = new List<KeyValuePair<string, string>>();
         var request = DecisionRequestMapper.Map(
             body,
             http.Request.Headers.UserAgent,
             http.Request.Headers[_options.TrustedCountryHeader],
             http.Request.Headers[_options.TrustedRegionHeader],
             server,
-            errors);
+            errors,
+            slotErrors);
         if (request is null)
         {
             return DecisionOutcome.Failure(errors, "is not valid.");
@@ -62,27 +64,63 @@ internal sealed class DecisionPipeline
 
         var invalid = explain ? InvalidReason.None : _traffic.ForDecision(http, request.UserId, request.FromBot, server);
 
-        // The engine checks the request against the catalog while it decides (once, allocating only on an error).
-        // Until per-slot errors land, one slot it cannot decide refuses the whole request, as before.
+        // The engine checks the request against the catalog while it decides (once, allocating only on an error): a
+        // slot it cannot decide is a no-fill named in the answer's errors, and spoils nothing else. An unknown site, or
+        // not one slot that could be decided, is a 400.
         var result = await _decisions.DecideAsync(snapshot, request, explain, cancellationToken, invalid, explain ? at : null).ConfigureAwait(false);
         if (result.Errors is { } catalogErrors)
         {
-            return DecisionOutcome.Failure(catalogErrors, "names a site or placement that is not in the catalog.");
+            return DecisionOutcome.Failure(catalogErrors, "names a site that is not in the catalog.");
         }
 
-        var filled = 0;
+        if (result.SlotErrors is { } failed)
+        {
+            var decidable = 0;
+            for (var i = 0; i < failed.Count; i++)
+            {
+                if (failed[i] is { } message)
+                {
+                    slotErrors.Add(new(request.Slots[i].Id, message));
+                }
+                else
+                {
+                    decidable++;
+                }
+            }
+
+            if (decidable == 0)
+            {
+                var none = new ValidationErrors();
+                foreach (var (slot, message) in slotErrors)
+                {
+                    none.Add(slot, message);
+                }
+
+                return DecisionOutcome.Failure(none, "has not one slot that can be decided: each names a placement the site lacks, or a size its placement lacks.");
+            }
+        }
+
+
+        var (filled, empty) = (0, 0);
         for (var i = 0; i < result.Slots.Count; i++)
         {
-            filled += result.Slots[i] is null ? 0 : 1;
+            if (result.Slots[i] is not null)
+            {
+                filled++;
+            }
+            else if (result.SlotValid(i))
+            {
+                empty++;
+            }
         }
 
-        _metrics.Decision(filled, result.Slots.Count - filled);
+        _metrics.Decision(filled, empty, slotErrors.Count);
         if (invalid != InvalidReason.None)
         {
             _metrics.Invalid("decision", invalid, filled);
         }
 
-        return DecisionOutcome.Success(request, result);
+        return DecisionOutcome.Success(request, result, slotErrors.Count == 0 ? null : slotErrors);
     }
 
     // The page is the caller's own text: say only its host, and never more than a short one.

@@ -20,12 +20,20 @@ internal static class DecisionRequestMapper
     public const int MaxKeyValues = 50;
     public const int MaxStringLength = 512;
     public const int MaxSlotSizes = 10;
+    public const int MaxShown = 50;
 
     private static readonly string[] s_devices = ["desktop", "mobile", "tablet"];
 
-    public static DecisionRequest? Map(DecisionRequestBody body, string? userAgent, string? countryHeader, string? regionHeader, bool allowOverrides, ValidationErrors errors)
+    /// <summary>
+    /// The request as the engine takes it, or <c>null</c> with <paramref name="errors"/> when the body is not a decision
+    /// request (a page-level field out of bounds, no slots, too many, or not one valid slot). A slot that is not valid
+    /// on its own (no id or placement, a size that is not one) is left out of the request and named in
+    /// <paramref name="slotErrors"/> (key: its id, or <c>slots[i]</c> without a usable one): it spoils nothing else.
+    /// </summary>
+    public static DecisionRequest? Map(DecisionRequestBody body, string? userAgent, string? countryHeader, string? regionHeader, bool allowOverrides, ValidationErrors errors, List<KeyValuePair<string, string>> slotErrors)
     {
         Text(body.Site, "site", errors, required: true);
+        var valid = new List<SlotBody>(body.Slots?.Count ?? 0);
         if (body.Slots is null || body.Slots.Count == 0)
         {
             errors.Add("slots", "must list at least one slot");
@@ -36,28 +44,55 @@ internal static class DecisionRequestMapper
         }
         else
         {
+            var problems = new ValidationErrors();
             for (var i = 0; i < body.Slots.Count; i++)
             {
-                if (body.Slots[i] is not { } slot)
+                var before = problems.Count;
+                var slot = body.Slots[i];
+                if (slot is null)
                 {
-                    errors.Add($"slots[{i}]", "must be an object with id and placement");
+                    problems.Add($"slots[{i}]", "must be an object with id and placement");
+                }
+                else
+                {
+                    Text(slot.Id, $"slots[{i}].id", problems, required: true);
+                    Text(slot.Placement, $"slots[{i}].placement", problems, required: true);
+                    if (slot.Sizes is { Count: > MaxSlotSizes })
+                    {
+                        problems.Add($"slots[{i}].sizes", $"at most {MaxSlotSizes} sizes");
+                    }
+                    else if (slot.Sizes is { } sizes)
+                    {
+                        for (var j = 0; j < sizes.Count; j++)
+                        {
+                            if (!CreativeSize.TryParse(sizes[j], out _))
+                            {
+                                problems.Add($"slots[{i}].sizes[{j}]", "must be WIDTHxHEIGHT in pixels, e.g. '728x90'");
+                            }
+                        }
+                    }
+
+                    KeyValues(slot.Kv, $"slots[{i}].kv", problems);
+                }
+
+                if (problems.Count == before)
+                {
+                    valid.Add(slot!);
                     continue;
                 }
 
-                Text(slot.Id, $"slots[{i}].id", errors, required: true);
-                Text(slot.Placement, $"slots[{i}].placement", errors, required: true);
-                if (slot.Sizes is { Count: > MaxSlotSizes })
+                var key = slot?.Id is { Length: > 0 and <= MaxStringLength } id ? id : $"slots[{i}]";
+                var messages = problems.ToDictionary().Where(p => p.Key.StartsWith($"slots[{i}]", StringComparison.Ordinal)).SelectMany(p => p.Value.Select(m => $"{p.Key}: {m}"));
+                slotErrors.Add(new(key, string.Join("; ", messages)));
+            }
+
+            if (valid.Count == 0)
+            {
+                foreach (var (field, messages) in problems.ToDictionary())
                 {
-                    errors.Add($"slots[{i}].sizes", $"at most {MaxSlotSizes} sizes");
-                }
-                else if (slot.Sizes is { } sizes)
-                {
-                    for (var j = 0; j < sizes.Count; j++)
+                    foreach (var message in messages)
                     {
-                        if (!CreativeSize.TryParse(sizes[j], out _))
-                        {
-                            errors.Add($"slots[{i}].sizes[{j}]", "must be WIDTHxHEIGHT in pixels, e.g. '728x90'");
-                        }
+                        errors.Add(field, message);
                     }
                 }
             }
@@ -92,25 +127,20 @@ internal static class DecisionRequestMapper
             }
         }
 
-        var kv = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (body.Kv is { } pairs)
+        var kv = KeyValues(body.Kv, "kv", errors) ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string[]? shown = null;
+        if (page.Shown is { } seen)
         {
-            if (pairs.Count > MaxKeyValues)
+            if (seen.Count > MaxShown)
             {
-                errors.Add("kv", $"at most {MaxKeyValues} key-values");
+                errors.Add("page.shown", $"at most {MaxShown} campaigns");
             }
             else
             {
-                foreach (var (key, value) in pairs)
+                shown = new string[seen.Count];
+                for (var i = 0; i < seen.Count; i++)
                 {
-                    if (key.Length is 0 or > 64)
-                    {
-                        errors.Add("kv", "keys must have 1 to 64 characters");
-                    }
-                    else if (Text(value, $"kv.{key}", errors))
-                    {
-                        kv[key] = value ?? "";
-                    }
+                    shown[i] = Text(seen[i], $"page.shown[{i}]", errors, required: true) ? seen[i]! : "";
                 }
             }
         }
@@ -155,11 +185,42 @@ internal static class DecisionRequestMapper
         return new DecisionRequest
         {
             Site = body.Site!,
-            Slots = body.Slots!.Select(s => new SlotRequest(s!.Id!, s.Placement!, s.Sizes?.Select(Size).ToArray())).ToArray(),
+            Slots = valid.Select(s => new SlotRequest(s.Id!, s.Placement!, s.Sizes?.Select(Size).ToArray()) { Kv = s.Kv is { Count: > 0 } ? KeyValues(s.Kv, "kv", new ValidationErrors()) : null }).ToArray(),
+            Shown = shown,
             UserId = body.User?.Id is { Length: > 0 } user ? user : null,
             Context = context,
             FromBot = agent.IsBot,
         };
+    }
+
+    /// <summary>Key-values checked against the limits (at most 50; keys of 1 to 64 characters; values of at most 512).</summary>
+    private static Dictionary<string, string>? KeyValues(IReadOnlyDictionary<string, string?>? pairs, string field, ValidationErrors errors)
+    {
+        if (pairs is null)
+        {
+            return null;
+        }
+
+        if (pairs.Count > MaxKeyValues)
+        {
+            errors.Add(field, $"at most {MaxKeyValues} key-values");
+            return null;
+        }
+
+        var kv = new Dictionary<string, string>(pairs.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in pairs)
+        {
+            if (key.Length is 0 or > 64)
+            {
+                errors.Add(field, "keys must have 1 to 64 characters");
+            }
+            else if (Text(value, $"{field}.{key}", errors))
+            {
+                kv[key] = value ?? "";
+            }
+        }
+
+        return kv;
     }
 
     private static CreativeSize Size(string? text)

@@ -101,14 +101,19 @@ internal static class DecisionsApi
             return outcome.Problem();
         }
 
-        return TypedResults.Json(Response(renderer.Render(http, outcome.Request, outcome.Result), outcome.Request, outcome.Result), DecisionsJsonContext.Response);
+        return TypedResults.Json(Response(renderer.Render(http, outcome.Request, outcome.Result), outcome.Request, outcome.Result, outcome.SlotErrors), DecisionsJsonContext.Response);
     }
 
-    private static DecisionResponse Response(RenderedPage page, DecisionRequest request, DecisionResult result)
+    private static DecisionResponse Response(RenderedPage page, DecisionRequest request, DecisionResult result, IReadOnlyList<KeyValuePair<string, string>>? slotErrors)
     {
         var slots = new Dictionary<string, SlotResponse?>(page.Slots.Length, StringComparer.Ordinal);
         for (var i = 0; i < page.Slots.Length; i++)
         {
+            if (!result.SlotValid(i))
+            {
+                continue; // named in errors below; a slot id given twice keeps the answer of its first slot
+            }
+
             slots[request.Slots[i].Id] = page.Slots[i] is not { } slot ? null : new SlotResponse
             {
                 CampaignId = slot.Decision.Campaign.Id,
@@ -123,7 +128,20 @@ internal static class DecisionsApi
             };
         }
 
-        return new DecisionResponse { DecisionId = page.DecisionId, Slots = slots, Explain = Explain(result) };
+        // A slot that could not be decided is null beside the others, with its reason in errors (the first reason for
+        // a slot id given twice: the slot decided under that id keeps its answer).
+        Dictionary<string, string>? errors = null;
+        if (slotErrors is not null)
+        {
+            errors = new Dictionary<string, string>(slotErrors.Count, StringComparer.Ordinal);
+            foreach (var (slot, message) in slotErrors)
+            {
+                slots.TryAdd(slot, null);
+                errors.TryAdd(slot, message);
+            }
+        }
+
+        return new DecisionResponse { DecisionId = page.DecisionId, Slots = slots, Errors = errors, Explain = Explain(result) };
     }
 
     private static Dictionary<string, IReadOnlyList<CandidateResponse>>? Explain(DecisionResult result)

@@ -13,19 +13,36 @@ namespace Suara.Ads.Server.Decisions;
 internal static class SlotHtmlApi
 {
     /// <summary>
-    /// Scripts are never allowed: the slot is plain markup, counted with an image pixel. The policy is inherited by
-    /// the <c>srcdoc</c> iframe of html creatives too, so they render as static markup here.
+    /// The frame's one script: it tells the page that frames it what became of the slot (a <c>postMessage</c> of
+    /// <c>{ type: 'suara-ads:slot', status, width, height }</c>, so the page may collapse or size the frame) and, once
+    /// at least half of the creative has been in view for one continuous second, sends the viewable event. It reads
+    /// its data from a JSON block, so it is the same text on every answer and the policy can allow it by its hash;
+    /// where the frame is sandboxed without scripts nothing runs, and the slot is counted by its pixel alone.
     /// </summary>
-    private const string ContentSecurityPolicy =
-        "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; frame-src *; base-uri 'none'; form-action 'none'";
+    private const string FrameScript =
+        "(function(){var c=JSON.parse(document.getElementById('suara-slot').textContent),p=window.parent;" +
+        "try{if(p&&p!==window)p.postMessage({type:'suara-ads:slot',status:c.status,width:c.width,height:c.height},'*')}catch(e){}" +
+        "var el=document.body.firstElementChild;if(!c.viewable||!el||!('IntersectionObserver'in window))return;" +
+        "var r=0,t=0,done=false,io;function check(){var v=r>=0.5&&!document.hidden;" +
+        "if(v&&!t&&!done){t=setTimeout(function(){t=0;if(r>=0.5&&!document.hidden&&!done){done=true;io.disconnect();new Image().src=c.viewable}},1000)}" +
+        "else if(!v&&t){clearTimeout(t);t=0}}" +
+        "io=new IntersectionObserver(function(e){r=e[0].isIntersecting?e[0].intersectionRatio:0;check()},{threshold:[0,0.5,1]});" +
+        "io.observe(el);document.addEventListener('visibilitychange',check)})();";
 
-    private const string EmptyDocument =
-        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"robots\" content=\"noindex\"><title>Advertisement</title></head><body></body></html>";
+    /// <summary>
+    /// No script but <see cref="FrameScript"/> (by its hash), images from anywhere (the creative's, the pixel, the
+    /// viewable event), inline styles, frames for html creatives (which inherit the policy, so they render as static
+    /// markup here).
+    /// </summary>
+    private static readonly string s_contentSecurityPolicy =
+        "default-src 'none'; script-src 'sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(FrameScript))) +
+        "'; img-src * data:; style-src 'unsafe-inline'; frame-src *; base-uri 'none'; form-action 'none'";
 
     // Query parameter -> the field path DecisionRequestMapper reports, so that errors name what the caller sent.
     private static readonly (string Field, string Parameter)[] s_fieldNames =
     [
         ("slots[0].placement", "placement"),
+        ("slots[0].sizes", "sizes"),
         ("slots[0].id", "placement"),
         ("slots", "placement"),
         ("page.url", "url"),
@@ -53,11 +70,19 @@ internal static class SlotHtmlApi
         SlotRenderer renderer,
         CancellationToken cancellationToken)
     {
-        http.Response.Headers.XContentTypeOptions = "nosniff";
+        var headers = http.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.ContentSecurityPolicy = s_contentSecurityPolicy;
+        headers.CacheControl = "no-store";
+
+        // The frame's page, the viewer id and the page's own URL stay here: the creative's images and links, the
+        // landing page after a click, never learn them from a Referer.
+        headers["Referrer-Policy"] = "no-referrer";
         var query = http.Request.Query;
         var errors = new ValidationErrors();
         var site = Single(query, "site", errors);
         var placement = Single(query, "placement", errors);
+        var sizes = Single(query, "sizes", errors);
         var section = Single(query, "section", errors);
         var language = Single(query, "language", errors);
         var keywords = Single(query, "keywords", errors);
@@ -72,13 +97,13 @@ internal static class SlotHtmlApi
 
         if (!errors.IsEmpty)
         {
-            return Problems.Validation(errors, "The slot request is not valid.");
+            return Refuse(http, errors, "The slot request is not valid.");
         }
 
         var body = new DecisionRequestBody
         {
             Site = site,
-            Slots = [new SlotBody { Id = "slot", Placement = placement }],
+            Slots = [new SlotBody { Id = "slot", Placement = placement, Sizes = sizes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) }],
             Page = new PageBody
             {
                 Url = url,
@@ -93,35 +118,59 @@ internal static class SlotHtmlApi
         if (outcome.Refusal is not null)
         {
             // Framed on a page outside the site's domains: 403, and the reader sees an empty slot, not an error.
-            return Results.Content(EmptyDocument, "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status403Forbidden);
+            return Results.Content(Document(null, "error", 0, 0, null), "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status403Forbidden);
         }
 
         if (!outcome.Decided)
         {
-            return Problems.Validation(Rename(outcome.Errors!), "The slot request " + outcome.Detail);
+            return Refuse(http, Rename(outcome.Errors!), "The slot request " + outcome.Detail);
         }
 
-        http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        http.Response.Headers.CacheControl = "no-store";
-        http.Response.Headers["Referrer-Policy"] = "no-referrer-when-downgrade";
         if (renderer.Render(http, outcome.Request, outcome.Result).Slots[0] is not { } slot)
         {
-            return Results.Content(EmptyDocument, "text/html; charset=utf-8", Encoding.UTF8);
+            return Results.Content(Document(null, "empty", 0, 0, null), "text/html; charset=utf-8", Encoding.UTF8);
         }
 
-        return Results.Content(Document(slot.Html, renderer.Absolute(http, slot.ImpressionUrl)), "text/html; charset=utf-8", Encoding.UTF8);
+        var size = slot.Decision.Size;
+        return Results.Content(
+            Document(slot.Html + Pixel(renderer.Absolute(http, slot.ImpressionUrl)), "filled", size.Width, size.Height, renderer.Absolute(http, slot.ViewableUrl)),
+            "text/html; charset=utf-8",
+            Encoding.UTF8);
     }
 
-    // Only catalog values (encoded by CreativeMarkup) and signed URLs reach the document; nothing from the query.
-    private static string Document(string markup, string impression) =>
-        new StringBuilder(markup.Length + 512)
+    /// <summary>
+    /// A request that cannot be served: a frame (a browser asking for HTML) gets a 400 with an empty document, so
+    /// readers never see an error (and the page is told, see <see cref="FrameScript"/>); anyone else the problem.
+    /// </summary>
+    private static IResult Refuse(HttpContext http, ValidationErrors errors, string title)
+    {
+        var accept = http.Request.Headers.Accept.ToString();
+        if (accept.Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            return Results.Content(Document(null, "error", 0, 0, null), "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status400BadRequest);
+        }
+
+        // A problem body is not a document for a frame: no frame policy needed for it.
+        http.Response.Headers.Remove("Content-Security-Policy");
+        return Problems.Validation(errors, title);
+    }
+
+    // Only catalog values (encoded by CreativeMarkup), signed URLs and numbers reach the document; nothing from the query.
+    private static string Document(string? markup, string status, int width, int height, string? viewable)
+    {
+        var data = new System.Text.Json.Nodes.JsonObject { ["status"] = status, ["width"] = width, ["height"] = height, ["viewable"] = viewable };
+        return new StringBuilder((markup?.Length ?? 0) + 2048)
             .Append("<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"robots\" content=\"noindex\"><title>Advertisement</title>")
             .Append("<style>html,body{margin:0;padding:0;overflow:hidden;background:transparent}</style></head><body>")
             .Append(markup)
-            .Append("<img src=\"").Append(System.Net.WebUtility.HtmlEncode(impression))
-            .Append("\" width=\"1\" height=\"1\" alt=\"\" style=\"position:absolute;left:-10px;top:-10px;border:0\">")
+            .Append("<script type=\"application/json\" id=\"suara-slot\">").Append(data.ToJsonString()).Append("</script>")
+            .Append("<script>").Append(FrameScript).Append("</script>")
             .Append("</body></html>")
             .ToString();
+    }
+
+    private static string Pixel(string impression) =>
+        "<img src=\"" + System.Net.WebUtility.HtmlEncode(impression) + "\" width=\"1\" height=\"1\" alt=\"\" style=\"position:absolute;left:-10px;top:-10px;border:0\">";
 
     private static string? Single(IQueryCollection query, string name, ValidationErrors errors)
     {
@@ -144,7 +193,8 @@ internal static class SlotHtmlApi
         var renamed = new ValidationErrors();
         foreach (var (field, messages) in errors.ToDictionary())
         {
-            var name = field;
+            // The engine names the slot that could not be decided by its id ("slot" here): a size or the placement.
+            var name = field == "slot" ? (messages.Any(m => m.Contains(" takes ", StringComparison.Ordinal)) ? "sizes" : "placement") : field;
             foreach (var (from, to) in s_fieldNames)
             {
                 if (field == from || field.StartsWith(from + "[", StringComparison.Ordinal))

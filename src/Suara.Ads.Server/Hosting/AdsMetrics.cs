@@ -25,7 +25,7 @@ internal sealed class AdsMetrics
     {
         var meter = meterFactory.Create(MeterName);
         _decisions = meter.CreateCounter<long>("suara.ads.decisions", "{decision}", "Decision requests answered (200).");
-        _slots = meter.CreateCounter<long>("suara.ads.slots", "{slot}", "Slots decided, by result (filled, empty).");
+        _slots = meter.CreateCounter<long>("suara.ads.slots", "{slot}", "Slots asked for, by result (filled, empty, error: a slot that could not be decided, such as an unknown placement).");
         _events = meter.CreateCounter<long>("suara.ads.events", "{event}", "Event beacons, by type and result (accepted, duplicate, filtered as invalid traffic, invalid or future token, expired, dropped).");
         _invalid = meter.CreateCounter<long>("suara.ads.invalid", "{event}", "Invalid traffic counted as nothing else, by type (decision slot, impression, viewable, click) and reason (bot, prefetch, noImpression, flood, noUserAgent).");
         _flushDuration = meter.CreateHistogram<double>("suara.ads.flush.duration", "s", "Time to write one flush of counts to Redis.");
@@ -37,11 +37,11 @@ internal sealed class AdsMetrics
         meter.CreateObservableGauge("suara.ads.catalog.version", () => catalog.Current.Version, null, "Version of the catalog in force.");
     }
 
-    public void Decision(int filled, int empty)
+    public void Decision(int filled, int empty, int errors = 0)
     {
         if (_decisions.Enabled)
         {
-            DecisionCore(filled, empty);
+            DecisionCore(filled, empty, errors);
         }
     }
 
@@ -70,8 +70,13 @@ internal sealed class AdsMetrics
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void DecisionCore(int filled, int empty)
+    private void DecisionCore(int filled, int empty, int errors)
     {
+        if (errors > 0)
+        {
+            _slots.Add(errors, new KeyValuePair<string, object?>("result", "error"));
+        }
+
         _decisions.Add(1);
         if (filled > 0)
         {

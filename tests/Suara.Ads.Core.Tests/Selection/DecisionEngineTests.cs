@@ -280,7 +280,9 @@ public sealed class DecisionEngineTests
             Context = new Suara.Ads.Core.Targeting.TargetingContext(),
         };
         var result = new DecisionEngine(_ledger, new SeededRandomSource(1)).Decide(snapshot, request, ViewerHistory.Empty, Now);
-        Assert.Contains("slots[0].sizes[0]", result.Errors!.ToDictionary().Keys);
+        Assert.Null(result.Errors);
+        Assert.Equal("placement 'sidebar' takes 300x250, 300x600, not 728x90", result.SlotErrors![0]);
+        Assert.False(result.SlotValid(0));
         Assert.Null(result.Slots[0]);
     }
 
@@ -321,28 +323,30 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
-    public async Task DecideAsync_RequestWithASlotTheCatalogLacks_RecordsNothing()
+    public async Task DecideAsync_ASlotTheCatalogLacks_CountsAsNothing_AndTheOthersAreRecordedAsUsual()
     {
         var doc = Document(Campaign("a") with { FrequencyCap = new FrequencyCap { Impressions = 2, Per = "day" } });
         var snapshot = CatalogSnapshotBuilder.Build(doc, 1);
         var counts = new Suara.Ads.Core.Counting.EventAggregate();
         var frequency = new InMemoryFrequencyStore();
         var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, frequency, new FakeTimeProvider(Now), counts);
+        var day = FrequencyWindows.Key(CapPeriod.Day, TimeZoneInfo.ConvertTime(Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur")).DateTime);
 
         var result = await service.DecideAsync(snapshot, Requests.Page("u1", placements: ["sidebar", "missing"]), false, default);
 
         Assert.Equal("a", result.Slots[0]?.Campaign.Id);
-        Assert.NotNull(result.Errors);
+        Assert.Null(result.Slots[1]);
+        Assert.Null(result.Errors);
+        Assert.Equal([null, "unknown placement 'missing'"], result.SlotErrors!);
         Assert.Equal(0, _ledger.GetFlightDelivered("a"));
-        Assert.Equal(0, counts.Pending);
-        Assert.Equal(0, (await frequency.GetAsync(ViewerDigest.Of("u1"), default)).Count("a", FrequencyWindows.Key(CapPeriod.Day, TimeZoneInfo.ConvertTime(Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur")).DateTime)));
+        Assert.Equal(1, counts.Pending); // the served ad, and nothing for the slot that could not be decided
+        Assert.Equal(1, (await frequency.GetAsync(ViewerDigest.Of("u1"), default)).Count("a", day));
 
-        // The same page without the bad slot is recorded: served, and held against the viewer's cap (the campaign has
-        // no goal, so nothing is held against one).
-        await service.DecideAsync(snapshot, Requests.Page("u1"), false, default);
-        Assert.Equal(0, _ledger.GetFlightDelivered("a"));
-        Assert.Equal(1, counts.Pending); // the served ad (the site's inventory is counted in place until a flush takes it)
-        Assert.Equal(1, (await frequency.GetAsync(ViewerDigest.Of("u1"), default)).Count("a", FrequencyWindows.Key(CapPeriod.Day, TimeZoneInfo.ConvertTime(Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur")).DateTime)));
+        // An unknown site records nothing at all.
+        var unknown = await service.DecideAsync(snapshot, new DecisionRequest { Site = "nowhere", Slots = [new SlotRequest("s", "sidebar")], UserId = "u1", Context = new() }, false, default);
+        Assert.NotNull(unknown.Errors);
+        Assert.Equal(1, counts.Pending);
+        Assert.Equal(1, (await frequency.GetAsync(ViewerDigest.Of("u1"), default)).Count("a", day));
     }
 
     [Fact]
@@ -460,16 +464,23 @@ public sealed class DecisionEngineTests
     public void Decide_UnknownSiteOrPlacementOrDuplicateSlot_IsReported()
     {
         var snapshot = CatalogSnapshotBuilder.Build(Document(Campaign("a")), 1);
+        var engine = new DecisionEngine(_ledger, new SeededRandomSource(1));
         var request = new DecisionRequest
         {
             Site = "nope",
             Slots = [new SlotRequest("a", "sidebar"), new SlotRequest("a", "missing")],
             Context = new(),
         };
-        var errors = new DecisionEngine(_ledger, new SeededRandomSource(1)).Decide(snapshot, request, ViewerHistory.Empty, Now).Errors!.ToDictionary();
-        Assert.Equal(["site", "slots[0].placement", "slots[1].id", "slots[1].placement"], errors.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal("placement 'sidebar' belongs to site 'suara', not 'nope'", Assert.Single(errors["slots[0].placement"]));
-        Assert.Equal("unknown placement 'missing'", Assert.Single(errors["slots[1].placement"]));
+        var errors = engine.Decide(snapshot, request, ViewerHistory.Empty, Now).Errors!.ToDictionary();
+        Assert.Equal(["site"], errors.Keys);
+        Assert.Equal("unknown site 'nope'", Assert.Single(errors["site"]));
+
+        var page = engine.Decide(snapshot, new DecisionRequest { Site = "suara", Slots = [new SlotRequest("a", "sidebar"), new SlotRequest("a", "sidebar"), new SlotRequest("b", "missing"), new SlotRequest("c", "sidebar")], Context = new() }, ViewerHistory.Empty, Now);
+        Assert.Null(page.Errors);
+        Assert.Equal([null, "the slot id 'a' is used by an earlier slot; only that one is decided", "unknown placement 'missing'", null], page.SlotErrors!);
+        Assert.NotNull(page.Slots[0]);
+        Assert.Null(page.Slots[1]);
+        Assert.Null(page.Slots[2]);
     }
 
     [Fact]
@@ -482,7 +493,8 @@ public sealed class DecisionEngineTests
 
         Assert.Equal("a", result.Slots[0]?.Campaign.Id);
         Assert.Null(result.Slots[1]);
-        Assert.Equal(["slots[1].placement"], result.Errors!.ToDictionary().Keys);
+        Assert.Null(result.Errors);
+        Assert.Equal([null, "unknown placement 'missing'"], result.SlotErrors!);
     }
 
     [Fact]

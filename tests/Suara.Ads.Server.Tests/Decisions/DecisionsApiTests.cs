@@ -158,12 +158,12 @@ public sealed class DecisionsApiTests
         { "slot without placement", """{"site":"suara","slots":[{"id":"s"}]}""", "slots[0].placement" },
         { "null slot", """{"site":"suara","slots":[null]}""", "slots[0]" },
         { "unknown site", """{"site":"nope","slots":[{"id":"s","placement":"sidebar"}]}""", "site" },
-        { "unknown placement", """{"site":"suara","slots":[{"id":"s","placement":"nowhere"}]}""", "slots[0].placement" },
-        { "placement of another site", """{"site":"suara","slots":[{"id":"s","placement":"elsewhere"}]}""", "slots[0].placement" },
-        { "duplicate slot ids", """{"site":"suara","slots":[{"id":"s","placement":"sidebar"},{"id":"s","placement":"sidebar"}]}""", "slots[1].id" },
+        // One slot alone that cannot be decided: no valid slot at all, so the request is refused, naming the slot.
+        { "unknown placement", """{"site":"suara","slots":[{"id":"s","placement":"nowhere"}]}""", "s" },
+        { "placement of another site", """{"site":"suara","slots":[{"id":"s","placement":"elsewhere"}]}""", "s" },
         { "bad country", """{"site":"suara","slots":[{"id":"s","placement":"sidebar"}],"country":"Malaysia"}""", "country" },
         { "bad slot size", """{"site":"suara","slots":[{"id":"s","placement":"sidebar","sizes":["big"]}]}""", "slots[0].sizes[0]" },
-        { "slot size the placement does not take", """{"site":"suara","slots":[{"id":"s","placement":"sidebar","sizes":["728x90"]}]}""", "slots[0].sizes[0]" },
+        { "slot size the placement does not take", """{"site":"suara","slots":[{"id":"s","placement":"sidebar","sizes":["728x90"]}]}""", "s" },
         { "bad device", """{"site":"suara","slots":[{"id":"s","placement":"sidebar"}],"device":"phone"}""", "device" },
         { "21 slots", "{\"site\":\"suara\",\"slots\":[" + string.Join(",", Enumerable.Range(0, 21).Select(i => $$"""{"id":"s{{i}}","placement":"sidebar"}""")) + "]}", "slots" },
         { "51 keywords", "{\"site\":\"suara\",\"slots\":[{\"id\":\"s\",\"placement\":\"sidebar\"}],\"page\":{\"keywords\":[" + string.Join(",", Enumerable.Range(0, 51).Select(i => $"\"k{i}\"")) + "]}}", "page.keywords" },
@@ -186,6 +186,106 @@ public sealed class DecisionsApiTests
         Assert.False(string.IsNullOrEmpty((string?)problem["detail"]));
         var errors = problem["errors"]!.AsObject();
         Assert.True(errors.ContainsKey(field), $"{name}: expected {field}, got {string.Join(", ", errors.Select(e => e.Key))}");
+    }
+
+    [Fact]
+    public async Task Decide_ASlotThatCannotBeDecided_IsNullWithItsReason_AndTheRestOfThePageIsServed()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+        var client = factory.CreateClient();
+        var (status, body, _) = await PostAsync(client, Page("""
+            [{"id":"good","placement":"sidebar"},
+             {"id":"typo","placement":"sidebr"},
+             {"id":"wide","placement":"sidebar","sizes":["728x90"]},
+             {"id":"theirs","placement":"elsewhere"},
+             {"id":"good","placement":"sidebar"},
+             {"placement":"sidebar"},
+             {"id":"odd","placement":"sidebar","sizes":["huge"]},
+             null]
+            """));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var slots = body["slots"]!.AsObject();
+        Assert.Equal("london", (string)slots["good"]!["campaignId"]!); // the first slot with that id keeps its ad
+        foreach (var bad in new[] { "typo", "wide", "theirs", "slots[5]", "odd", "slots[7]" })
+        {
+            Assert.True(slots.ContainsKey(bad), bad);
+            Assert.Null(slots[bad]);
+        }
+
+        var errors = body["errors"]!.AsObject();
+        Assert.Equal(["good", "odd", "slots[5]", "slots[7]", "theirs", "typo", "wide"], errors.Select(e => e.Key).Order(StringComparer.Ordinal));
+        Assert.Equal("unknown placement 'sidebr'", (string)errors["typo"]!);
+        Assert.Equal("placement 'sidebar' takes 300x250, not 728x90", (string)errors["wide"]!);
+        Assert.Equal("placement 'elsewhere' belongs to site 'other', not 'suara'", (string)errors["theirs"]!);
+        Assert.Equal("the slot id 'good' is used by an earlier slot; only that one is decided", (string)errors["good"]!);
+        Assert.Equal("slots[5].id: is required", (string)errors["slots[5]"]!);
+        Assert.Equal("slots[6].sizes[0]: must be WIDTHxHEIGHT in pixels, e.g. '728x90'", (string)errors["odd"]!);
+        Assert.Equal("slots[7]: must be an object with id and placement", (string)errors["slots[7]"]!);
+
+        // A page whose slots all decide has no errors member at all.
+        Assert.False((await PostAsync(client, Page())).Body.ContainsKey("errors"));
+    }
+
+    [Fact]
+    public async Task Decide_SlotKeyValues_GoOverThePages()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(
+            TestCatalog.Campaign("gold", "kv.tier == 'gold'") with { Priority = "sponsorship" },
+            TestCatalog.Campaign("house") with { Priority = "house" }));
+        var client = factory.CreateClient();
+        var (status, body, _) = await PostAsync(client, Page("""
+            [{"id":"a","placement":"sidebar","kv":{"TIER":"gold"}},
+             {"id":"b","placement":"sidebar"}]
+            """, ""","kv":{"tier":"silver"}"""));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("gold", (string)body["slots"]!["a"]!["campaignId"]!); // the slot's tier, its name in any case
+        Assert.Equal("house", (string)body["slots"]!["b"]!["campaignId"]!); // the page's tier
+        var (_, other, _) = await PostAsync(client, Page("""[{"id":"c","placement":"sidebar","kv":{"other":"x"}}]""", ""","kv":{"tier":"silver"}"""));
+        Assert.Equal("house", (string)other["slots"]!["c"]!["campaignId"]!); // the page's tier under the slot's other key
+        var (_, pageGold, _) = await PostAsync(client, Page("""[{"id":"d","placement":"sidebar","kv":{"tier":"silver"}}]""", ""","kv":{"tier":"gold"}"""));
+        Assert.Equal("house", (string)pageGold["slots"]!["d"]!["campaignId"]!); // the slot's silver over the page's gold
+
+        // A slot's key-values over the limits spoil that slot only.
+        var (badStatus, bad, _) = await PostAsync(client, Page("[{\"id\":\"a\",\"placement\":\"sidebar\",\"kv\":{\"k\":\"" + new string('v', 513) + "\"}},{\"id\":\"b\",\"placement\":\"sidebar\"}]"));
+        Assert.Equal(HttpStatusCode.OK, badStatus);
+        Assert.Null(bad["slots"]!["a"]);
+        Assert.Contains("slots[0].kv.k: at most 512 characters", (string)bad["errors"]!["a"]!, StringComparison.Ordinal);
+        Assert.NotNull(bad["slots"]!["b"]);
+    }
+
+    [Fact]
+    public async Task Decide_PageShown_KeepsExclusionAndNoCreativeTwiceAcrossRequests()
+    {
+        var airline = TestCatalog.Campaign("skyway") with { ExclusionLabels = ["airline"], Weight = 1000 };
+        var rival = TestCatalog.Campaign("selat") with { ExclusionLabels = ["airline"], Weight = 1000 };
+        var house = TestCatalog.Campaign("house") with { Priority = "house" };
+        using var factory = new AdsServerFactory(TestCatalog.Document(airline, rival, house));
+        var client = factory.CreateClient();
+
+        // The first request of the page view shows an airline; a lazy slot later must not show the other airline, nor
+        // the same creative again.
+        var (_, first, _) = await PostAsync(client, Page());
+        var shownCampaign = (string)first["slots"]!["s"]!["campaignId"]!;
+        var shownCreative = (string)first["slots"]!["s"]!["creativeId"]!;
+        Assert.Contains(shownCampaign, new[] { "skyway", "selat" });
+        for (var i = 0; i < 10; i++)
+        {
+            var (status, later, _) = await PostAsync(client, $$"""{"site":"suara","page":{"section":"news","shown":["{{shownCampaign}}/{{shownCreative}}"]},"slots":[{"id":"lazy","placement":"sidebar"}]}""");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal("house", (string)later["slots"]!["lazy"]!["campaignId"]!);
+        }
+
+        // Only the campaign named (no creative): its labels still hold against the other airline (the same campaign may
+        // show another of its creatives, as on one page). An id the catalog lacks is ignored.
+        for (var i = 0; i < 10; i++)
+        {
+            var (_, named, _) = await PostAsync(client, """{"site":"suara","page":{"shown":["gone-campaign", "skyway"]},"slots":[{"id":"x","placement":"sidebar"}]}""");
+            Assert.NotEqual("selat", (string)named["slots"]!["x"]!["campaignId"]!);
+        }
+
+        // Without page.shown the airlines win again.
+        var (_, fresh, _) = await PostAsync(client, """{"site":"suara","slots":[{"id":"x","placement":"sidebar"}]}""");
+        Assert.NotEqual("house", (string)fresh["slots"]!["x"]!["campaignId"]!);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Suara.Ads.Core.Delivery;
 using System.Net;
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Suara.Ads.Core.Catalog;
@@ -21,7 +22,7 @@ public sealed partial class SlotHtmlApiTests
     private static string Query(string value) => Uri.EscapeDataString(value);
 
     [Fact]
-    public async Task RenderSlot_Filled_ReturnsScriptFreeDocumentWithTrackedLinkAndImpressionPixel()
+    public async Task RenderSlot_Filled_ReturnsADocumentWithTrackedLinkAndImpressionPixel_AndOnlyItsOwnScript()
     {
         using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
 
@@ -32,11 +33,14 @@ public sealed partial class SlotHtmlApiTests
         Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
         var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("default-src 'none'", csp, StringComparison.Ordinal);
-        Assert.DoesNotContain("script-src", csp, StringComparison.Ordinal);
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
         Assert.StartsWith("<!doctype html>", body, StringComparison.Ordinal);
-        Assert.DoesNotContain("<script", body, StringComparison.OrdinalIgnoreCase);
+        var data = FrameData(response, body);
+        Assert.Equal("filled", (string)data["status"]!);
+        Assert.Equal((300, 250), ((int)data["width"]!, (int)data["height"]!));
+        Assert.StartsWith("https://ads.example/v1/events/", (string)data["viewable"]!, StringComparison.Ordinal);
 
         // The creative, encoded, with its link through the click URL.
         Assert.Contains("alt=\"Fly &lt;London&gt; &amp; &quot;more&quot;\"", body, StringComparison.Ordinal);
@@ -77,10 +81,12 @@ public sealed partial class SlotHtmlApiTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("<body></body>", body, StringComparison.Ordinal);
         Assert.DoesNotContain("<img", body, StringComparison.Ordinal);
         Assert.DoesNotContain("/v1/events/", body, StringComparison.Ordinal);
         Assert.Contains("default-src 'none'", string.Join(";", response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        var data = FrameData(response, body); // the page that frames it is told: it may collapse the frame
+        Assert.Equal("empty", (string)data["status"]!);
+        Assert.Null(data["viewable"]);
     }
 
     [Fact]
@@ -141,7 +147,25 @@ public sealed partial class SlotHtmlApiTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.DoesNotContain("alert", body, StringComparison.Ordinal);
-        Assert.DoesNotContain("<script", body, StringComparison.OrdinalIgnoreCase);
+        FrameData(response, body); // no script but the frame's own
+    }
+
+    /// <summary>
+    /// Checks that the document's only scripts are its JSON data block and the frame script the policy allows by its
+    /// hash (nothing inline is allowed otherwise), and returns the data.
+    /// </summary>
+    private static JsonNode FrameData(HttpResponseMessage response, string body)
+    {
+        var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+        var scripts = System.Text.RegularExpressions.Regex.Matches(body, "<script([^>]*)>(.*?)</script>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(body, "<script", System.Text.RegularExpressions.RegexOptions.IgnoreCase).Count);
+        Assert.Equal(2, scripts.Count);
+        Assert.Equal(" type=\"application/json\" id=\"suara-slot\"", scripts[0].Groups[1].Value);
+        Assert.Equal("", scripts[1].Groups[1].Value);
+        var hash = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(scripts[1].Groups[2].Value)));
+        Assert.Contains($"script-src 'sha256-{hash}';", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline'; img", csp, StringComparison.Ordinal);
+        return JsonNode.Parse(scripts[0].Groups[2].Value)!;
     }
 
     public static TheoryData<string, string> BadRequests => new()
@@ -157,7 +181,42 @@ public sealed partial class SlotHtmlApiTests
         { "site=suara&placement=sidebar&user=" + new string('a', 513), "user" },
         { "site=suara&placement=sidebar&keywords=" + string.Join(',', Enumerable.Range(0, 51)), "keywords" },
         { "site=suara&placement=" + Query(Hostile), "placement" },
+        { "site=suara&placement=sidebar&sizes=728x90", "sizes" },
+        { "site=suara&placement=sidebar&sizes=big", "sizes" },
     };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task RenderSlot_BadInput_InAFrame_ShowsReadersNothing(string query, string field)
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/slot.html?" + query);
+        request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"); // what a browser's frame asks for
+        using var response = await factory.CreateClient().SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode); // visible in the developer tools, not on the page
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var visible = System.Text.RegularExpressions.Regex.Replace(body, "<script[^>]*>.*?</script>", "", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.EndsWith("<body></body></html>", visible, StringComparison.Ordinal); // nothing for a reader to see, no message
+        Assert.DoesNotContain("alert", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(field == "sizes" ? "728x90" : "aaaa", body, StringComparison.Ordinal); // nothing of the query either
+        Assert.Equal("error", (string)FrameData(response, body)["status"]!);
+    }
+
+    [Fact]
+    public async Task RenderSlot_Sizes_AskOnlyForThoseSizes()
+    {
+        using var factory = new AdsServerFactory(); // the demo catalog: its leaderboard takes 728x90 and 320x50
+        for (var i = 0; i < 6; i++)
+        {
+            var (response, body) = await GetAsync(factory, "/v1/slot.html?site=suara&placement=article-top&section=news&sizes=320x50&user=v" + i);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var data = FrameData(response, body);
+            Assert.Equal("filled", (string)data["status"]!);
+            Assert.Equal((320, 50), ((int)data["width"]!, (int)data["height"]!));
+        }
+    }
 
     [Theory]
     [MemberData(nameof(BadRequests))]
