@@ -10,6 +10,7 @@ namespace Suara.Ads.Core.Tests.Selection;
 
 public sealed class DecisionEngineTests
 {
+    private static readonly ViewerDigest s_viewers = new("test-signing-key-0123456789-0123456789");
     private readonly InMemoryDeliveryLedger _ledger = new();
 
     private DecisionResult Decide(CatalogDocument document, DecisionRequest? request = null, DateTimeOffset? now = null, int seed = 1, bool explain = false, ViewerHistory? history = null)
@@ -327,7 +328,7 @@ public sealed class DecisionEngineTests
         var snapshot = CatalogSnapshotBuilder.Build(doc, 1);
         var counts = new Suara.Ads.Core.Counting.EventAggregate();
         var frequency = new InMemoryFrequencyStore();
-        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, frequency, new FakeTimeProvider(Now), counts);
+        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, frequency, s_viewers, new FakeTimeProvider(Now), counts);
 
         var result = await service.DecideAsync(snapshot, Requests.Page("u1", placements: ["sidebar", "missing"]), false, default);
 
@@ -335,14 +336,14 @@ public sealed class DecisionEngineTests
         Assert.NotNull(result.Errors);
         Assert.Equal(0, _ledger.GetFlightDelivered("a"));
         Assert.Equal(0, counts.Pending);
-        Assert.Equal(0, (await frequency.GetAsync(ViewerDigest.Of("u1"), default)).Count("a", FrequencyWindows.Key(CapPeriod.Day, TimeZoneInfo.ConvertTime(Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur")).DateTime)));
+        Assert.Equal(0, (await frequency.GetAsync(s_viewers.Of("u1"), default)).Count("a", FrequencyWindows.Key(CapPeriod.Day, TimeZoneInfo.ConvertTime(Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur")).DateTime)));
 
         // The same page without the bad slot is recorded: served, and held against the viewer's cap (the campaign has
         // no goal, so nothing is held against one).
         await service.DecideAsync(snapshot, Requests.Page("u1"), false, default);
         Assert.Equal(0, _ledger.GetFlightDelivered("a"));
         Assert.Equal(1, counts.Pending); // the served ad (the site's inventory is counted in place until a flush takes it)
-        Assert.Equal(1, (await frequency.GetAsync(ViewerDigest.Of("u1"), default)).Count("a", FrequencyWindows.Key(CapPeriod.Day, TimeZoneInfo.ConvertTime(Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur")).DateTime)));
+        Assert.Equal(1, (await frequency.GetAsync(s_viewers.Of("u1"), default)).Count("a", FrequencyWindows.Key(CapPeriod.Day, TimeZoneInfo.ConvertTime(Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur")).DateTime)));
     }
 
     [Fact]
@@ -352,7 +353,7 @@ public sealed class DecisionEngineTests
         var snapshot = CatalogSnapshotBuilder.Build(doc, 1);
         var time = new FakeTimeProvider(Now);
         var counts = new Suara.Ads.Core.Counting.EventAggregate();
-        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, new InMemoryFrequencyStore(), time, counts);
+        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, new InMemoryFrequencyStore(), s_viewers, time, counts);
         async Task<string?> Serve(string? user) => (await service.DecideAsync(snapshot, Requests.Page(user), false, default)).Slots[0]?.Campaign.Id;
 
         Assert.Equal("a", await Serve("u1"));
@@ -376,7 +377,7 @@ public sealed class DecisionEngineTests
         var doc = Document(Campaign("a") with { End = Now.AddDays(20), FrequencyCap = new FrequencyCap { Impressions = 1, Per = per } });
         var snapshot = CatalogSnapshotBuilder.Build(doc, 1);
         var time = new FakeTimeProvider(Now);
-        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, new InMemoryFrequencyStore(), time);
+        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, new InMemoryFrequencyStore(), s_viewers, time);
         async Task<string?> Serve() => (await service.DecideAsync(snapshot, Requests.Page("u"), false, default)).Slots[0]?.Campaign.Id;
 
         Assert.Equal("a", await Serve());
@@ -397,7 +398,7 @@ public sealed class DecisionEngineTests
     public async Task DecideAsync_ExplainIsADryRun()
     {
         var snapshot = CatalogSnapshotBuilder.Build(Document(Campaign("a")), 1);
-        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, new InMemoryFrequencyStore(), new FakeTimeProvider(Now));
+        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, new InMemoryFrequencyStore(), s_viewers, new FakeTimeProvider(Now));
         var result = await service.DecideAsync(snapshot, Requests.Page("u"), true, default);
         Assert.Equal("a", result.Slots[0]!.Campaign.Id);
         Assert.Equal(0, _ledger.GetFlightDelivered("a"));
