@@ -23,7 +23,14 @@ internal static class DecisionRequestMapper
 
     private static readonly string[] s_devices = ["desktop", "mobile", "tablet"];
 
-    public static DecisionRequest? Map(DecisionRequestBody body, string? userAgent, string? countryHeader, string? regionHeader, bool allowOverrides, ValidationErrors errors)
+    /// <param name="body">The request body.</param>
+    /// <param name="userAgent">The User-Agent, for device, OS and browser.</param>
+    /// <param name="countryHeader">The trusted country header.</param>
+    /// <param name="regionHeader">The trusted region header.</param>
+    /// <param name="allowOverrides">The caller may say the viewer's country, region and device.</param>
+    /// <param name="optedOut">The reader opted out of tracking (<c>Sec-GPC: 1</c>): <c>user.id</c> is checked but not used.</param>
+    /// <param name="errors">Where what is wrong is said.</param>
+    public static DecisionRequest? Map(DecisionRequestBody body, string? userAgent, string? countryHeader, string? regionHeader, bool allowOverrides, bool optedOut, ValidationErrors errors)
     {
         Text(body.Site, "site", errors, required: true);
         if (body.Slots is null || body.Slots.Count == 0)
@@ -156,7 +163,7 @@ internal static class DecisionRequestMapper
         {
             Site = body.Site!,
             Slots = body.Slots!.Select(s => new SlotRequest(s!.Id!, s.Placement!, s.Sizes?.Select(Size).ToArray())).ToArray(),
-            UserId = body.User?.Id is { Length: > 0 } user ? user : null,
+            UserId = !optedOut && body.User?.Id is { Length: > 0 } user ? user : null,
             Context = context,
             FromBot = agent.IsBot,
         };
