@@ -31,13 +31,6 @@ internal static class EventUrls
     public static DateTimeOffset IssuedAt(DateTimeOffset now) => DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
 
     /// <summary>
-    /// Whether links may be built from the request's scheme and <c>Host</c> header when <c>Ads:PublicBaseUrl</c> is not
-    /// set: in Development only (a developer's machine, the tests). Anywhere else the header is the client's to say,
-    /// and start-up refuses to run without the setting (<see cref="AdsOptionsValidator"/>).
-    /// </summary>
-    public static bool MayUseHostHeader(IHostEnvironment environment) => environment.IsDevelopment();
-
-    /// <summary>
     /// <c>Ads:PublicBaseUrl</c> when configured, else (in Development only) the scheme and host of the request; no
     /// trailing slash.
     /// </summary>
@@ -50,7 +43,7 @@ internal static class EventUrls
 
         // Start-up validation makes this unreachable outside Development; should it ever be reached, refusing is the
         // safe answer (a 500, logged), where a link to whatever host the client named would not be.
-        return MayUseHostHeader(environment)
+        return AdsOptionsValidator.MayUseHostHeader(environment)
             ? $"{http.Request.Scheme}://{http.Request.Host}"
             : throw new InvalidOperationException("Ads:PublicBaseUrl is not set, and links are built from the Host header in Development only.");
     }

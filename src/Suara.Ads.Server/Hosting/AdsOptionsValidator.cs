@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Suara.Ads.Server.Decisions;
 
 namespace Suara.Ads.Server.Hosting;
 
@@ -10,10 +9,17 @@ internal sealed class AdsOptionsValidator : IValidateOptions<AdsOptions>
 
     public AdsOptionsValidator(IHostEnvironment environment) => _environment = environment;
 
+    /// <summary>
+    /// Whether links may be built from the request's scheme and <c>Host</c> header when <c>Ads:PublicBaseUrl</c> is not
+    /// set: in Development only (a developer's machine, the in-memory test server). Anywhere else the header is the
+    /// client's to say, and start-up refuses to run without the setting.
+    /// </summary>
+    public static bool MayUseHostHeader(IHostEnvironment environment) => environment.IsDevelopment();
+
     public ValidateOptionsResult Validate(string? name, AdsOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.PublicBaseUrl) && !EventUrls.MayUseHostHeader(_environment))
+        if (string.IsNullOrWhiteSpace(options.PublicBaseUrl) && !MayUseHostHeader(_environment))
         {
             // The Host header is the client's to say: links built from it would let anyone who can reach the server
             // (or poison a cache in front of it) point creatives' clicks and beacons at a host of their choosing.
