@@ -21,6 +21,9 @@ fi
 export Redis__Configuration=${Redis__Configuration:-127.0.0.1:$REDIS_PORT}
 export Ads__Seed=${Ads__Seed:-demo}
 base="http://localhost:$PORT"
+# The server runs in the Production environment, where links in creatives are never built from the Host header:
+# they use this base. Set Ads__PublicBaseUrl yourself when pages reach the server under another address.
+export Ads__PublicBaseUrl=${Ads__PublicBaseUrl:-$base}
 dotnet build src/Suara.Ads.Server -c Release -nologo -clp:ErrorsOnly
 
 cat <<MSG

@@ -28,7 +28,7 @@ public class TokenBenchmarks
             Placement = "article-mrec-1",
             Campaign = "c-04217",
             Creative = "cr-00002",
-            Viewer = "3f2c9a1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
+            Viewer = "3f2c9a1e5b7d4e8f9a0b1c2d", // a ViewerDigest: tokens carry no raw id
         };
         _token = _codec.Sign(_claims);
         if (Verify() != EventTokenStatus.Valid)

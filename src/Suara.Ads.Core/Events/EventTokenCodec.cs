@@ -3,13 +3,15 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using Suara.Ads.Core.Delivery;
 
 namespace Suara.Ads.Core.Events;
 
 /// <summary>
 /// Signs and verifies event tokens: a compact binary payload (version, event type, issued-at, decision id,
-/// site, placement, campaign, creative, viewer) followed by the first 16 bytes of its HMAC-SHA256, as
-/// base64url. Verification compares the MAC in constant time.
+/// site, placement, campaign, creative, viewer digest) followed by the first 16 bytes of its HMAC-SHA256, as
+/// base64url. Verification compares the MAC in constant time. The payload is signed, not encrypted: it holds
+/// nothing personal, the viewer being only its keyed <see cref="ViewerDigest"/>.
 /// </summary>
 public sealed class EventTokenCodec
 {
@@ -53,9 +55,18 @@ public sealed class EventTokenCodec
         hmac.GetHashAndReset(destination);
     }
 
-    /// <summary>Issues a token for <paramref name="claims"/>.</summary>
+    /// <summary>Issues a token for <paramref name="claims"/>; its viewer must be empty or a <see cref="ViewerDigest"/>.</summary>
     public string Sign(EventClaims claims)
     {
+        ArgumentNullException.ThrowIfNull(claims);
+
+        // A token is readable by whoever holds it (base64url is not encryption; an HTML creative reads its own click
+        // URL): it may name a viewer only by the keyed digest, never by an id a page sent.
+        if (claims.Viewer.Length > 0 && !ViewerDigest.IsDigest(claims.Viewer))
+        {
+            throw new ArgumentException("An event token names its viewer by the viewer's digest only, never by a raw id.", nameof(claims));
+        }
+
         Span<byte> buffer = stackalloc byte[1 + 1 + 8 + 16 + (5 * (1 + MaxStringBytes)) + MacLength];
         var n = 0;
         buffer[n++] = Version;
@@ -145,7 +156,8 @@ public sealed class EventTokenCodec
         var bytes = Encoding.UTF8.GetByteCount(value);
         if (bytes > MaxStringBytes)
         {
-            // Long viewer ids are kept as a digest: a token only needs to tell viewers apart.
+            // Catalog ids are at most 64 characters, so this does not happen in practice; should one ever be longer than a
+            // length byte can say, its SHA-256 still tells it apart.
             Span<byte> hash = stackalloc byte[32];
             SHA256.HashData(Encoding.UTF8.GetBytes(value), hash);
             var hex = Convert.ToHexStringLower(hash);

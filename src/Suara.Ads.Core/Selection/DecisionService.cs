@@ -14,15 +14,20 @@ public sealed class DecisionService
     private readonly DecisionEngine _engine;
     private readonly IDeliveryLedger _ledger;
     private readonly IFrequencyStore _frequency;
+    private readonly ViewerDigest _viewers;
     private readonly TimeProvider _time;
     private readonly EventAggregate? _counts;
 
-    /// <summary>Creates the service; served ads (and invalid decisions) are also counted in <paramref name="counts"/> when given.</summary>
-    public DecisionService(DecisionEngine engine, IDeliveryLedger ledger, IFrequencyStore frequency, TimeProvider time, EventAggregate? counts = null)
+    /// <summary>
+    /// Creates the service; a viewer id is digested with <paramref name="viewers"/> before anything keeps or sends it.
+    /// Served ads (and invalid decisions) are also counted in <paramref name="counts"/> when given.
+    /// </summary>
+    public DecisionService(DecisionEngine engine, IDeliveryLedger ledger, IFrequencyStore frequency, ViewerDigest viewers, TimeProvider time, EventAggregate? counts = null)
     {
         _engine = engine;
         _ledger = ledger;
         _frequency = frequency;
+        _viewers = viewers;
         _time = time;
         _counts = counts;
     }
@@ -37,7 +42,7 @@ public sealed class DecisionService
     public async ValueTask<DecisionResult> DecideAsync(CatalogSnapshot snapshot, DecisionRequest request, bool explain, CancellationToken cancellationToken, InvalidReason invalid = InvalidReason.None, DateTimeOffset? at = null)
     {
         var history = ViewerHistory.Empty;
-        var viewer = request.UserId is { } user ? ViewerDigest.Of(user) : null;
+        var viewer = request.UserId is { } user ? _viewers.Of(user) : null;
         if (viewer is not null && snapshot.HasFrequencyCaps)
         {
             history = await _frequency.GetAsync(viewer, cancellationToken).ConfigureAwait(false);

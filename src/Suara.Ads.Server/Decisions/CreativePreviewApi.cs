@@ -15,7 +15,7 @@ internal static class CreativePreviewApi
 {
     public static IEndpointRouteBuilder MapCreativePreviewApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/admin/campaigns/{id}/creatives/{creativeId}/preview", (string id, string creativeId, HttpContext http, CatalogSnapshotHolder catalog, IOptions<AdsOptions> options) =>
+        app.MapGet("/v1/admin/campaigns/{id}/creatives/{creativeId}/preview", (string id, string creativeId, HttpContext http, CatalogSnapshotHolder catalog, IOptions<AdsOptions> options, IHostEnvironment environment) =>
         {
             if (!catalog.Current.CampaignsById.TryGetValue(id, out var campaign))
             {
@@ -28,7 +28,7 @@ internal static class CreativePreviewApi
                 return Problems.NotFound($"Campaign '{id}' has no creative '{creativeId}'.");
             }
 
-            var baseUrl = EventUrls.BaseUrl(http, options.Value);
+            var baseUrl = EventUrls.BaseUrl(http, options.Value, environment);
             var markup = CreativeMarkup.Render(creative, format, size, creative.ClickUrl, baseUrl);
             var headers = http.Response.Headers;
             headers.CacheControl = "no-store";

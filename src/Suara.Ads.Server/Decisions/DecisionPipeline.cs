@@ -11,7 +11,8 @@ namespace Suara.Ads.Server.Decisions;
 /// <summary>
 /// What every way of asking for ads shares (<c>POST /v1/decisions</c>, <c>GET /v1/slot.html</c>): map the body with the
 /// trusted headers and the User-Agent, refuse a page outside the site's domains, tell invalid traffic, check the
-/// request against the catalog in force, decide, and count the outcome.
+/// request against the catalog in force, decide, and count the outcome. A reader who sends <c>Sec-GPC: 1</c> is served
+/// as one whose page named no viewer (<see cref="PrivacySignals"/>).
 /// </summary>
 internal sealed class DecisionPipeline
 {
@@ -46,6 +47,7 @@ internal sealed class DecisionPipeline
             http.Request.Headers[_options.TrustedCountryHeader],
             http.Request.Headers[_options.TrustedRegionHeader],
             server,
+            PrivacySignals.OptsOut(http.Request),
             errors,
             slotErrors);
         if (request is null)

@@ -27,10 +27,19 @@ internal static class DecisionRequestMapper
     /// <summary>
     /// The request as the engine takes it, or <c>null</c> with <paramref name="errors"/> when the body is not a decision
     /// request (a page-level field out of bounds, no slots, too many, or not one valid slot). A slot that is not valid
-    /// on its own (no id or placement, a size that is not one) is left out of the request and named in
-    /// <paramref name="slotErrors"/> (key: its id, or <c>slots[i]</c> without a usable one): it spoils nothing else.
+    /// on its own (no id or placement, a size that is not one, key-values over the limits) is left out of the request
+    /// and named in <paramref name="slotErrors"/> (key: its id, or <c>slots[i]</c> without a usable one): it spoils
+    /// nothing else.
     /// </summary>
-    public static DecisionRequest? Map(DecisionRequestBody body, string? userAgent, string? countryHeader, string? regionHeader, bool allowOverrides, ValidationErrors errors, List<KeyValuePair<string, string>> slotErrors)
+    /// <param name="body">The request body.</param>
+    /// <param name="userAgent">The User-Agent, for device, OS and browser.</param>
+    /// <param name="countryHeader">The trusted country header.</param>
+    /// <param name="regionHeader">The trusted region header.</param>
+    /// <param name="allowOverrides">The caller may say the viewer's country, region and device.</param>
+    /// <param name="optedOut">The reader opted out of tracking (<c>Sec-GPC: 1</c>): <c>user.id</c> is checked but not used.</param>
+    /// <param name="errors">Where what is wrong with the request as a whole is said.</param>
+    /// <param name="slotErrors">Where the slots left out are named, with what is wrong with each.</param>
+    public static DecisionRequest? Map(DecisionRequestBody body, string? userAgent, string? countryHeader, string? regionHeader, bool allowOverrides, bool optedOut, ValidationErrors errors, List<KeyValuePair<string, string>> slotErrors)
     {
         Text(body.Site, "site", errors, required: true);
         var valid = new List<SlotBody>(body.Slots?.Count ?? 0);
@@ -187,7 +196,7 @@ internal static class DecisionRequestMapper
             Site = body.Site!,
             Slots = valid.Select(s => new SlotRequest(s.Id!, s.Placement!, s.Sizes?.Select(Size).ToArray()) { Kv = s.Kv is { Count: > 0 } ? KeyValues(s.Kv, "kv", new ValidationErrors()) : null }).ToArray(),
             Shown = shown,
-            UserId = body.User?.Id is { Length: > 0 } user ? user : null,
+            UserId = !optedOut && body.User?.Id is { Length: > 0 } user ? user : null,
             Context = context,
             FromBot = agent.IsBot,
         };

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Server.Hosting;
 
@@ -11,6 +12,7 @@ internal static class DecisionsServiceCollectionExtensions
     {
         services.TryAddSingleton<IRandomSource>(SharedRandomSource.Instance);
         services.TryAddSingleton<DecisionEngine>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<SigningKeyProvider>().Viewers);
         services.TryAddSingleton<DecisionService>();
         services.TryAddSingleton<DecisionPipeline>();
         services.TryAddSingleton<SlotRenderer>();

@@ -30,9 +30,21 @@ internal static class EventUrls
     /// <summary>Tokens carry whole seconds: the issue time of a decision made at <paramref name="now"/>.</summary>
     public static DateTimeOffset IssuedAt(DateTimeOffset now) => DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
 
-    /// <summary><c>Ads:PublicBaseUrl</c> when configured, else the scheme and host of the request; no trailing slash.</summary>
-    public static string BaseUrl(HttpContext http, AdsOptions options) =>
-        options.PublicBaseUrl is { Length: > 0 } configured
-            ? configured.TrimEnd('/')
-            : $"{http.Request.Scheme}://{http.Request.Host}";
+    /// <summary>
+    /// <c>Ads:PublicBaseUrl</c> when configured, else (in Development only) the scheme and host of the request; no
+    /// trailing slash.
+    /// </summary>
+    public static string BaseUrl(HttpContext http, AdsOptions options, IHostEnvironment environment)
+    {
+        if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl))
+        {
+            return options.PublicBaseUrl.Trim().TrimEnd('/');
+        }
+
+        // Start-up validation makes this unreachable outside Development; should it ever be reached, refusing is the
+        // safe answer (a 500, logged), where a link to whatever host the client named would not be.
+        return AdsOptionsValidator.MayUseHostHeader(environment)
+            ? $"{http.Request.Scheme}://{http.Request.Host}"
+            : throw new InvalidOperationException("Ads:PublicBaseUrl is not set, and links are built from the Host header in Development only.");
+    }
 }

@@ -14,19 +14,21 @@ internal sealed record RenderedPage(string DecisionId, RenderedSlot?[] Slots);
 /// <summary>
 /// Turns a decision into what every way of asking for ads sends back (<c>POST /v1/decisions</c>, <c>GET /v1/slot.html</c>):
 /// one decision id, signed event URLs per filled slot, and the creative's markup with its click URL made absolute
-/// against <c>Ads:PublicBaseUrl</c> (or the request's host when that is not set).
+/// against <c>Ads:PublicBaseUrl</c> (or, in Development only, the request's host when that is not set).
 /// </summary>
 internal sealed class SlotRenderer
 {
     private readonly SigningKeyProvider _signing;
     private readonly TimeProvider _time;
     private readonly AdsOptions _options;
+    private readonly IHostEnvironment _environment;
 
-    public SlotRenderer(SigningKeyProvider signing, TimeProvider time, IOptions<AdsOptions> options)
+    public SlotRenderer(SigningKeyProvider signing, TimeProvider time, IOptions<AdsOptions> options, IHostEnvironment environment)
     {
         _signing = signing;
         _time = time;
         _options = options.Value;
+        _environment = environment;
     }
 
     public RenderedPage Render(HttpContext http, DecisionRequest request, DecisionResult result)
@@ -34,7 +36,7 @@ internal sealed class SlotRenderer
         var now = _time.GetUtcNow();
         var decisionId = result.DecisionId == Guid.Empty ? Guid.CreateVersion7(now) : result.DecisionId;
         var issuedAt = EventUrls.IssuedAt(now);
-        var baseUrl = EventUrls.BaseUrl(http, _options);
+        var baseUrl = EventUrls.BaseUrl(http, _options, _environment);
         var codec = _signing.Codec;
         var slots = new RenderedSlot?[result.Slots.Count];
         for (var i = 0; i < slots.Length; i++)
@@ -57,5 +59,5 @@ internal sealed class SlotRenderer
     }
 
     /// <summary>The absolute form of a server-relative URL this renderer produced.</summary>
-    public string Absolute(HttpContext http, string relative) => EventUrls.BaseUrl(http, _options) + relative;
+    public string Absolute(HttpContext http, string relative) => EventUrls.BaseUrl(http, _options, _environment) + relative;
 }

@@ -53,7 +53,8 @@ internal static class EventsApi
         };
         var hour = now.ToUnixTimeSeconds() / 3600;
         var key = new CounterKey(claims.Campaign, claims.Creative, claims.Placement, hour, kind);
-        var viewer = claims.Viewer.Length > 0 ? claims.Viewer : null;
+        // A beacon with Sec-GPC: 1 counts, but for no viewer: no reach, no cap, no per-viewer flood window.
+        var viewer = claims.Viewer.Length > 0 && !PrivacySignals.OptsOut(http.Request) ? claims.Viewer : null;
         var snapshot = catalog.Current;
         var invalid = traffic.ForEvent(http, viewer);
         if (invalid != InvalidReason.None)

@@ -41,7 +41,8 @@ public sealed class AdsOptions
 
     /// <summary>
     /// Absolute base URL of this ad server as pages reach it (e.g. <c>https://ads.example</c>), used in creative
-    /// markup; when unset, the scheme and host of each request are used.
+    /// markup (click, beacon and image links). Required outside Development; there, when unset, the scheme and host
+    /// of each request are used.
     /// </summary>
     public string? PublicBaseUrl { get; set; }
 }

@@ -10,6 +10,7 @@ namespace Suara.Ads.Core.Tests.Selection;
 
 public sealed class DecisionEngineTests
 {
+    private static readonly ViewerDigest s_viewers = new("test-signing-key-0123456789-0123456789");
     private readonly InMemoryDeliveryLedger _ledger = new();
 
     private DecisionResult Decide(CatalogDocument document, DecisionRequest? request = null, DateTimeOffset? now = null, int seed = 1, bool explain = false, ViewerHistory? history = null)
@@ -329,7 +330,7 @@ public sealed class DecisionEngineTests
         var snapshot = CatalogSnapshotBuilder.Build(doc, 1);
         var counts = new Suara.Ads.Core.Counting.EventAggregate();
         var frequency = new InMemoryFrequencyStore();
-        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, frequency, new FakeTimeProvider(Now), counts);
+        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, frequency, s_viewers, new FakeTimeProvider(Now), counts);
         var day = FrequencyWindows.Key(CapPeriod.Day, TimeZoneInfo.ConvertTime(Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur")).DateTime);
 
         var result = await service.DecideAsync(snapshot, Requests.Page("u1", placements: ["sidebar", "missing"]), false, default);
@@ -340,13 +341,13 @@ public sealed class DecisionEngineTests
         Assert.Equal([null, "unknown placement 'missing'"], result.SlotErrors!);
         Assert.Equal(0, _ledger.GetFlightDelivered("a"));
         Assert.Equal(1, counts.Pending); // the served ad, and nothing for the slot that could not be decided
-        Assert.Equal(1, (await frequency.GetAsync(ViewerDigest.Of("u1"), default)).Count("a", day));
+        Assert.Equal(1, (await frequency.GetAsync(s_viewers.Of("u1"), default)).Count("a", day));
 
         // An unknown site records nothing at all.
         var unknown = await service.DecideAsync(snapshot, new DecisionRequest { Site = "nowhere", Slots = [new SlotRequest("s", "sidebar")], UserId = "u1", Context = new() }, false, default);
         Assert.NotNull(unknown.Errors);
         Assert.Equal(1, counts.Pending);
-        Assert.Equal(1, (await frequency.GetAsync(ViewerDigest.Of("u1"), default)).Count("a", day));
+        Assert.Equal(1, (await frequency.GetAsync(s_viewers.Of("u1"), default)).Count("a", day));
     }
 
     [Fact]
@@ -356,7 +357,7 @@ public sealed class DecisionEngineTests
         var snapshot = CatalogSnapshotBuilder.Build(doc, 1);
         var time = new FakeTimeProvider(Now);
         var counts = new Suara.Ads.Core.Counting.EventAggregate();
-        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, new InMemoryFrequencyStore(), time, counts);
+        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, new InMemoryFrequencyStore(), s_viewers, time, counts);
         async Task<string?> Serve(string? user) => (await service.DecideAsync(snapshot, Requests.Page(user), false, default)).Slots[0]?.Campaign.Id;
 
         Assert.Equal("a", await Serve("u1"));
@@ -380,7 +381,7 @@ public sealed class DecisionEngineTests
         var doc = Document(Campaign("a") with { End = Now.AddDays(20), FrequencyCap = new FrequencyCap { Impressions = 1, Per = per } });
         var snapshot = CatalogSnapshotBuilder.Build(doc, 1);
         var time = new FakeTimeProvider(Now);
-        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, new InMemoryFrequencyStore(), time);
+        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, new InMemoryFrequencyStore(), s_viewers, time);
         async Task<string?> Serve() => (await service.DecideAsync(snapshot, Requests.Page("u"), false, default)).Slots[0]?.Campaign.Id;
 
         Assert.Equal("a", await Serve());
@@ -401,7 +402,7 @@ public sealed class DecisionEngineTests
     public async Task DecideAsync_ExplainIsADryRun()
     {
         var snapshot = CatalogSnapshotBuilder.Build(Document(Campaign("a")), 1);
-        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, new InMemoryFrequencyStore(), new FakeTimeProvider(Now));
+        var service = new DecisionService(new DecisionEngine(_ledger, new SeededRandomSource(1)), _ledger, new InMemoryFrequencyStore(), s_viewers, new FakeTimeProvider(Now));
         var result = await service.DecideAsync(snapshot, Requests.Page("u"), true, default);
         Assert.Equal("a", result.Slots[0]!.Campaign.Id);
         Assert.Equal(0, _ledger.GetFlightDelivered("a"));

@@ -76,7 +76,7 @@ public sealed class DecisionsApiTests
             Assert.Equal("side", claims.Creative);
             Assert.Equal("sidebar", claims.Placement);
             Assert.Equal("suara", claims.Site);
-            Assert.Equal(ViewerDigest.Of("v1"), claims.Viewer); // a digest: tokens carry no raw viewer id
+            Assert.Equal(factory.Services.GetRequiredService<ViewerDigest>().Of("v1"), claims.Viewer); // a digest: tokens carry no raw viewer id
             Assert.DoesNotContain("v1", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(claims.Viewer)), StringComparison.Ordinal);
             Assert.Equal((string)body["decisionId"]!, claims.DecisionId.ToString("N"));
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Suara.Ads.Core.Delivery;
 using System.Net;
 using System.Text;
@@ -53,7 +54,7 @@ public sealed partial class SlotHtmlApiTests
             Assert.StartsWith("https://ads.example/v1/events/", url, StringComparison.Ordinal);
             Assert.Equal(EventTokenStatus.Valid, codec.Verify(url["https://ads.example/v1/events/".Length..], factory.Time.GetUtcNow(), out var claims));
             Assert.Equal(type, claims!.Type);
-            Assert.Equal(("london", "side", "sidebar", "suara", ViewerDigest.Of("v7")), (claims.Campaign, claims.Creative, claims.Placement, claims.Site, claims.Viewer));
+            Assert.Equal(("london", "side", "sidebar", "suara", factory.Services.GetRequiredService<ViewerDigest>().Of("v7")), (claims.Campaign, claims.Creative, claims.Placement, claims.Site, claims.Viewer));
         }
 
         Assert.Matches("<img src=\"https://ads.example/v1/events/[^\"]+\" width=\"1\" height=\"1\" alt=\"\"", body);

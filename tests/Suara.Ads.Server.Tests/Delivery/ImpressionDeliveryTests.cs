@@ -87,7 +87,7 @@ public sealed class ImpressionDeliveryTests
         using var b = new AdsServerFactory(catalog, keyPrefix: a.KeyPrefix);
         var clientA = a.CreateClient();
         var clientB = b.CreateClient();
-        var viewerKey = a.Services.GetRequiredService<DeliveryKeys>().Viewer(ViewerDigest.Of("reader-1"));
+        var viewerKey = a.Services.GetRequiredService<DeliveryKeys>().Viewer(a.Services.GetRequiredService<ViewerDigest>().Of("reader-1"));
 
         // Two decisions without impressions: held on A (not on B), and nothing is written for the viewer.
         Assert.NotNull(await Pages.ServeAsync(clientA, "reader-1"));

@@ -37,6 +37,7 @@ public sealed class ServerProcess : IDisposable
         info.Environment["Ads__Seed"] = _seed;
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Ads__PublicBaseUrl"] = BaseAddress.ToString().TrimEnd('/'); // required in Production
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;

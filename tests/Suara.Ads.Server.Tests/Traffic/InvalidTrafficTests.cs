@@ -71,7 +71,7 @@ public sealed class InvalidTrafficTests
         Assert.True(factory.Services.GetRequiredService<RedisDeliveryLedger>().TryGetFlightDelivered("london", out var delivered));
         Assert.Equal(0, delivered);
         using var redis = TestRedis.Connect();
-        Assert.False(await redis.GetDatabase().KeyExistsAsync(factory.Services.GetRequiredService<DeliveryKeys>().Viewer(Core.Delivery.ViewerDigest.Of("crawler-1"))));
+        Assert.False(await redis.GetDatabase().KeyExistsAsync(factory.Services.GetRequiredService<DeliveryKeys>().Viewer(factory.Services.GetRequiredService<Core.Delivery.ViewerDigest>().Of("crawler-1"))));
 
         // The reports say so, in the totals and in the row.
         var report = await ReportTotalsAsync(factory);
