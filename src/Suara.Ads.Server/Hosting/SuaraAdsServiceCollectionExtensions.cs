@@ -37,6 +37,7 @@ public static class SuaraAdsServiceCollectionExtensions
         pages.MapDecisionsApi();
         pages.MapSlotHtmlApi();
         pages.MapEventsApi();
+        pages.MapAdsScriptApi();
 
         app.MapAdminApi();
         app.MapAssetsApi();

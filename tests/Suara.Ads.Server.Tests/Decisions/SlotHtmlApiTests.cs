@@ -253,16 +253,34 @@ public sealed partial class SlotHtmlApiTests
     }
 
     [Fact]
-    public async Task AdsJs_IsServedAndStaysUnder10KiB()
+    public async Task AdsJs_IsServedMinified_Within12KiB_And5KiBGzipped_WithAnETag()
     {
         using var factory = new AdsServerFactory();
+        var client = factory.CreateClient();
 
-        var response = await factory.CreateClient().GetAsync(new Uri("/ads.js", UriKind.Relative));
+        var response = await client.GetAsync(new Uri("/ads.js", UriKind.Relative));
         var bytes = await response.Content.ReadAsByteArrayAsync();
-
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
-        Assert.InRange(bytes.Length, 1, 10 * 1024);
+        Assert.Equal("public, max-age=300", response.Headers.CacheControl?.ToString());
+        Assert.InRange(bytes.Length, 1, 12 * 1024);
+        using (var gzipped = new MemoryStream())
+        {
+            using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+            {
+                gzip.Write(bytes);
+            }
+
+            Assert.InRange(gzipped.Length, 1, 5 * 1024);
+        }
+
+        // Smaller than its source, which is served as written for reading; a page that has it asks again for nothing.
+        var source = await client.GetByteArrayAsync(new Uri("/ads.src.js", UriKind.Relative));
+        Assert.True(bytes.Length < source.Length * 0.8, $"{bytes.Length} of {source.Length}");
+        Assert.StartsWith("/*! Suara Ads page script.", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/ads.js");
+        again.Headers.TryAddWithoutValidation("If-None-Match", response.Headers.ETag!.ToString());
+        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(again)).StatusCode);
     }
 
     private static IEnumerable<string> TrackedUrls(string html, string attribute) =>

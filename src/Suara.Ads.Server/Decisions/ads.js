@@ -8,12 +8,20 @@
   var live = new Set(); // viewability state of rendered slots
   var asked = new WeakMap(); // el -> its latest request: stale answers are ignored
   var viewIo = null, lazyIo = null;
+  var handlers = {}, debug = /[?&]suara_debug=1(&|$)/.test(location.search), consent = null;
 
   function safe(fn) {
     return function () {
       try { return fn.apply(this, arguments); } catch (e) { /* an ad must never break the page */ }
     };
   }
+
+  // Page API events (GPT-like): slotRequested, slotRenderEnded, impressionViewable. A listener that throws harms nothing.
+  function emit(name, e) {
+    (handlers[name] || []).slice().forEach(fn => { try { fn(e); } catch (x) { /* the page's own code */ } });
+  }
+
+  function warn(msg) { try { console.warn('Suara Ads: ' + msg); } catch (e) { /* no console */ } }
 
   function str(v) { return v == null ? undefined : String(v).slice(0, MAX) || undefined; }
 
@@ -51,10 +59,29 @@
     return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
   }
 
-  // A first-party viewer id for frequency caps; none at all under Global Privacy Control.
-  function viewer() {
+  // IAB TCF v2.2: with a CMP on the page (__tcfapi), a viewer id only with consent to purpose 1 (store or access
+  // information on a device) where GDPR applies. Asked once; no answer within 1 s counts as no consent.
+  function tcf() {
+    if (consent) return consent;
+    consent = new Promise(done => {
+      if (typeof w.__tcfapi !== 'function') { done(true); return; }
+      var t = setTimeout(() => done(false), 1000);
+      try {
+        w.__tcfapi('addEventListener', 2, (d, ok) => {
+          if (!ok || !d || (d.eventStatus !== 'tcloaded' && d.eventStatus !== 'useractioncomplete')) return;
+          clearTimeout(t);
+          done(d.gdprApplies === false || !!(d.purpose && d.purpose.consents && d.purpose.consents[1]));
+          try { if (d.listenerId != null) w.__tcfapi('removeEventListener', 2, () => {}, d.listenerId); } catch (e) { /* keep listening */ }
+        });
+      } catch (e) { clearTimeout(t); done(false); }
+    });
+    return consent;
+  }
+
+  // A first-party viewer id for frequency caps; none at all under Global Privacy Control or without TCF consent.
+  function viewer(allowed) {
     try {
-      if (navigator.globalPrivacyControl === true) { localStorage.removeItem(VID_KEY); return null; }
+      if (navigator.globalPrivacyControl === true || !allowed) { if (navigator.globalPrivacyControl === true) localStorage.removeItem(VID_KEY); return null; }
       var id = localStorage.getItem(VID_KEY);
       if (!id || id.length > 64) { id = uuid(); localStorage.setItem(VID_KEY, id); }
       return id;
@@ -82,12 +109,13 @@
     if (lazyIo && el) lazyIo.unobserve(el);
   }
 
-  function collapse(el, status) {
+  function collapse(el, status, id) {
     el.innerHTML = '';
     el.style.display = 'none';
     el.removeAttribute('data-campaign');
     el.removeAttribute('data-creative');
     setStatus(el, status);
+    emit('slotRenderEnded', { element: el, slotId: id, isEmpty: true, campaignId: null, creativeId: null, size: null });
   }
 
   // MRC display rule: at least 50% of the pixels in view for one continuous second, tab visible.
@@ -101,6 +129,7 @@
           viewIo.unobserve(st.el);
           live.delete(st);
           beacon(st.viewableUrl);
+          emit('impressionViewable', { element: st.el, slotId: st.id });
         }
       }), 1000);
     } else if (!visible && st.timer) {
@@ -109,7 +138,7 @@
     }
   }
 
-  function watch(el, slot) {
+  function watch(el, slot, id) {
     if (!('IntersectionObserver' in w)) return; // viewability cannot be measured: no viewable event
     if (!viewIo) {
       viewIo = new IntersectionObserver(safe(entries => {
@@ -120,13 +149,13 @@
         });
       }), { threshold: [0, 0.5, 1] });
     }
-    live.add({ el: el, viewableUrl: slot.viewableUrl, ratio: 0, timer: 0, done: false });
+    live.add({ el: el, id: id, viewableUrl: slot.viewableUrl, ratio: 0, timer: 0, done: false });
     viewIo.observe(el);
   }
 
-  function render(el, slot, req) {
+  function render(el, slot, req, id) {
     cleanup(el);
-    if (!slot || typeof slot.html !== 'string') { collapse(el, 'empty'); return; }
+    if (!slot || typeof slot.html !== 'string') { collapse(el, 'empty', id); return; }
     el.innerHTML = slot.html;
     el.style.display = 'block';
     el.style.width = slot.width + 'px';
@@ -134,11 +163,12 @@
     el.setAttribute('data-campaign', slot.campaignId);
     el.setAttribute('data-creative', slot.creativeId);
     setStatus(el, 'filled');
+    emit('slotRenderEnded', { element: el, slotId: id, isEmpty: false, campaignId: slot.campaignId, creativeId: slot.creativeId, size: [slot.width, slot.height] });
     var once = safe(() => {
       if (once.done || asked.get(el) !== req) return; // refreshed since
       once.done = true;
       beacon(slot.impressionUrl);
-      watch(el, slot);
+      watch(el, slot, id);
     });
     var img = slot.format === 'image' && el.querySelector('img');
     // Images count once loaded (a broken one was never seen); text and html at once.
@@ -153,34 +183,92 @@
     return f.length ? f.filter(x => parseInt(x) == m) : a;
   }
 
+  // data-kv-NAME="value" on the <ins>: the slot's key-values, over the page's.
+  function slotKv(el) {
+    var kv, n = 0;
+    Array.prototype.forEach.call(el.attributes, a => {
+      var k = a.name.slice(8);
+      if (a.name.indexOf('data-kv-') === 0 && k && k.length <= 64 && n < 50) { (kv = kv || {})[k] = a.value.slice(0, MAX); n++; }
+    });
+    return kv;
+  }
+
   function send(els) {
-    var map = {}, slots = [], req = {};
+    var map = {}, slots = [], req = {}, shown = [];
     els.forEach(el => {
       asked.set(el, req);
       var id = el.id && el.id.length <= 64 ? el.id : '';
       if (!id || map[id]) id = 'slot-' + (++seq);
       map[id] = el;
-      slots.push({ id: id, placement: el.getAttribute('data-placement'), sizes: sizes(el) });
+      slots.push({ id: id, placement: el.getAttribute('data-placement'), sizes: sizes(el), kv: slotKv(el) });
+      emit('slotRequested', { element: el, slotId: id });
     });
-    var s = pageSettings(), vid = viewer();
-    var body = { site: site, page: s.page, slots: slots, kv: s.kv };
-    if (vid) body.user = { id: vid };
-    // text/plain: a simple request, no CORS preflight
-    fetch(origin + '/v1/decisions', {
+    // One page view, one set of rules: what the other slots show now (earlier, lazy, refreshed, SPA requests).
+    all().forEach(el => {
+      if (!asked.has(el) || asked.get(el) !== req) {
+        var c = el.getAttribute('data-campaign');
+        if (c && el.getAttribute('data-suara-status') === 'filled' && shown.length < 50) shown.push(c + '/' + el.getAttribute('data-creative'));
+      }
+    });
+    var s = pageSettings();
+    if (shown.length) s.page.shown = shown;
+    tcf().then(safe(allowed => {
+      var vid = viewer(allowed);
+      var body = { site: site, page: s.page, slots: slots, kv: s.kv };
+      if (vid) body.user = { id: vid };
+      // text/plain: a simple request, no CORS preflight
+      fetch(origin + '/v1/decisions', {
+        method: 'POST', body: JSON.stringify(body), credentials: 'omit',
+        headers: { 'Content-Type': 'text/plain' }
+      }).then(r => r.json().catch(() => null).then(j => {
+        if (!r.ok) throw new Error('the ad request was refused (' + r.status + '): ' + (j && (j.detail || j.title) || '') + (j && j.errors ? ' ' + JSON.stringify(j.errors) : ''));
+        return j;
+      })).then(safe(res => {
+        var errors = res && res.errors || {};
+        Object.keys(map).forEach(id => {
+          var el = map[id];
+          if (asked.get(el) !== req) return;
+          if (errors[id]) {
+            warn('slot "' + id + '" (data-placement="' + el.getAttribute('data-placement') + '") was not filled: ' + errors[id]);
+            collapse(el, 'error', id);
+          } else {
+            render(el, res && res.slots ? res.slots[id] : null, req, id);
+          }
+          if (debug) show(el, id, res, errors[id]);
+        });
+        if (debug) explain(body);
+      })).catch(e => {
+        warn(e && e.message || 'the ad request failed');
+        Object.keys(map).forEach(id => {
+          try { if (asked.get(map[id]) === req) collapse(map[id], 'error', id); } catch (x) { /* ignore */ }
+        });
+      });
+    }));
+  }
+
+  // ?suara_debug=1: each slot outlined and labelled, its decision in the console; with an admin or trafficker key in
+  // localStorage 'suara_ads_debug_key', explain's verdict for every candidate (a dry run that counts nothing).
+  function show(el, id, res, error) {
+    var slot = res && res.slots && res.slots[id];
+    el.style.outline = '2px dashed ' + (slot ? '#1b7f4c' : '#b3121b');
+    el.title = 'Suara Ads: ' + id + ' · ' + (slot ? slot.campaignId + ' / ' + slot.creativeId : error || 'no ad');
+    if (!slot) { el.style.display = 'block'; el.style.minHeight = '20px'; }
+    try { console.info('Suara Ads debug: slot "' + id + '"', slot ? { campaign: slot.campaignId, creative: slot.creativeId, size: slot.width + 'x' + slot.height } : error || 'no ad'); } catch (e) { /* no console */ }
+  }
+
+  function explain(body) {
+    var key;
+    try { key = localStorage.getItem('suara_ads_debug_key'); } catch (e) { /* none */ }
+    if (!key) return;
+    fetch(origin + '/v1/decisions?explain=true', {
       method: 'POST', body: JSON.stringify(body), credentials: 'omit',
-      headers: { 'Content-Type': 'text/plain' }
-    }).then(r => {
-      if (!r.ok) throw new Error('ad request ' + r.status);
-      return r.json();
-    }).then(safe(res => {
-      Object.keys(map).forEach(id => {
-        if (asked.get(map[id]) === req) render(map[id], res && res.slots ? res.slots[id] : null, req);
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + key }
+    }).then(r => r.json()).then(safe(res => {
+      Object.keys(res.explain || {}).forEach(id => {
+        console.info('Suara Ads debug: why slot "' + id + '" shows what it shows');
+        console.table(res.explain[id].map(c => ({ campaign: c.campaignId, creative: c.creativeId || '', priority: c.priority, outcome: c.outcome, why: c.detail || '' })));
       });
-    })).catch(() => {
-      Object.keys(map).forEach(id => {
-        try { if (asked.get(map[id]) === req) collapse(map[id], 'error'); } catch (e) { /* ignore */ }
-      });
-    });
+    })).catch(() => warn('explain was refused: is suara_ads_debug_key an admin or trafficker key?'));
   }
 
   var flush = safe(() => {
@@ -234,6 +322,10 @@
   api.refresh = safe(elements => {
     (elements ? list(elements) : all()).forEach(el => { add(el, true); });
   });
+  /** Listens to a page event: slotRequested, slotRenderEnded, impressionViewable. */
+  api.on = (name, fn) => { if (typeof fn === 'function') (handlers[name] = handlers[name] || []).push(fn); return api; };
+  /** Stops listening. */
+  api.off = (name, fn) => { handlers[name] = (handlers[name] || []).filter(f => f !== fn); return api; };
   /** Adds slots (an element or a list) that are already in the page or were just created. */
   api.push = safe(elements => { list(elements).forEach(el => { add(el, false); }); });
 

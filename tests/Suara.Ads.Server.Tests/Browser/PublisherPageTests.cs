@@ -1,0 +1,259 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using Suara.Ads.Server.Tests.Support;
+
+namespace Suara.Ads.Server.Tests.Browser;
+
+/// <summary>
+/// ads.js on a publisher's own page, served by a web server of its own on another origin than the ad server
+/// (<c>http://localhost:PORT</c>, whose host is one of the demo site's domains; the script and every ad request go to
+/// the real ad server on 127.0.0.1, cross-origin like any publisher's): a misspelt slot beside good ones, the page API's events, slot key-values, one set of
+/// rules across lazy and single-page-app requests, and the TCF consent gate.
+/// </summary>
+public sealed class PublisherPageTests : IClassFixture<BrowserFixture>, IDisposable
+{
+    private readonly PublisherSite _publisher = new();
+    private static readonly string[] s_airlines = ["skyway", "kenyalang", "selatjet"];
+
+    private readonly BrowserFixture _fixture;
+
+    public PublisherPageTests(BrowserFixture fixture) => _fixture = fixture;
+
+    /// <summary>Serves <paramref name="html"/> as the publisher's page (any path of its origin), with the fixture's ads.js.</summary>
+    private async Task<(BrowserSession Session, ConcurrentQueue<string> Warnings)> OpenAsync(string body, string head = "")
+    {
+        var session = await BrowserSession.OpenAsync(_fixture);
+        var html = $$"""
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>A publisher's article</title>
+            <script>
+              window.suaraAds = { section: 'news', cmd: [] };
+              window.seen = [];
+              window.suaraAds.cmd.push(function (ads) {
+                ['slotRequested', 'slotRenderEnded', 'impressionViewable'].forEach(function (name) {
+                  ads.on(name, function (e) {
+                    window.seen.push({ name: name, slotId: e.slotId, isEmpty: e.isEmpty, campaignId: e.campaignId, creativeId: e.creativeId, tag: e.element && e.element.tagName });
+                  });
+                });
+              });
+            </script>
+            {{head}}
+            <script async src="{{_fixture.BaseUrl}}/ads.js" data-site="suara"></script>
+            </head><body style="margin:0">{{body}}</body></html>
+            """;
+        _publisher.Page = html;
+        var warnings = new ConcurrentQueue<string>();
+        session.Page.Console += (_, m) =>
+        {
+            if (m.Type == "warning")
+            {
+                warnings.Enqueue(m.Text);
+            }
+        };
+        return (session, warnings);
+    }
+
+    private async Task PutCampaignAsync(string id, JsonObject campaign)
+    {
+        using var admin = ConsoleSignIn.Api(_fixture, AdsServerFactory.AdminKey);
+        using var response = await admin.PutAsync("/v1/admin/campaigns/" + id, new StringContent(campaign.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<string> StatusOfAsync(IPage page, string id) => await page.GetAttributeAsync($"ins#{id}", "data-suara-status") ?? "";
+
+    [Fact]
+    public async Task AMisspeltSlot_CollapsesAloneWithOneWarning_TheOthersFill_AndTheEventsTellThePage()
+    {
+        // A sponsorship for the gold tier of the sidebar, to see the slot's key-value at work.
+        await PutCampaignAsync("gold-sidebar", JsonNode.Parse("""
+            { "advertiserId": "teratai", "name": "Gold members' suite", "status": "active",
+              "start": "2026-01-01T00:00:00Z", "end": "2027-12-31T23:59:59Z", "priority": "sponsorship",
+              "placements": ["sidebar"], "targeting": "kv.tier == 'gold'",
+              "creatives": [ { "id": "gold-300", "format": "text", "size": "300x250", "headline": "Gold members stay free", "clickUrl": "https://teratai.example/gold" } ] }
+            """)!.AsObject());
+
+        var (session, warnings) = await OpenAsync("""
+            <ins class="suara-ad" id="top" data-placement="article-top"></ins>
+            <ins class="suara-ad" id="broken" data-placement="sidebr"></ins>
+            <ins class="suara-ad" id="side" data-placement="sidebar" data-kv-tier="gold"></ins>
+            """);
+        await using (session)
+        {
+            var page = session.Page;
+            var answer = await page.RunAndWaitForResponseAsync(() => page.GotoAsync(_publisher.Origin + "/news/article.html"), r => r.Url.EndsWith("/v1/decisions", StringComparison.Ordinal));
+            Assert.Equal(200, answer.Status);
+            Assert.Equal(_publisher.Origin, (await answer.Request.AllHeadersAsync())["origin"]); // cross-origin, as on any publisher's site
+            await page.WaitForFunctionAsync("() => ['top', 'broken', 'side'].every(id => ['filled', 'empty', 'error'].includes(document.getElementById(id).dataset.suaraStatus))");
+
+            Assert.Equal("filled", await StatusOfAsync(page, "top"));
+            Assert.Equal("error", await StatusOfAsync(page, "broken"));
+            Assert.True(await page.Locator("ins#broken").IsHiddenAsync());
+            Assert.Equal("gold-sidebar", await page.GetAttributeAsync("ins#side", "data-campaign")); // the slot's kv
+
+            var request = Assert.Single(session.DecisionRequests);
+            Assert.Equal("gold", (string)request["slots"]![2]!["kv"]!["tier"]!);
+            var warning = Assert.Single(warnings, w => w.Contains("broken", StringComparison.Ordinal));
+            Assert.Contains("data-placement=\"sidebr\"", warning, StringComparison.Ordinal);
+            Assert.Contains("unknown placement 'sidebr'", warning, StringComparison.Ordinal);
+
+            // The page API: a request and a render for every slot, empty for the broken one; a viewable for the top.
+            await page.WaitForFunctionAsync("() => window.seen.some(e => e.name === 'impressionViewable' && e.slotId === 'top')");
+            var seen = JsonNode.Parse(await page.EvaluateAsync<string>("() => JSON.stringify(window.seen)"))!.AsArray().Select(e => e!.AsObject()).ToList();
+            Assert.Equal(["broken", "side", "top"], seen.Where(e => (string)e["name"]! == "slotRequested").Select(e => (string)e["slotId"]!).Order(StringComparer.Ordinal));
+            var rendered = seen.Where(e => (string)e["name"]! == "slotRenderEnded").ToDictionary(e => (string)e["slotId"]!);
+            Assert.True((bool)rendered["broken"]["isEmpty"]!);
+            Assert.False((bool)rendered["side"]["isEmpty"]!);
+            Assert.Equal("gold-sidebar", (string)rendered["side"]["campaignId"]!);
+            Assert.Equal("INS", (string)rendered["top"]["tag"]!);
+            Assert.Empty(session.Errors);
+        }
+    }
+
+    [Fact]
+    public async Task LazyAndSinglePageAppSlots_KeepThePageViewsRules()
+    {
+        var (session, _) = await OpenAsync("""
+            <ins class="suara-ad" id="top" data-placement="article-top"></ins>
+            <ins class="suara-ad" id="side" data-placement="sidebar"></ins>
+            <div style="height:2500px"></div>
+            <ins class="suara-ad" id="lazy" data-placement="article-inline" data-lazy></ins>
+            <div id="app"></div>
+            """);
+        await using (session)
+        {
+            var page = session.Page;
+            await page.GotoAsync(_publisher.Origin + "/news/article.html");
+            await page.WaitForFunctionAsync("() => ['top', 'side'].every(id => document.getElementById(id).dataset.suaraStatus === 'filled')");
+            Assert.Equal("lazy", await StatusOfAsync(page, "lazy"));
+
+            // Scrolled to: the lazy slot is asked for alone, with what the page already shows.
+            await page.Locator("ins#lazy").ScrollIntoViewIfNeededAsync();
+            await page.WaitForFunctionAsync("() => ['filled', 'empty'].includes(document.getElementById('lazy').dataset.suaraStatus)");
+
+            // A single-page app adds a slot later.
+            await page.EvaluateAsync("() => { const ins = document.createElement('ins'); ins.className = 'suara-ad'; ins.id = 'spa'; ins.setAttribute('data-placement', 'sidebar'); document.getElementById('app').appendChild(ins); }");
+            await page.WaitForFunctionAsync("() => { const e = document.getElementById('spa'); return e && ['filled', 'empty'].includes(e.dataset.suaraStatus); }");
+
+            var requests = session.DecisionRequests;
+            Assert.Equal(3, requests.Count);
+            var first = await ShownAsync(page, ["top", "side"]);
+            Assert.Equal(first.Order(StringComparer.Ordinal), requests[1]["page"]!["shown"]!.AsArray().Select(s => (string)s!).Order(StringComparer.Ordinal));
+            Assert.Equal((await ShownAsync(page, ["top", "side", "lazy"])).Order(StringComparer.Ordinal), requests[2]["page"]!["shown"]!.AsArray().Select(s => (string)s!).Order(StringComparer.Ordinal));
+
+            // Whatever came, no two airlines and no creative twice on the page view.
+            var all = await ShownAsync(page, ["top", "side", "lazy", "spa"]);
+            Assert.Equal(all.Count, all.Distinct().Count());
+            var airlines = all.Select(c => c.Split('/')[0]).Where(c => s_airlines.Any(a => c.StartsWith(a, StringComparison.Ordinal))).Distinct().ToArray();
+            Assert.True(airlines.Length <= 1, string.Join(", ", all));
+            Assert.Empty(session.Errors);
+        }
+    }
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public async Task WithATcfCmp_AViewerIdOnlyWithConsentToPurposeOne(bool consent, bool expectViewer)
+    {
+        // A stub CMP as IAB's TCF v2.2 API has it: __tcfapi('addEventListener', 2, callback).
+        var cmp = $$"""
+            <script>
+              window.__tcfapi = function (command, version, callback) {
+                if (command === 'addEventListener') {
+                  setTimeout(function () {
+                    callback({ tcString: 'stub', gdprApplies: true, eventStatus: 'tcloaded', listenerId: 1, purpose: { consents: { 1: {{(consent ? "true" : "false")}} } } }, true);
+                  }, 50);
+                }
+              };
+            </script>
+            """;
+        var (session, _) = await OpenAsync("""<ins class="suara-ad" id="top" data-placement="article-top"></ins>""", cmp);
+        await using (session)
+        {
+            var page = session.Page;
+            await page.GotoAsync(_publisher.Origin + "/news/article.html");
+            await page.WaitForFunctionAsync("() => ['filled', 'empty'].includes(document.getElementById('top').dataset.suaraStatus)");
+            var request = Assert.Single(session.DecisionRequests);
+            Assert.Equal(expectViewer, request["user"] is not null);
+            Assert.Equal(expectViewer, await page.EvaluateAsync<string?>("localStorage.getItem('suara_ads_vid')") is not null);
+        }
+    }
+
+    public void Dispose() => _publisher.Dispose();
+
+    /// <summary><c>campaign/creative</c> of each filled slot among <paramref name="ids"/>.</summary>
+    private static async Task<List<string>> ShownAsync(IPage page, string[] ids)
+    {
+        var shown = new List<string>();
+        foreach (var id in ids)
+        {
+            if (await StatusOfAsync(page, id) == "filled")
+            {
+                shown.Add(await page.GetAttributeAsync($"ins#{id}", "data-campaign") + "/" + await page.GetAttributeAsync($"ins#{id}", "data-creative"));
+            }
+        }
+
+        return shown;
+    }
+}
+
+/// <summary>The publisher's own web server: one page at any path, on <c>http://localhost:PORT</c>.</summary>
+internal sealed class PublisherSite : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Task _serving;
+
+    public PublisherSite()
+    {
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        Origin = $"http://localhost:{port}";
+        _listener.Prefixes.Add(Origin + "/");
+        _listener.Start();
+        _serving = Task.Run(ServeAsync);
+    }
+
+    public string Origin { get; }
+
+    /// <summary>The HTML every path answers with.</summary>
+    public string Page { get; set; } = "<!doctype html><title>empty</title>";
+
+    public void Dispose()
+    {
+        _listener.Close();
+        try
+        {
+            _serving.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // closed while waiting for a request
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(Page);
+            context.Response.ContentType = "text/html; charset=utf-8";
+            context.Response.ContentLength64 = bytes.Length;
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+        }
+    }
+}
