@@ -152,6 +152,48 @@ public sealed class PublisherPageTests : IClassFixture<BrowserFixture>, IDisposa
         }
     }
 
+    [Fact]
+    public async Task DebugMode_OutlinesSlots_LogsDecisions_AndWithAKeyExplainsEveryCandidate()
+    {
+        var key = await ConsoleSignIn.KeyAsync(_fixture, "debugging a page", "trafficker");
+        var (session, _) = await OpenAsync("""
+            <ins class="suara-ad" id="top" data-placement="article-top"></ins>
+            <ins class="suara-ad" id="broken" data-placement="sidebr"></ins>
+            """);
+        await using (session)
+        {
+            var page = session.Page;
+            var logged = new ConcurrentQueue<string>();
+            page.Console += (_, m) => logged.Enqueue(m.Type + ": " + m.Text);
+            await page.AddInitScriptAsync($"localStorage.setItem('suara_ads_debug_key', '{key}')");
+            await page.GotoAsync(_publisher.Origin + "/news/article.html?suara_debug=1");
+            await page.WaitForFunctionAsync("() => document.getElementById('top').dataset.suaraStatus === 'filled'");
+            Assert.Contains("dashed", await page.EvaluateAsync<string>("() => document.getElementById('top').style.outline"), StringComparison.Ordinal);
+            Assert.StartsWith("Suara Ads: top · ", await page.GetAttributeAsync("ins#top", "title"), StringComparison.Ordinal);
+            Assert.Contains("unknown placement 'sidebr'", await page.GetAttributeAsync("ins#broken", "title") ?? "", StringComparison.Ordinal);
+
+            // The explain request carries the key; its verdicts reach the console as a table per slot.
+            var explain = await session.WaitForRequestAsync(r => r.Url.EndsWith("/v1/decisions?explain=true", StringComparison.Ordinal));
+            Assert.Equal(200, (await explain.ResponseAsync())!.Status);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!logged.Any(l => l.Contains("why slot \"top\"", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+            {
+                await page.WaitForTimeoutAsync(50);
+            }
+
+            Assert.Contains(logged, l => l.StartsWith("info: Suara Ads debug: slot \"top\"", StringComparison.Ordinal));
+            Assert.Contains(logged, l => l.Contains("why slot \"top\"", StringComparison.Ordinal));
+            Assert.Contains(logged, l => l.StartsWith("table:", StringComparison.Ordinal));
+
+            // Without debug in the URL, none of it.
+            logged.Clear();
+            await page.GotoAsync(_publisher.Origin + "/news/article.html");
+            await page.WaitForFunctionAsync("() => document.getElementById('top').dataset.suaraStatus === 'filled'");
+            Assert.Equal("", await page.EvaluateAsync<string>("() => document.getElementById('top').style.outline"));
+            Assert.DoesNotContain(logged, l => l.Contains("Suara Ads debug", StringComparison.Ordinal));
+        }
+    }
+
     [Theory]
     [InlineData(true, true)]
     [InlineData(false, false)]
