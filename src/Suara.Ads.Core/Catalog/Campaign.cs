@@ -59,6 +59,12 @@ public sealed record Campaign
 
     /// <summary>The creatives.</summary>
     public IReadOnlyList<Creative> Creatives { get; set; } = [];
+
+    /// <summary>
+    /// A roadblock: on one decision the campaign fills every requested slot whose placement it lists, or none of them
+    /// (docs/selection.md, "Roadblocks").
+    /// </summary>
+    public bool Roadblock { get; set; }
 }
 
 /// <summary>A delivery goal.</summary>

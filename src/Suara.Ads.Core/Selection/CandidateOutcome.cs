@@ -29,4 +29,8 @@ public enum CandidateOutcome
     Excluded,
     /// <summary>Every fitting creative is already on the page.</summary>
     DuplicateCreative,
+    /// <summary>A roadblock that cannot fill every requested slot it lists, so it fills none; the detail says which slot and why.</summary>
+    RoadblockIncomplete,
+    /// <summary>Eligible, but a roadblock takes every slot it lists on this page.</summary>
+    Roadblocked,
 }

@@ -6,14 +6,24 @@ namespace Suara.Ads.Core.Selection;
 /// <summary>Explain: every candidate of a slot is checked and traced, then the draw is made as the fast path makes it.</summary>
 public sealed partial class DecisionEngine
 {
-    private CompiledCreative? ExplainSlot(CompiledPlacement placement, SlotRequest slot, ref PageState page, in Evaluation eval, List<CandidateTrace> traces)
+    private CompiledCreative? ExplainSlot(CompiledPlacement placement, SlotRequest slot, ref PageState page, in Evaluation eval, List<CandidateTrace> traces, RoadblockPlan? plan = null)
     {
         var outcomes = new CandidateOutcome[placement.All.Length];
         var bestTier = int.MaxValue;
         for (var i = 0; i < placement.All.Length; i++)
         {
             var entry = placement.All[i];
-            outcomes[i] = EligibilityRules.Check(entry, slot, ref page, in eval, out var detail, wantDetail: true);
+            string? detail;
+            if (plan?.ReasonExcluded(entry.Campaign) is { } excluded)
+            {
+                outcomes[i] = CandidateOutcome.RoadblockIncomplete;
+                detail = "a roadblock that " + excluded + ", so it fills none";
+            }
+            else
+            {
+                outcomes[i] = EligibilityRules.Check(entry, slot, ref page, in eval, out detail, wantDetail: true);
+            }
+
             if (outcomes[i] == CandidateOutcome.Selected)
             {
                 bestTier = Math.Min(bestTier, (int)entry.Campaign.Tier);

@@ -21,7 +21,7 @@ public sealed partial class DecisionEngine
     [ThreadStatic]
     private static CandidateList[]? t_lists;
 
-    private CompiledCreative? DecideSlot(CompiledPlacement placement, SlotRequest slot, ref PageState page, in Evaluation eval)
+    private CompiledCreative? DecideSlot(CompiledPlacement placement, SlotRequest slot, ref PageState page, in Evaluation eval, RoadblockPlan? plan = null)
     {
         var lists = t_lists ??= new CandidateList[MaxLists];
         for (var t = 0; t < placement.Tiers.Length; t++)
@@ -36,12 +36,12 @@ public sealed partial class DecisionEngine
             try
             {
                 // Large tier: draw by weight among the request's candidates and check only what is drawn.
-                if (candidates >= SampleThreshold && TrySample(lists.AsSpan(0, count), slot, ref page, in eval) is { } sampled)
+                if (candidates >= SampleThreshold && TrySample(lists.AsSpan(0, count), slot, ref page, in eval, plan) is { } sampled)
                 {
                     return PickCreative(sampled, slot, ref page);
                 }
 
-                if (ScanAndDraw(lists.AsSpan(0, count), candidates, slot, ref page, in eval) is { } winner)
+                if (ScanAndDraw(lists.AsSpan(0, count), candidates, slot, ref page, in eval, plan) is { } winner)
                 {
                     return PickCreative(winner, slot, ref page);
                 }
@@ -89,7 +89,7 @@ public sealed partial class DecisionEngine
     /// <c>null</c> after <see cref="MaxRejections"/> misses (few or no eligible candidates): the caller then scans,
     /// which keeps the distribution exact and decides whether the tier has any candidate at all.
     /// </summary>
-    private PlacementEntry? TrySample(ReadOnlySpan<CandidateList> lists, SlotRequest slot, ref PageState page, in Evaluation eval)
+    private PlacementEntry? TrySample(ReadOnlySpan<CandidateList> lists, SlotRequest slot, ref PageState page, in Evaluation eval, RoadblockPlan? plan)
     {
         long total = 0;
         foreach (var list in lists)
@@ -108,7 +108,7 @@ public sealed partial class DecisionEngine
             }
 
             var entry = lists[b].At(r);
-            if (EligibilityRules.Check(entry, slot, ref page, in eval, out _) == CandidateOutcome.Selected)
+            if ((plan is null || plan.ReasonExcluded(entry.Campaign) is null) && EligibilityRules.Check(entry, slot, ref page, in eval, out _) == CandidateOutcome.Selected)
             {
                 return entry;
             }
@@ -118,7 +118,7 @@ public sealed partial class DecisionEngine
     }
 
     /// <summary>Checks every candidate, then draws one eligible by weight; <c>null</c> when none is eligible.</summary>
-    private PlacementEntry? ScanAndDraw(ReadOnlySpan<CandidateList> lists, int candidates, SlotRequest slot, ref PageState page, in Evaluation eval)
+    private PlacementEntry? ScanAndDraw(ReadOnlySpan<CandidateList> lists, int candidates, SlotRequest slot, ref PageState page, in Evaluation eval, RoadblockPlan? plan)
     {
         var scratch = t_scratch is { } s && s.Length >= candidates ? s : (t_scratch = new PlacementEntry[Math.Max(candidates, 64)]);
         var eligible = 0;
@@ -129,7 +129,7 @@ public sealed partial class DecisionEngine
             {
                 foreach (var entry in list.Entries)
                 {
-                    if (EligibilityRules.Check(entry, slot, ref page, in eval, out _) == CandidateOutcome.Selected)
+                    if ((plan is null || plan.ReasonExcluded(entry.Campaign) is null) && EligibilityRules.Check(entry, slot, ref page, in eval, out _) == CandidateOutcome.Selected)
                     {
                         scratch[eligible++] = entry;
                         totalWeight += entry.Campaign.Weight;

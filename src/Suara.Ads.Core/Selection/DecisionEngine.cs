@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Suara.Ads.Core.Catalog;
 using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Core.Targeting;
@@ -68,52 +69,16 @@ public sealed partial class DecisionEngine
         context.Weekday = localTime.DayOfWeek;
 
         var eval = new Evaluation(now.UtcTicks, localTime, siteDay, dayStartUtcTicks, context, request.UserId, history, _ledger, snapshot.Labels);
-        var shown = request.Shown;
-        var onPage = slotCount + (shown?.Count ?? 0);
-        var page = new PageState(
-            onPage <= StackLimit ? stackalloc int[onPage] : new int[onPage],
-            onPage <= StackLimit ? stackalloc int[onPage] : new int[onPage],
-            stackalloc int[StackLimit]);
-        if (shown is not null)
-        {
-            AddShown(snapshot, shown, ref page);
-        }
-
         var explanations = explain ? new SlotExplanation[slotCount] : null;
         try
         {
-            for (var i = 0; i < slotCount; i++)
+            DecidePage(snapshot, request, in eval, results, explanations, ref errors, plan: null, out _);
+
+            // Roadblocks: a roadblock that won a slot must fill every requested slot it lists, or none. Only then is
+            // the page decided again, with the roadblock in all its slots, or without it (docs/selection.md).
+            if (snapshot.HasRoadblocks)
             {
-                var slot = request.Slots[i];
-                if (Resolve(snapshot, request, i, ref errors) is not { } placement)
-                {
-                    if (explanations is not null)
-                    {
-                        explanations[i] = new SlotExplanation(slot.Id, slot.Placement, []);
-                    }
-
-                    continue;
-                }
-
-                context.Placement = placement.Id;
-                context.Kv = slot.Kv is { Count: > 0 } slotKv ? Merge(request.Context.Kv, slotKv) : request.Context.Kv;
-                CompiledCreative? chosen;
-                if (explanations is null)
-                {
-                    chosen = DecideSlot(placement, slot, ref page, in eval);
-                }
-                else
-                {
-                    var traces = new List<CandidateTrace>(placement.All.Length);
-                    chosen = ExplainSlot(placement, slot, ref page, in eval, traces);
-                    explanations[i] = new SlotExplanation(slot.Id, placement.Id, traces);
-                }
-
-                if (chosen is not null)
-                {
-                    page.Add(chosen);
-                    results[i] = new SlotDecision(slot.Id, placement, chosen);
-                }
+                ResolveRoadblocks(snapshot, request, in eval, ref results, ref explanations);
             }
         }
         finally
@@ -123,6 +88,256 @@ public sealed partial class DecisionEngine
         }
 
         return new DecisionResult(results, explanations, localTime, siteDay, slotErrors: errors);
+    }
+
+    /// <summary>
+    /// One pass over the page's slots in page order. With a <paramref name="plan"/> that forces a roadblock, the
+    /// roadblock takes every slot it lists; <c>false</c> (with the slot and reason in <paramref name="failure"/>) when it
+    /// cannot take one. With a plan that excludes roadblocks, they are not candidates.
+    /// </summary>
+    [SkipLocalsInit]
+    private bool DecidePage(CatalogSnapshot snapshot, DecisionRequest request, in Evaluation eval, SlotDecision?[] results, SlotExplanation[]? explanations, ref string?[]? errors, RoadblockPlan? plan, out string? failure)
+    {
+        failure = null;
+        var slotCount = request.Slots.Count;
+        var context = eval.Context;
+        var shown = request.Shown;
+        var onPage = slotCount + (shown?.Count ?? 0) + 1;
+        var page = new PageState(
+            onPage <= StackLimit ? stackalloc int[onPage] : new int[onPage],
+            onPage <= StackLimit ? stackalloc int[onPage] : new int[onPage],
+            stackalloc int[StackLimit]);
+        if (shown is not null)
+        {
+            AddShown(snapshot, shown, ref page);
+        }
+
+        if (plan?.Forced is { } forced)
+        {
+            // The roadblock's labels hold from the first slot on, so no slot before its own takes a rival.
+            page.AddShown(forced, null);
+        }
+
+        for (var i = 0; i < slotCount; i++)
+        {
+            var slot = request.Slots[i];
+            if (Resolve(snapshot, request, i, ref errors) is not { } placement)
+            {
+                if (explanations is not null)
+                {
+                    explanations[i] = new SlotExplanation(slot.Id, slot.Placement, []);
+                }
+
+                continue;
+            }
+
+            context.Placement = placement.Id;
+            context.Kv = slot.Kv is { Count: > 0 } slotKv ? Merge(request.Context.Kv, slotKv) : request.Context.Kv;
+            var traces = explanations is null ? null : new List<CandidateTrace>(placement.All.Length);
+            CompiledCreative? chosen;
+            if (plan?.Forced is { } roadblock && EntryOf(placement, roadblock) is { } entry)
+            {
+                chosen = ForceSlot(placement, entry, slot, ref page, in eval, traces, out var why);
+                if (chosen is null)
+                {
+                    failure = $"cannot fill slot '{slot.Id}' ({why})";
+                    return false;
+                }
+            }
+            else if (traces is null)
+            {
+                chosen = DecideSlot(placement, slot, ref page, in eval, plan);
+            }
+            else
+            {
+                chosen = ExplainSlot(placement, slot, ref page, in eval, traces, plan);
+            }
+
+            if (explanations is not null)
+            {
+                explanations[i] = new SlotExplanation(slot.Id, placement.Id, traces!);
+            }
+
+            results[i] = chosen is null ? null : new SlotDecision(slot.Id, placement, chosen);
+            if (chosen is not null)
+            {
+                page.Add(chosen);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// While a roadblock won a slot but not every requested slot it lists: decide the page again with it in all of
+    /// them; if it cannot take one (not eligible there, or a higher tier has a candidate there), decide the page
+    /// without it, and explain says why. Each roadblock is tried at most once.
+    /// </summary>
+    private void ResolveRoadblocks(CatalogSnapshot snapshot, DecisionRequest request, in Evaluation eval, ref SlotDecision?[] results, ref SlotExplanation[]? explanations)
+    {
+        RoadblockPlan? excluded = null;
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            if (IncompleteRoadblock(snapshot, request, results) is not { } roadblock)
+            {
+                return;
+            }
+
+            string?[]? ignored = null;
+            if (CouldFillAlone(snapshot, request, in eval, roadblock, out var failure))
+            {
+                var forcedResults = new SlotDecision?[results.Length];
+                var forcedExplanations = explanations is null ? null : new SlotExplanation[results.Length];
+                var forced = new RoadblockPlan { Forced = roadblock, Excluded = excluded?.Excluded ?? [] };
+                if (DecidePage(snapshot, request, in eval, forcedResults, forcedExplanations, ref ignored, forced, out failure))
+                {
+                    results = forcedResults;
+                    explanations = forcedExplanations;
+                    return;
+                }
+            }
+
+            excluded = new RoadblockPlan { Excluded = [.. excluded?.Excluded ?? [], (roadblock, failure!)] };
+            results = new SlotDecision?[results.Length];
+            explanations = explanations is null ? null : new SlotExplanation[results.Length];
+            DecidePage(snapshot, request, in eval, results, explanations, ref ignored, excluded, out _);
+        }
+    }
+
+    /// <summary>The first roadblock (in page order) that won a slot but not every requested slot it lists; else <c>null</c>.</summary>
+    private static CompiledCampaign? IncompleteRoadblock(CatalogSnapshot snapshot, DecisionRequest request, SlotDecision?[] results)
+    {
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (results[i]?.CompiledCreative.Campaign is not { Roadblock: true } roadblock)
+            {
+                continue;
+            }
+
+            for (var j = 0; j < results.Length; j++)
+            {
+                if (results[j]?.CompiledCreative.Campaign != roadblock
+                    && snapshot.Placements.TryGetValue(request.Slots[j].Placement, out var placement)
+                    && EntryOf(placement, roadblock) is not null)
+                {
+                    return roadblock;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static PlacementEntry? EntryOf(CompiledPlacement placement, CompiledCampaign campaign)
+    {
+        foreach (var entry in placement.Roadblocks)
+        {
+            if (entry.Campaign == campaign)
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the roadblock may serve in every requested slot it lists, by the rules that do not depend on the rest of
+    /// the page (flight, targeting with the slot's placement and key-values, goal and pacing, sizes): a roadblock that
+    /// cannot is left out at once, without deciding the page with it first.
+    /// </summary>
+    [SkipLocalsInit]
+    private static bool CouldFillAlone(CatalogSnapshot snapshot, DecisionRequest request, in Evaluation eval, CompiledCampaign roadblock, out string? failure)
+    {
+        failure = null;
+        var context = eval.Context;
+        var page = new PageState(stackalloc int[1], stackalloc int[1], stackalloc int[2]);
+        for (var j = 0; j < request.Slots.Count; j++)
+        {
+            var slot = request.Slots[j];
+            if (!snapshot.Placements.TryGetValue(slot.Placement, out var placement) || placement.Site.Id != request.Site || EntryOf(placement, roadblock) is not { } entry)
+            {
+                continue;
+            }
+
+            context.Placement = placement.Id;
+            context.Kv = slot.Kv is { Count: > 0 } slotKv ? Merge(request.Context.Kv, slotKv) : request.Context.Kv;
+            var outcome = EligibilityRules.Check(entry, slot, ref page, in eval, out var detail, wantDetail: true);
+            if (outcome != CandidateOutcome.Selected)
+            {
+                failure = $"cannot fill slot '{slot.Id}' ({(detail is null ? outcome.ToString() : $"{outcome}: {detail}")})";
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The roadblock's creative for a slot it lists: none (with the reason) when a campaign of a higher tier is
+    /// eligible there, or when the roadblock itself is not. Explain traces every candidate: the others are
+    /// <see cref="CandidateOutcome.Roadblocked"/>.
+    /// </summary>
+    private CompiledCreative? ForceSlot(CompiledPlacement placement, PlacementEntry roadblock, SlotRequest slot, ref PageState page, in Evaluation eval, List<CandidateTrace>? traces, out string? why)
+    {
+        why = null;
+        CompiledCampaign? higher = null;
+        var lists = t_lists ??= new CandidateList[MaxLists];
+        for (var t = 0; t < (int)roadblock.Campaign.Tier && t < placement.Tiers.Length && higher is null; t++)
+        {
+            var (count, _) = GatherLists(placement.Tiers[t], eval.Context, lists);
+            try
+            {
+                for (var l = 0; l < count && higher is null; l++)
+                {
+                    foreach (var entry in lists[l].Entries)
+                    {
+                        if (entry.Campaign != roadblock.Campaign && EligibilityRules.Check(entry, slot, ref page, in eval, out _) == CandidateOutcome.Selected)
+                        {
+                            higher = entry.Campaign;
+                            break;
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                Array.Clear(lists, 0, count);
+            }
+        }
+
+        if (higher is not null)
+        {
+            why = $"the {higher.Tier.Name()} campaign {higher.Id} is eligible there";
+            return null;
+        }
+
+        var outcome = EligibilityRules.Check(roadblock, slot, ref page, in eval, out var detail, wantDetail: true);
+        if (outcome != CandidateOutcome.Selected)
+        {
+            why = detail is null ? outcome.ToString() : $"{outcome}: {detail}";
+            return null;
+        }
+
+        var creative = PickCreative(roadblock, slot, ref page);
+        if (traces is not null)
+        {
+            foreach (var entry in placement.All)
+            {
+                if (entry == roadblock)
+                {
+                    traces.Add(new CandidateTrace(entry.Campaign.Id, creative.Id, entry.Campaign.Tier.Name(), CandidateOutcome.Selected, "a roadblock: it fills every requested slot it lists"));
+                    continue;
+                }
+
+                var checkedOutcome = EligibilityRules.Check(entry, slot, ref page, in eval, out var reason, wantDetail: true);
+                traces.Add(checkedOutcome == CandidateOutcome.Selected
+                    ? new CandidateTrace(entry.Campaign.Id, null, entry.Campaign.Tier.Name(), CandidateOutcome.Roadblocked, $"the roadblock {roadblock.Campaign.Id} takes every slot it lists")
+                    : new CandidateTrace(entry.Campaign.Id, null, entry.Campaign.Tier.Name(), checkedOutcome, reason));
+            }
+        }
+
+        return creative;
     }
 
     /// <summary>The page's key-values with the slot's over them (a slot's value wins).</summary>

@@ -28,6 +28,7 @@ public sealed class CatalogSnapshot
         Labels = labels;
         CampaignsById = campaigns.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
         HasFrequencyCaps = Array.Exists(campaigns, c => c.CapImpressions > 0);
+        HasRoadblocks = Array.Exists(campaigns, c => c.Roadblock && c.Status == CampaignStatus.Active);
     }
 
     /// <summary>An empty catalog: every slot is a no-fill.</summary>
@@ -69,4 +70,7 @@ public sealed class CatalogSnapshot
 
     /// <summary>Whether any campaign has a frequency cap (if none, viewer state need not be read).</summary>
     public bool HasFrequencyCaps { get; }
+
+    /// <summary>Whether any active campaign is a roadblock (if none, a page is never decided twice).</summary>
+    public bool HasRoadblocks { get; }
 }

@@ -50,6 +50,9 @@ internal sealed class CompiledCampaign
 
     public PriorityTier Tier { get; }
 
+    /// <summary>Whether the campaign fills every requested slot it lists, or none (<see cref="Campaign.Roadblock"/>).</summary>
+    public bool Roadblock => Source.Roadblock;
+
     /// <summary>Copied from the source so the hot path does not reach into the catalog record.</summary>
     public int Weight { get; }
 

@@ -11,6 +11,7 @@ internal sealed class CompiledPlacement
         Site = site;
         Tiers = tiers;
         All = all;
+        Roadblocks = Array.FindAll(all, e => e.Campaign.Roadblock);
         Sizes = [.. source.Sizes.Select(text => CreativeSize.TryParse(text, out var size) ? size : default)];
     }
 
@@ -25,6 +26,9 @@ internal sealed class CompiledPlacement
 
     /// <summary>Every campaign that lists the placement, whatever its state: the explain view.</summary>
     public PlacementEntry[] All { get; }
+
+    /// <summary>The entries of <see cref="All"/> that are roadblocks (usually none): found without a scan of all.</summary>
+    public PlacementEntry[] Roadblocks { get; }
 
     /// <summary>The placement's sizes, parsed once.</summary>
     public CreativeSize[] Sizes { get; }

@@ -2,11 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Suara.Ads.Server.Events;
 using Suara.Ads.Core.Delivery;
 using System.Net;
+using Suara.Ads.Core.Catalog;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Suara.Ads.Core.Events;
+using Suara.Ads.Server.Tests.Catalog;
 using Suara.Ads.Server.Tests.Support;
 
 namespace Suara.Ads.Server.Tests.Decisions;
@@ -286,6 +288,40 @@ public sealed class DecisionsApiTests
         // Without page.shown the airlines win again.
         var (_, fresh, _) = await PostAsync(client, """{"site":"suara","slots":[{"id":"x","placement":"sidebar"}]}""");
         Assert.NotEqual("house", (string)fresh["slots"]!["x"]!["campaignId"]!);
+    }
+
+    [Fact]
+    public async Task Decide_ARoadblock_FillsEverySlotItListsOrNone_AndExplainSaysWhyItLost()
+    {
+        var roadblock = TestCatalog.Campaign("takeover", null,
+            new Creative { Id = "top", Format = "image", Size = "728x90", ImageUrl = "/creatives/t.svg", Alt = "t", ClickUrl = "https://skyway.example/t" },
+            new Creative { Id = "side", Format = "image", Size = "300x250", ImageUrl = "/creatives/s.svg", Alt = "s", ClickUrl = "https://skyway.example/s" }) with
+        {
+            Roadblock = true,
+            Priority = "sponsorship",
+        };
+        using var factory = new AdsServerFactory(TestCatalog.Document(roadblock, TestCatalog.Campaign("london")));
+        var client = factory.CreateClient();
+        var admin = factory.CreateAdminClient();
+
+        // The catalog says so, and a page with both its placements gets it in both.
+        Assert.True((bool)(await admin.GetReplyAsync("/v1/admin/campaigns/takeover")).Body!["roadblock"]!);
+        var (_, both, _) = await PostAsync(client, Page("""[{"id":"t","placement":"article-top"},{"id":"s","placement":"sidebar"}]"""));
+        Assert.Equal(["takeover", "takeover"], new[] { (string)both["slots"]!["t"]!["campaignId"]!, (string)both["slots"]!["s"]!["campaignId"]! });
+
+        // With a slot it cannot fill (its targeting leaves out the sidebar), it fills none, and explain says why.
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, "/v1/admin/campaigns/takeover") { Content = new StringContent("""{"targeting":"placement != 'sidebar'"}""", Encoding.UTF8, "application/merge-patch+json") };
+        Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(patch)).StatusCode);
+        var (_, lost, _) = await PostAsync(client, Page("""[{"id":"t","placement":"article-top"},{"id":"s","placement":"sidebar"}]"""), r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdsServerFactory.AdminKey), "/v1/decisions?explain=true");
+        Assert.Equal("london", (string?)lost["slots"]!["s"]?["campaignId"]);
+        Assert.NotEqual("takeover", (string?)lost["slots"]!["t"]?["campaignId"]);
+        var why = lost["explain"]!["t"]!.AsArray().Single(c => (string)c!["campaignId"]! == "takeover")!;
+        Assert.Equal("roadblockIncomplete", (string)why["outcome"]!);
+        Assert.Contains("cannot fill slot 's'", (string)why["detail"]!, StringComparison.Ordinal);
+
+        // Alone on a page without its sidebar, it fills the top.
+        var (_, alone, _) = await PostAsync(client, Page("""[{"id":"t","placement":"article-top"}]"""));
+        Assert.Equal("takeover", (string)alone["slots"]!["t"]!["campaignId"]!);
     }
 
     [Fact]

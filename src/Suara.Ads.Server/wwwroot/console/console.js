@@ -340,6 +340,7 @@
       $('campaign-rate-amount').value = c.rate ? c.rate.amount : '';
       $('campaign-rate-currency').value = c.rate ? c.rate.currency : '';
       $('campaign-labels').value = (c.exclusionLabels || []).join(', ');
+      $('campaign-roadblock').checked = !!c.roadblock;
       var chosen = c.placements || [];
       var box = $('campaign-placements');
       Array.prototype.forEach.call(box.querySelectorAll('label'), function (n) { box.removeChild(n); });
@@ -395,6 +396,7 @@
       }
       var rule = $('campaign-targeting').value.trim();
       if (rule) { c.targeting = rule; }
+      if ($('campaign-roadblock').checked) { c.roadblock = true; }
       if (!c.start) { delete c.start; }
       if (!c.end) { delete c.end; }
       return c;
