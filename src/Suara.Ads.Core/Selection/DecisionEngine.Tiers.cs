@@ -108,7 +108,12 @@ public sealed partial class DecisionEngine
             }
 
             var entry = lists[b].At(r);
-            if ((plan is null || plan.ReasonExcluded(entry.Campaign) is null) && EligibilityRules.Check(entry, slot, ref page, in eval, out _) == CandidateOutcome.Selected)
+            if (plan is not null && plan.ReasonExcluded(entry.Campaign) is not null)
+            {
+                return null; // a roadblock left out of this page holds weight here: the scan draws among the others
+            }
+
+            if (EligibilityRules.Check(entry, slot, ref page, in eval, out _) == CandidateOutcome.Selected)
             {
                 return entry;
             }

@@ -72,13 +72,15 @@ public sealed partial class DecisionEngine
         var explanations = explain ? new SlotExplanation[slotCount] : null;
         try
         {
-            DecidePage(snapshot, request, in eval, results, explanations, ref errors, plan: null, out _);
+            RoadblockPlan? plan = null;
+            DecidePage(snapshot, request, in eval, results, explanations, ref errors, ref plan, out _);
 
-            // Roadblocks: a roadblock that won a slot must fill every requested slot it lists, or none. Only then is
-            // the page decided again, with the roadblock in all its slots, or without it (docs/selection.md).
-            if (snapshot.HasRoadblocks)
+            // Roadblocks: a roadblock that won a slot must fill every requested slot it lists, or none. One that could
+            // not fill them even alone was left out as it won (above); one that could, but did not win them all, has
+            // the page decided again with it in all its slots, or else without it (docs/selection.md).
+            if (plan is not null)
             {
-                ResolveRoadblocks(snapshot, request, in eval, ref results, ref explanations);
+                ResolveRoadblocks(snapshot, request, in eval, ref results, ref explanations, plan);
             }
         }
         finally
@@ -96,7 +98,7 @@ public sealed partial class DecisionEngine
     /// cannot take one. With a plan that excludes roadblocks, they are not candidates.
     /// </summary>
     [SkipLocalsInit]
-    private bool DecidePage(CatalogSnapshot snapshot, DecisionRequest request, in Evaluation eval, SlotDecision?[] results, SlotExplanation[]? explanations, ref string?[]? errors, RoadblockPlan? plan, out string? failure)
+    private bool DecidePage(CatalogSnapshot snapshot, DecisionRequest request, in Evaluation eval, SlotDecision?[] results, SlotExplanation[]? explanations, ref string?[]? errors, ref RoadblockPlan? plan, out string? failure)
     {
         failure = null;
         var slotCount = request.Slots.Count;
@@ -144,13 +146,25 @@ public sealed partial class DecisionEngine
                     return false;
                 }
             }
-            else if (traces is null)
-            {
-                chosen = DecideSlot(placement, slot, ref page, in eval, plan);
-            }
             else
             {
-                chosen = ExplainSlot(placement, slot, ref page, in eval, traces, plan);
+                chosen = traces is null ? DecideSlot(placement, slot, ref page, in eval, plan) : ExplainSlot(placement, slot, ref page, in eval, traces, plan);
+
+                // A roadblock that wins here is checked at once against the other slots it lists; one that could not
+                // fill them even alone is left out of the page, and this slot is decided again without it.
+                while (chosen?.Campaign is { Roadblock: true } winner && (plan ??= new RoadblockPlan()).Vet(winner))
+                {
+                    if (CouldFillAlone(snapshot, request, in eval, winner, wantDetail: traces is not null, out var why))
+                    {
+                        break;
+                    }
+
+                    plan.Exclude(winner, why!);
+                    context.Placement = placement.Id;
+                    context.Kv = slot.Kv is { Count: > 0 } again ? Merge(request.Context.Kv, again) : request.Context.Kv;
+                    traces?.Clear();
+                    chosen = traces is null ? DecideSlot(placement, slot, ref page, in eval, plan) : ExplainSlot(placement, slot, ref page, in eval, traces, plan);
+                }
             }
 
             if (explanations is not null)
@@ -173,9 +187,8 @@ public sealed partial class DecisionEngine
     /// them; if it cannot take one (not eligible there, or a higher tier has a candidate there), decide the page
     /// without it, and explain says why. Each roadblock is tried at most once.
     /// </summary>
-    private void ResolveRoadblocks(CatalogSnapshot snapshot, DecisionRequest request, in Evaluation eval, ref SlotDecision?[] results, ref SlotExplanation[]? explanations)
+    private void ResolveRoadblocks(CatalogSnapshot snapshot, DecisionRequest request, in Evaluation eval, ref SlotDecision?[] results, ref SlotExplanation[]? explanations, RoadblockPlan learnt)
     {
-        RoadblockPlan? excluded = null;
         for (var attempt = 0; attempt < 8; attempt++)
         {
             if (IncompleteRoadblock(snapshot, request, results) is not { } roadblock)
@@ -184,23 +197,23 @@ public sealed partial class DecisionEngine
             }
 
             string?[]? ignored = null;
-            if (CouldFillAlone(snapshot, request, in eval, roadblock, out var failure))
+            var forcedResults = new SlotDecision?[results.Length];
+            var forcedExplanations = explanations is null ? null : new SlotExplanation[results.Length];
+            RoadblockPlan? forced = learnt.Forcing(roadblock);
+            if (DecidePage(snapshot, request, in eval, forcedResults, forcedExplanations, ref ignored, ref forced, out var failure))
             {
-                var forcedResults = new SlotDecision?[results.Length];
-                var forcedExplanations = explanations is null ? null : new SlotExplanation[results.Length];
-                var forced = new RoadblockPlan { Forced = roadblock, Excluded = excluded?.Excluded ?? [] };
-                if (DecidePage(snapshot, request, in eval, forcedResults, forcedExplanations, ref ignored, forced, out failure))
-                {
-                    results = forcedResults;
-                    explanations = forcedExplanations;
-                    return;
-                }
+                results = forcedResults;
+                explanations = forcedExplanations;
+                return;
             }
 
-            excluded = new RoadblockPlan { Excluded = [.. excluded?.Excluded ?? [], (roadblock, failure!)] };
+            learnt = learnt.Unforced();
+            learnt.Exclude(roadblock, failure!);
             results = new SlotDecision?[results.Length];
             explanations = explanations is null ? null : new SlotExplanation[results.Length];
-            DecidePage(snapshot, request, in eval, results, explanations, ref ignored, excluded, out _);
+            RoadblockPlan? without = learnt;
+            DecidePage(snapshot, request, in eval, results, explanations, ref ignored, ref without, out _);
+            learnt = without!;
         }
     }
 
@@ -244,10 +257,11 @@ public sealed partial class DecisionEngine
     /// <summary>
     /// Whether the roadblock may serve in every requested slot it lists, by the rules that do not depend on the rest of
     /// the page (flight, targeting with the slot's placement and key-values, goal and pacing, sizes): a roadblock that
-    /// cannot is left out at once, without deciding the page with it first.
+    /// cannot is left out at once, without deciding the page with it first. The reason is built only when
+    /// <paramref name="wantDetail"/> (explain).
     /// </summary>
     [SkipLocalsInit]
-    private static bool CouldFillAlone(CatalogSnapshot snapshot, DecisionRequest request, in Evaluation eval, CompiledCampaign roadblock, out string? failure)
+    private static bool CouldFillAlone(CatalogSnapshot snapshot, DecisionRequest request, in Evaluation eval, CompiledCampaign roadblock, bool wantDetail, out string? failure)
     {
         failure = null;
         var context = eval.Context;
@@ -262,10 +276,11 @@ public sealed partial class DecisionEngine
 
             context.Placement = placement.Id;
             context.Kv = slot.Kv is { Count: > 0 } slotKv ? Merge(request.Context.Kv, slotKv) : request.Context.Kv;
-            var outcome = EligibilityRules.Check(entry, slot, ref page, in eval, out var detail, wantDetail: true);
+            var outcome = EligibilityRules.Check(entry, slot, ref page, in eval, out var detail, wantDetail);
             if (outcome != CandidateOutcome.Selected)
             {
-                failure = $"cannot fill slot '{slot.Id}' ({(detail is null ? outcome.ToString() : $"{outcome}: {detail}")})";
+                // The reason is for explain; a decision that explains nothing does not build it.
+                failure = wantDetail ? $"cannot fill slot '{slot.Id}' ({(detail is null ? outcome.ToString() : $"{outcome}: {detail}")})" : "";
                 return false;
             }
         }

@@ -7,7 +7,7 @@
   var script, origin, site, seq = 0, queue = [], flushTimer = 0, scanTimer = 0;
   var live = new Set(); // viewability state of rendered slots
   var asked = new WeakMap(); // el -> its latest request: stale answers are ignored
-  var viewIo = null, lazyIo = null;
+  var viewIo = null, lazyIo = null, resizeTimer = 0, chosen = new WeakMap(); // el -> the sizes it was asked for
   var handlers = {}, debug = /[?&]suara_debug=1(&|$)/.test(location.search), consent = null;
 
   function safe(fn) {
@@ -176,12 +176,33 @@
     else once();
   }
 
-  function sizes(el) { // data-sizes: the widest that fit the container
-    var a = (el.getAttribute('data-sizes') || '').match(/\d+x\d+/g), cw = (el.parentElement || el).clientWidth;
+  // data-sizes, either "728x90,320x50" (the widest that fit the slot's container) or breakpoints like <img sizes>:
+  // "(min-width: 1024px) 970x250 728x90, (min-width: 728px) 728x90, 320x50": the sizes of the first media condition
+  // the viewport matches, else of the entry without one.
+  function sizes(el) {
+    var spec = el.getAttribute('data-sizes') || '', a;
+    if (spec.indexOf('(') >= 0) {
+      var parts = spec.split(/,(?![^(]*\))/);
+      for (var i = 0; i < parts.length; i++) {
+        var m = parts[i].trim().match(/^(\(.*\))\s+(.*)$/);
+        if (!m || w.matchMedia(m[1]).matches) return (m ? m[2] : parts[i]).match(/\d+x\d+/g) || undefined;
+      }
+      return;
+    }
+    a = spec.match(/\d+x\d+/g);
     if (!a) return;
-    var f = a.filter(x => parseInt(x) <= cw), m = Math.max(...f.map(x => parseInt(x)));
-    return f.length ? f.filter(x => parseInt(x) == m) : a;
+    var cw = (el.parentElement || el).clientWidth, f = a.filter(x => parseInt(x) <= cw), m2 = Math.max(...f.map(x => parseInt(x)));
+    return f.length ? f.filter(x => parseInt(x) == m2) : a;
   }
+
+  // When the viewport crosses a size break, a slot whose sizes change is asked for again (GPT's size mapping).
+  var resized = safe(() => {
+    resizeTimer = 0;
+    all().forEach(el => {
+      var st = el.getAttribute('data-suara-status');
+      if (el.hasAttribute('data-sizes') && chosen.has(el) && (st === 'filled' || st === 'empty') && String(sizes(el)) !== chosen.get(el)) add(el, true);
+    });
+  });
 
   // data-kv-NAME="value" on the <ins>: the slot's key-values, over the page's.
   function slotKv(el) {
@@ -200,7 +221,9 @@
       var id = el.id && el.id.length <= 64 ? el.id : '';
       if (!id || map[id]) id = 'slot-' + (++seq);
       map[id] = el;
-      slots.push({ id: id, placement: el.getAttribute('data-placement'), sizes: sizes(el), kv: slotKv(el) });
+      var z = sizes(el);
+      chosen.set(el, String(z));
+      slots.push({ id: id, placement: el.getAttribute('data-placement'), sizes: z, kv: slotKv(el) });
       emit('slotRequested', { element: el, slotId: id });
     });
     // One page view, one set of rules: what the other slots show now (earlier, lazy, refreshed, SPA requests).
@@ -339,6 +362,7 @@
       }).observe(d.documentElement, { childList: true, subtree: true });
     }
     d.addEventListener('visibilitychange', safe(() => { live.forEach(checkView); }));
+    w.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(resized, 150); });
   });
 
   safe(() => {

@@ -194,6 +194,32 @@ public sealed class PublisherPageTests : IClassFixture<BrowserFixture>, IDisposa
         }
     }
 
+    [Fact]
+    public async Task ABreakpointCrossed_AsksForTheSlotAgainInItsNewSizes()
+    {
+        var (session, _) = await OpenAsync("""<ins class="suara-ad" id="top" data-placement="article-top" data-sizes="(min-width: 800px) 728x90, 320x50"></ins>""");
+        await using (session)
+        {
+            var page = session.Page;
+            await page.GotoAsync(_publisher.Origin + "/news/article.html");
+            await page.WaitForFunctionAsync("() => document.getElementById('top').dataset.suaraStatus === 'filled'");
+            Assert.Equal(["728x90"], session.DecisionRequests[0]["slots"]![0]!["sizes"]!.AsArray().Select(z => (string)z!));
+            Assert.Equal("728px", await page.EvaluateAsync<string>("() => document.getElementById('top').style.width"));
+
+            // A phone's width: the slot is asked for again, in the size for narrow screens.
+            await page.SetViewportSizeAsync(400, 800);
+            await page.WaitForFunctionAsync("() => document.getElementById('top').style.width === '320px'");
+            Assert.Equal(2, session.DecisionRequests.Count);
+            Assert.Equal(["320x50"], session.DecisionRequests[1]["slots"]![0]!["sizes"]!.AsArray().Select(z => (string)z!));
+
+            // Resizing within the same break asks for nothing.
+            await page.SetViewportSizeAsync(420, 700);
+            await page.EvaluateAsync("() => new Promise(r => setTimeout(r, 400))");
+            Assert.Equal(2, session.DecisionRequests.Count);
+            Assert.Empty(session.Errors);
+        }
+    }
+
     [Theory]
     [InlineData(true, true)]
     [InlineData(false, false)]
