@@ -220,6 +220,72 @@ public sealed class PublisherPageTests : IClassFixture<BrowserFixture>, IDisposa
         }
     }
 
+    [Fact]
+    public async Task ARoadblock_FillsEverySlotItListsOnThePage()
+    {
+        // Only on pages that ask for it (kv.takeover), so the other tests of this server never meet it.
+        await PutCampaignAsync("takeover", JsonNode.Parse("""
+            { "advertiserId": "belibox", "name": "Belibox takes the page", "status": "active", "roadblock": true,
+              "start": "2026-01-01T00:00:00Z", "end": "2027-12-31T23:59:59Z", "priority": "sponsorship",
+              "placements": ["article-top", "footer"], "targeting": "kv.takeover == 'yes'",
+              "creatives": [
+                { "id": "takeover-top", "format": "image", "size": "728x90", "imageUrl": "/creatives/belibox-gadget-week-728x90.svg", "alt": "Belibox: the whole page is yours", "clickUrl": "https://belibox.example/top" },
+                { "id": "takeover-foot", "format": "text", "size": "728x90", "headline": "Belibox: and the footer too", "clickUrl": "https://belibox.example/foot" } ] }
+            """)!.AsObject());
+        var (session, _) = await OpenAsync("""
+            <ins class="suara-ad" id="top" data-placement="article-top" data-sizes="728x90" data-kv-takeover="yes"></ins>
+            <ins class="suara-ad" id="side" data-placement="sidebar"></ins>
+            <ins class="suara-ad" id="foot" data-placement="footer" data-kv-takeover="yes"></ins>
+            """);
+        await using (session)
+        {
+            var page = session.Page;
+            await page.GotoAsync(_publisher.Origin + "/news/article.html");
+            await page.WaitForFunctionAsync("() => ['top', 'side', 'foot'].every(id => document.getElementById(id).dataset.suaraStatus === 'filled')");
+            Assert.Equal("takeover", await page.GetAttributeAsync("ins#top", "data-campaign"));
+            Assert.Equal("takeover", await page.GetAttributeAsync("ins#foot", "data-campaign"));
+            Assert.NotEqual("takeover", await page.GetAttributeAsync("ins#side", "data-campaign")); // not one of its placements
+            Assert.NotEqual(await page.GetAttributeAsync("ins#top", "data-creative"), await page.GetAttributeAsync("ins#foot", "data-creative"));
+            await session.ScreenshotAsync("publisher-roadblock.png");
+        }
+    }
+
+    [Fact]
+    public async Task TheIframeTag_TellsThePageWhatBecameOfTheSlot_CountsItsViewable_AndShowsNoErrorText()
+    {
+        var (session, _) = await OpenAsync($$"""
+            <script>
+              window.messages = [];
+              addEventListener('message', function (e) {
+                if (!e.data || e.data.type !== 'suara-ads:slot') return;
+                var frame = [].find.call(document.querySelectorAll('iframe'), function (f) { return f.contentWindow === e.source; });
+                window.messages.push({ id: frame && frame.id, status: e.data.status, width: e.data.width, height: e.data.height });
+              });
+            </script>
+            <iframe id="good" src="{{_fixture.BaseUrl}}/v1/slot.html?site=suara&amp;placement=sidebar&amp;section=news&amp;sizes=300x250" width="300" height="250" style="border:0" title="Advertisement"></iframe>
+            <iframe id="bad" src="{{_fixture.BaseUrl}}/v1/slot.html?site=suara&amp;placement=sidebr" width="300" height="250" style="border:0" title="Advertisement"></iframe>
+            """);
+        await using (session)
+        {
+            var page = session.Page;
+            await page.GotoAsync(_publisher.Origin + "/news/article.html");
+            await page.WaitForFunctionAsync("() => window.messages.length === 2");
+            var messages = JsonNode.Parse(await page.EvaluateAsync<string>("() => JSON.stringify(window.messages)"))!.AsArray().ToDictionary(m => (string)m!["id"]!, m => m!);
+            Assert.Equal("filled", (string)messages["good"]["status"]!);
+            Assert.Equal((300, 250), ((int)messages["good"]["width"]!, (int)messages["good"]["height"]!));
+            Assert.Equal("error", (string)messages["bad"]["status"]!);
+
+            // The bad frame shows a reader nothing; the good one counts its viewable event (in view for a second).
+            var bad = page.Frames.Single(f => f.Url.Contains("placement=sidebr", StringComparison.Ordinal));
+            Assert.Equal("", (await bad.EvaluateAsync<string>("() => document.body.innerText")).Trim());
+            var good = page.Frames.Single(f => f.Url.Contains("placement=sidebar", StringComparison.Ordinal));
+            var viewable = await good.EvaluateAsync<string>("() => JSON.parse(document.getElementById('suara-slot').textContent).viewable");
+            var beacon = await session.WaitForRequestAsync(viewable);
+            Assert.Equal(204, (await beacon.ResponseAsync())?.Status);
+            Assert.Null(await beacon.HeaderValueAsync("referer")); // Referrer-Policy: no-referrer: the page's URL stays with the page
+        }
+    }
+
     [Theory]
     [InlineData(true, true)]
     [InlineData(false, false)]
