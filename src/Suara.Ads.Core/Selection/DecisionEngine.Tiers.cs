@@ -94,32 +94,55 @@ public sealed partial class DecisionEngine
         long total = 0;
         foreach (var list in lists)
         {
-            total += list.TotalWeight;
+            total += list.TotalWeight - (plan is null ? 0 : ExcludedWeight(list, plan));
         }
 
-        for (var attempt = 0; attempt < MaxRejections; attempt++)
+        for (var attempt = 0; attempt < MaxRejections && total > 0; attempt++)
         {
             var r = _random.NextInt64(total);
             var b = 0;
-            while (r >= lists[b].TotalWeight)
+            long weight;
+            while (r >= (weight = lists[b].TotalWeight - (plan is null ? 0 : ExcludedWeight(lists[b], plan))))
             {
-                r -= lists[b].TotalWeight;
+                r -= weight;
                 b++;
             }
 
-            var entry = lists[b].At(r);
-            if (plan is not null && plan.ReasonExcluded(entry.Campaign) is not null)
+            // A roadblock left out of this page holds no weight: the draw steps over its share of the list.
+            if (plan is not null)
             {
-                return null; // a roadblock left out of this page holds weight here: the scan draws among the others
+                foreach (var (entry, start) in lists[b].Roadblocks)
+                {
+                    if (r >= start && plan.ReasonExcluded(entry.Campaign) is not null)
+                    {
+                        r += entry.Campaign.Weight;
+                    }
+                }
             }
 
-            if (EligibilityRules.Check(entry, slot, ref page, in eval, out _) == CandidateOutcome.Selected)
+            var drawn = lists[b].At(r);
+            if (EligibilityRules.Check(drawn, slot, ref page, in eval, out _) == CandidateOutcome.Selected)
             {
-                return entry;
+                return drawn;
             }
         }
 
         return null;
+    }
+
+    /// <summary>The weight of the roadblocks of <paramref name="list"/> that <paramref name="plan"/> leaves out of the page.</summary>
+    private static long ExcludedWeight(CandidateList list, RoadblockPlan plan)
+    {
+        long weight = 0;
+        foreach (var (entry, _) in list.Roadblocks)
+        {
+            if (plan.ReasonExcluded(entry.Campaign) is not null)
+            {
+                weight += entry.Campaign.Weight;
+            }
+        }
+
+        return weight;
     }
 
     /// <summary>Checks every candidate, then draws one eligible by weight; <c>null</c> when none is eligible.</summary>

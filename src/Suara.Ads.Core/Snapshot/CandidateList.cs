@@ -18,7 +18,22 @@ internal sealed class CandidateList
         }
 
         TotalWeight = sum;
+
+        // Roadblocks (usually none) with where their weight starts, so a draw can leave one out without a scan.
+        var roadblocks = new List<(PlacementEntry, long)>();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (entries[i].Campaign.Roadblock)
+            {
+                roadblocks.Add((entries[i], WeightSums[i] - entries[i].Campaign.Weight));
+            }
+        }
+
+        Roadblocks = [.. roadblocks];
     }
+
+    /// <summary>The roadblock entries of the list, with the offset where each one's weight starts, in list order.</summary>
+    public (PlacementEntry Entry, long Start)[] Roadblocks { get; }
 
     public PlacementEntry[] Entries { get; }
 

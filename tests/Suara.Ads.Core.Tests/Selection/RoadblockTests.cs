@@ -74,6 +74,27 @@ public sealed class RoadblockTests
     }
 
     [Fact]
+    public void ALeftOutRoadblockInALargeTier_IsSteppedOverByTheWeightedDraw()
+    {
+        // Forty standard campaigns (a tier large enough to be sampled by weight) and a roadblock holding nearly all of
+        // the tier's weight that cannot fill the sidebar: the top is drawn among the forty, by their weights.
+        var fillers = Enumerable.Range(0, 40).Select(i => Filler($"f{i:00}", "article-top", "sidebar") with { Weight = i < 20 ? 1 : 3 }).ToArray();
+        var doc = Document([Roadblock(targeting: "placement != 'sidebar'"), .. fillers]);
+        var heavy = 0;
+        var seen = new HashSet<string>();
+        for (var seed = 0; seed < 400; seed++)
+        {
+            var top = Decide(doc, Requests.Page(placements: ["article-top", "sidebar"]), seed).Slots[0]!.Campaign.Id;
+            Assert.NotEqual("rb", top);
+            seen.Add(top);
+            heavy += string.CompareOrdinal(top, "f20") >= 0 ? 1 : 0;
+        }
+
+        Assert.True(seen.Count >= 30, $"{seen.Count} campaigns drawn");
+        Assert.InRange(heavy, 240, 360); // the weight-3 half holds 3/4 of the weight: about 300 of 400
+    }
+
+    [Fact]
     public void ARoadblockNeverTakesASlotFromAHigherTier()
     {
         var sponsor = Filler("sponsor", "sidebar") with { Priority = "sponsorship", Weight = 100 };
