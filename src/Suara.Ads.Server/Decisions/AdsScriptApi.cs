@@ -33,6 +33,7 @@ internal static class AdsScriptApi
         headers.ETag = script.ETag;
         headers.CacheControl = $"public, max-age={MaxAgeSeconds}";
         headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
         if (http.Request.Headers.IfNoneMatch.ToString() is { Length: > 0 } tags && tags.Split(',').Any(t => t.Trim() == script.ETag))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);

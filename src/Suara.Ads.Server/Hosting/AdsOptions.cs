@@ -19,6 +19,9 @@ public sealed class AdsOptions
     /// <summary><c>demo</c> or a path to a catalog JSON file, imported at start when the catalog is empty.</summary>
     public string? Seed { get; set; }
 
+    /// <summary>Whether the demo site (<c>/demo/</c>) is served; unset: only when <see cref="Seed"/> is <c>demo</c>.</summary>
+    public bool? Demo { get; set; }
+
     /// <summary>Request header carrying the viewer's ISO country, set by a CDN.</summary>
     [Required]
     public string TrustedCountryHeader { get; set; } = "CF-IPCountry";

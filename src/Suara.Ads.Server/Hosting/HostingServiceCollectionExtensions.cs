@@ -86,7 +86,12 @@ internal static class HostingServiceCollectionExtensions
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
-        app.UseStaticFiles();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts(); // only on https requests, and never for localhost
+        }
+
+        app.UseSecuredStaticFiles();
         app.UseCors();
         app.UseAuthorization();
         return app;
@@ -101,7 +106,10 @@ internal static class HostingServiceCollectionExtensions
 
         // Static files are served without default documents; the demo site's front page is its news article.
         // (Routing ignores a trailing slash, so this one route answers both /demo and /demo/.)
-        app.MapGet("/demo", () => Results.Redirect("/demo/index.html")).ExcludeFromDescription();
+        if (PageSecurity.DemoEnabled(app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AdsOptions>>().Value))
+        {
+            app.MapGet("/demo", () => Results.Redirect("/demo/index.html")).ExcludeFromDescription();
+        }
         return app;
     }
 }

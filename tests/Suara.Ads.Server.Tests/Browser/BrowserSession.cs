@@ -22,6 +22,16 @@ internal sealed class BrowserSession : IAsyncDisposable
         Page = page;
         context.Request += (_, r) => _requests.Enqueue(r);
         page.PageError += (_, e) => _errors.Enqueue(e);
+
+        // What a Content-Security-Policy refused on the page (the browser says so in the console): a page's own
+        // policy must never block what the page itself needs.
+        page.Console += (_, m) =>
+        {
+            if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                _errors.Enqueue("CSP: " + m.Text);
+            }
+        };
     }
 
     public BrowserFixture Fixture { get; }
