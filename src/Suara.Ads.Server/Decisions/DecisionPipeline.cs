@@ -39,6 +39,7 @@ internal sealed class DecisionPipeline
     /// <param name="at">An explain's time, when it is not now.</param>
     public async Task<DecisionOutcome> RunAsync(HttpContext http, DecisionRequestBody body, bool explain, bool server, CancellationToken cancellationToken, DateTimeOffset? at = null)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var errors = new ValidationErrors();
         var slotErrors = new List<KeyValuePair<string, string>>();
         var request = DecisionRequestMapper.Map(
@@ -117,6 +118,7 @@ internal sealed class DecisionPipeline
         }
 
         _metrics.Decision(filled, empty, slotErrors.Count);
+        _metrics.DecisionTime(started, filled, empty);
         if (invalid != InvalidReason.None)
         {
             _metrics.Invalid("decision", invalid, filled);

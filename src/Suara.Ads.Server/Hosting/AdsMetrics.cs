@@ -20,6 +20,13 @@ internal sealed class AdsMetrics
     private readonly Counter<long> _events;
     private readonly Counter<long> _invalid;
     private readonly Histogram<double> _flushDuration;
+    private readonly Histogram<double> _decisionDuration;
+
+    /// <summary>The decision latency histogram's name.</summary>
+    public const string DecisionDuration = "suara.ads.decision.duration";
+
+    /// <summary>Decision latency buckets, 25 µs to 100 ms (a decision takes well under a millisecond), set by a view (HostingServiceCollectionExtensions).</summary>
+    public static readonly IReadOnlyList<double> DecisionBuckets = [0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 
     public AdsMetrics(IMeterFactory meterFactory, EventAggregate aggregate, RedisConnection redis, CatalogSnapshotHolder catalog)
     {
@@ -29,6 +36,10 @@ internal sealed class AdsMetrics
         _events = meter.CreateCounter<long>("suara.ads.events", "{event}", "Event beacons, by type and result (accepted, duplicate, filtered as invalid traffic, invalid or future token, expired, dropped).");
         _invalid = meter.CreateCounter<long>("suara.ads.invalid", "{event}", "Invalid traffic counted as nothing else, by type (decision slot, impression, viewable, click) and reason (bot, prefetch, noImpression, flood, noUserAgent).");
         _flushDuration = meter.CreateHistogram<double>("suara.ads.flush.duration", "s", "Time to write one flush of counts to Redis.");
+        _decisionDuration = meter.CreateHistogram<double>(
+            DecisionDuration,
+            "s",
+            "Time to decide a page (checking the request, the viewer's caps, the engine), by outcome: filled (every slot that could be decided), partial, none.");
         meter.CreateObservableGauge("suara.ads.events.pending", () => aggregate.Pending, "{event}", "Counted events waiting to be written to Redis.");
         meter.CreateObservableGauge("suara.ads.events.pending_limit", () => aggregate.Capacity, "{event}", "Most events that may wait (Ads:MaxPendingEvents).");
         meter.CreateObservableCounter("suara.ads.events.dropped", () => aggregate.Dropped, "{event}", "Events refused because the pending limit was reached.");
@@ -42,6 +53,15 @@ internal sealed class AdsMetrics
         if (_decisions.Enabled)
         {
             DecisionCore(filled, empty, errors);
+        }
+    }
+
+    /// <summary>One decided page: how long it took since <paramref name="startedTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+    public void DecisionTime(long startedTimestamp, int filled, int empty)
+    {
+        if (_decisionDuration.Enabled)
+        {
+            DecisionTimeCore(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, filled, empty);
         }
     }
 
@@ -68,6 +88,10 @@ internal sealed class AdsMetrics
             _flushDuration.Record(elapsed.TotalSeconds);
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DecisionTimeCore(double seconds, int filled, int empty) =>
+        _decisionDuration.Record(seconds, new KeyValuePair<string, object?>("outcome", filled == 0 ? "none" : empty == 0 ? "filled" : "partial"));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void DecisionCore(int filled, int empty, int errors)

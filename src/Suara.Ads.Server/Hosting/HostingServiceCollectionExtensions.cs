@@ -48,6 +48,7 @@ internal static class HostingServiceCollectionExtensions
         services.TryAddSingleton<AdsMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(AdsMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+            .AddView(AdsMetrics.DecisionDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.DecisionBuckets] })
             .AddPrometheusExporter());
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthApi.ReadyTag]);
 

@@ -40,6 +40,12 @@ public sealed class MetricsTests
         Assert.Matches(@"(?m)^suara_ads_events_total\{[^}]*result=""invalid""[^}]*\} 1\b", text);
         Assert.Matches(@"(?m)^suara_ads_events_pending(\{[^}]*\})? \d+", text);
         Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
+
+        // Decision latency in buckets from 25 µs (a decision takes well under a millisecond), by outcome: one page,
+        // its sidebar filled and its top empty.
+        Assert.Matches(@"(?m)^suara_ads_decision_duration_seconds_count\{[^}]*outcome=""partial""[^}]*\} 1\b", text);
+        Assert.Matches(@"(?m)^suara_ads_decision_duration_seconds_bucket\{[^}]*le=""2\.5[eE]-0?5""[^}]*\} [01]\b", text);
+        Assert.Matches(@"(?m)^suara_ads_decision_duration_seconds_bucket\{[^}]*le=""0\.1""[^}]*\} 1\b", text);
     }
 
     [Fact]
