@@ -19,6 +19,9 @@ echo "Test Redis on $SUARA_TEST_REDIS"
 command -v chromium >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 dotnet build Suara.Ads.sln -c Release -nologo -clp:ErrorsOnly
+# What docs/deployment.md deploys: the published output, run by PublishedBuildTests.
+dotnet publish src/Suara.Ads.Server -c Release --no-build -nologo -o "$work/publish" >/dev/null
+export SUARA_PUBLISHED="$work/publish"
 mkdir -p test-artifacts
 set +e
 dotnet test Suara.Ads.sln -c Release --no-build -nologo --logger "console;verbosity=minimal" 2>&1 | tee "$work/test.log"

@@ -14,7 +14,11 @@ public sealed class ServerProcess : IDisposable
     private readonly Process _process;
     private readonly string _seed;
 
-    public ServerProcess(CatalogDocument catalog, IDictionary<string, string> settings)
+    /// <param name="catalog">The seed.</param>
+    /// <param name="settings">Environment variables for the server.</param>
+    /// <param name="directory">Where <c>Suara.Ads.Server.dll</c> is: the test's own output unless given (a published build).</param>
+    /// <param name="workingDirectory">The process's working directory: <paramref name="directory"/> unless given.</param>
+    public ServerProcess(CatalogDocument catalog, IDictionary<string, string> settings, string? directory = null, string? workingDirectory = null)
     {
         using (var listener = new TcpListener(IPAddress.Loopback, 0))
         {
@@ -25,11 +29,12 @@ public sealed class ServerProcess : IDisposable
 
         _seed = Path.Combine(Path.GetTempPath(), $"suara-seed-{Guid.NewGuid():N}.json");
         File.WriteAllText(_seed, JsonSerializer.Serialize(catalog, CatalogJsonContext.Default.CatalogDocument));
-        var dll = Path.Combine(AppContext.BaseDirectory, "Suara.Ads.Server.dll");
+        directory ??= AppContext.BaseDirectory;
+        var dll = Path.Combine(directory, "Suara.Ads.Server.dll");
         var info = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { dll, "--urls", BaseAddress.ToString().TrimEnd('/') },
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
