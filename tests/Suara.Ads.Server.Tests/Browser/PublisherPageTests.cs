@@ -23,9 +23,9 @@ public sealed class PublisherPageTests : IClassFixture<BrowserFixture>, IDisposa
     public PublisherPageTests(BrowserFixture fixture) => _fixture = fixture;
 
     /// <summary>Serves <paramref name="html"/> as the publisher's page (any path of its origin), with the fixture's ads.js.</summary>
-    private async Task<(BrowserSession Session, ConcurrentQueue<string> Warnings)> OpenAsync(string body, string head = "")
+    private async Task<(BrowserSession Session, ConcurrentQueue<string> Warnings)> OpenAsync(string body, string head = "", bool globalPrivacyControl = false)
     {
-        var session = await BrowserSession.OpenAsync(_fixture);
+        var session = await BrowserSession.OpenAsync(_fixture, globalPrivacyControl);
         var html = $$"""
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>A publisher's article</title>
             <script>
@@ -316,6 +316,20 @@ public sealed class PublisherPageTests : IClassFixture<BrowserFixture>, IDisposa
     }
 
     public void Dispose() => _publisher.Dispose();
+
+    [Fact]
+    public async Task UnderGlobalPrivacyControl_NoViewerIdIsKeptOrSent_AndAdsStillShow()
+    {
+        var (session, _) = await OpenAsync("""<ins class="suara-ad" id="top" data-placement="article-top"></ins>""", globalPrivacyControl: true);
+        await using (session)
+        {
+            var page = session.Page;
+            await page.GotoAsync(_publisher.Origin + "/news/article.html");
+            await page.WaitForFunctionAsync("() => document.getElementById('top').dataset.suaraStatus === 'filled'");
+            Assert.Null(Assert.Single(session.DecisionRequests)["user"]);
+            Assert.Null(await page.EvaluateAsync<string?>("localStorage.getItem('suara_ads_vid')"));
+        }
+    }
 
     /// <summary><c>campaign/creative</c> of each filled slot among <paramref name="ids"/>.</summary>
     private static async Task<List<string>> ShownAsync(IPage page, string[] ids)
