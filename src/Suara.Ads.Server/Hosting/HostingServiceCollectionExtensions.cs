@@ -87,6 +87,31 @@ internal static class HostingServiceCollectionExtensions
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+
+        // A slow or broken client (a body cut short, a connection dropped mid-request) is the client's doing: one line
+        // in the log and its 4xx, not a stack trace per connection from the exception handler.
+        var clientLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Suara.Ads.Clients");
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException ex)
+            {
+                clientLog.BadClientRequest(context.Request.Method, context.Request.Path.ToString(), ex.StatusCode, ex.Message);
+                if (!context.Response.HasStarted)
+                {
+                    context.Response.Clear();
+                    context.Response.StatusCode = ex.StatusCode;
+                }
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                clientLog.ClientWentAway(context.Request.Method, context.Request.Path.ToString());
+            }
+        });
+
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts(); // only on https requests, and never for localhost
