@@ -35,6 +35,7 @@ Suara Ads is starting on $base
   Admin API:  $base/v1/admin/campaigns  (Authorization: Bearer <admin key>; see docs/admin.md)
   Metrics:    $base/metrics   Health: $base/healthz   Readiness: $base/readyz
   Reports:    $base/reports   (pages with charts; API: $base/v1/reports/campaigns/skyway-london, docs/api.md)
+  Console:    $base/console   (ad-ops: sign in with the admin key; docs/console.md)
   The admin key is printed below the first time it is generated (unless Ads__AdminKey is set);
   it is kept in Redis and reused on later runs (read it again: redis-cli -p $REDIS_PORT get suara:admin-key).
 Press Ctrl+C to stop.
