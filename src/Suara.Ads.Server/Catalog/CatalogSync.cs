@@ -32,8 +32,18 @@ internal sealed class CatalogSync : BackgroundService
     private readonly PeriodicTimer _poll;
     private CatalogDocument? _seed;
 
-    public CatalogSync(RedisCatalogStore store, CatalogService catalog, CatalogSnapshotHolder holder, CatalogPublisher publisher, RedisConnection redis, IOptions<AdsOptions> options, TimeProvider time, ILogger<CatalogSync> logger)
+    private readonly System.Diagnostics.Metrics.Histogram<double> _rebuildDuration;
+    private long _confirmedTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    public CatalogSync(RedisCatalogStore store, CatalogService catalog, CatalogSnapshotHolder holder, CatalogPublisher publisher, RedisConnection redis, IOptions<AdsOptions> options, TimeProvider time, ILogger<CatalogSync> logger, System.Diagnostics.Metrics.IMeterFactory meters)
     {
+        var meter = meters.Create(new System.Diagnostics.Metrics.MeterOptions(AdsMetrics.MeterName));
+        _rebuildDuration = meter.CreateHistogram<double>("suara.ads.catalog.rebuild.duration", "s", "Time to read a new catalog version from Redis, build its snapshot and put it in force.");
+        meter.CreateObservableGauge(
+            "suara.ads.catalog.sync.age",
+            () => System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _confirmedTimestamp)).TotalSeconds,
+            "s",
+            "Seconds since this instance last confirmed that its catalog in force is the stored one (about 1 while Redis answers; rising: changes are not reaching it).");
         // Created with the service, so its schedule starts with the instance (a tick that falls while a check runs is kept).
         _poll = new PeriodicTimer(PollInterval, time);
         _store = store;
@@ -217,6 +227,7 @@ internal sealed class CatalogSync : BackgroundService
     private async Task<bool> RebuildAsync()
     {
         await _rebuilding.WaitAsync().ConfigureAwait(false);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             CatalogDocument document;
@@ -237,6 +248,7 @@ internal sealed class CatalogSync : BackgroundService
 
             if (_holder.IsLoaded && version <= _holder.Current.Version && version != 0)
             {
+                Interlocked.Exchange(ref _confirmedTimestamp, System.Diagnostics.Stopwatch.GetTimestamp());
                 return true;
             }
 
@@ -254,6 +266,8 @@ internal sealed class CatalogSync : BackgroundService
 
             await _publisher.PublishAsync(snapshot!).ConfigureAwait(false);
             LastError = null;
+            Interlocked.Exchange(ref _confirmedTimestamp, System.Diagnostics.Stopwatch.GetTimestamp());
+            _rebuildDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             _logger.CatalogLoaded(version, document.Campaigns.Count);
             return true;
         }

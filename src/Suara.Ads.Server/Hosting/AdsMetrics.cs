@@ -21,6 +21,7 @@ internal sealed class AdsMetrics
     private readonly Counter<long> _invalid;
     private readonly Histogram<double> _flushDuration;
     private readonly Histogram<double> _decisionDuration;
+    private readonly Counter<long> _rateLimited;
 
     /// <summary>The decision latency histogram's name.</summary>
     public const string DecisionDuration = "suara.ads.decision.duration";
@@ -36,6 +37,7 @@ internal sealed class AdsMetrics
         _events = meter.CreateCounter<long>("suara.ads.events", "{event}", "Event beacons, by type and result (accepted, duplicate, filtered as invalid traffic, invalid or future token, expired, dropped).");
         _invalid = meter.CreateCounter<long>("suara.ads.invalid", "{event}", "Invalid traffic counted as nothing else, by type (decision slot, impression, viewable, click) and reason (bot, prefetch, noImpression, flood, noUserAgent).");
         _flushDuration = meter.CreateHistogram<double>("suara.ads.flush.duration", "s", "Time to write one flush of counts to Redis.");
+        _rateLimited = meter.CreateCounter<long>("suara.ads.rate_limited", "{request}", "Requests refused with 429 by the per-address rate limits, by endpoint (decisions, events, slot).");
         _decisionDuration = meter.CreateHistogram<double>(
             DecisionDuration,
             "s",
@@ -64,6 +66,9 @@ internal sealed class AdsMetrics
             DecisionTimeCore(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, filled, empty);
         }
     }
+
+    /// <summary>A request the rate limits refused; <paramref name="endpoint"/> is one of a fixed few.</summary>
+    public void RateLimited(string endpoint) => _rateLimited.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint));
 
     public void Event(string type, string result)
     {

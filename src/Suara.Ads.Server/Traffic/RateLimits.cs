@@ -27,6 +27,9 @@ internal static class RateLimits
         options.OnRejected = async (context, cancellationToken) =>
         {
             context.HttpContext.Response.Headers.RetryAfter = "1";
+            var path = context.HttpContext.Request.Path;
+            context.HttpContext.RequestServices.GetService<AdsMetrics>()?.RateLimited(
+                path.StartsWithSegments("/v1/decisions") ? "decisions" : path.StartsWithSegments("/v1/events") ? "events" : path.StartsWithSegments("/v1/slot.html") ? "slot" : "other");
             var problem = Problems.TooManyRequests(
                 "More requests came from this client address than the rate limit allows; try again in a second. The limits are in docs/invalid-traffic.md.");
             await problem.ExecuteAsync(context.HttpContext).ConfigureAwait(false);

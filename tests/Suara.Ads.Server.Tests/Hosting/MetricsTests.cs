@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Suara.Ads.Server.Tests.Catalog;
 using Suara.Ads.Server.Tests.Support;
 
 namespace Suara.Ads.Server.Tests.Hosting;
@@ -46,6 +47,42 @@ public sealed class MetricsTests
         Assert.Matches(@"(?m)^suara_ads_decision_duration_seconds_count\{[^}]*outcome=""partial""[^}]*\} 1\b", text);
         Assert.Matches(@"(?m)^suara_ads_decision_duration_seconds_bucket\{[^}]*le=""2\.5[eE]-0?5""[^}]*\} [01]\b", text);
         Assert.Matches(@"(?m)^suara_ads_decision_duration_seconds_bucket\{[^}]*le=""0\.1""[^}]*\} 1\b", text);
+    }
+
+    [Fact]
+    public async Task Metrics_CountRateLimitedRequests_AndTellTheCatalogsRebuildAndFreshness()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")), settings: new Dictionary<string, string?> { ["Ads:Traffic:DecisionsPerMinute"] = "2" });
+        var client = factory.CreateClient();
+        var refused = 0;
+        for (var i = 0; i < 30; i++) // a burst of 20 is allowed at once
+        {
+            using var response = await client.PostAsync("/v1/decisions", new StringContent("""{"site":"suara","slots":[{"id":"s","placement":"sidebar"}]}""", Encoding.UTF8, "application/json"));
+            refused += response.StatusCode == HttpStatusCode.TooManyRequests ? 1 : 0;
+        }
+
+        Assert.True(refused > 0);
+        var text = await factory.CreateClient().GetStringAsync("/metrics");
+        Assert.Matches($@"(?m)^suara_ads_rate_limited_total\{{[^}}]*endpoint=""decisions""[^}}]*\}} {refused}\b", text);
+
+        // A change made through another instance is rebuilt here (and timed); the instance confirms its catalog
+        // current every second.
+        using (var other = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")), keyPrefix: factory.KeyPrefix))
+        {
+            (await other.CreateAdminClient().PutAsync("/v1/admin/campaigns/kopi", AdminHttp.Campaign())).Expect(HttpStatusCode.Created);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!System.Text.RegularExpressions.Regex.IsMatch(text, @"(?m)^suara_ads_catalog_rebuild_duration_seconds_count(\{[^}]*\})? [1-9]\d*\b") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            text = await factory.CreateClient().GetStringAsync("/metrics");
+        }
+
+        Assert.Matches(@"(?m)^suara_ads_catalog_rebuild_duration_seconds_count(\{[^}]*\})? [1-9]\d*\b", text);
+        var age = System.Text.RegularExpressions.Regex.Match(text, @"(?m)^suara_ads_catalog_sync_age_seconds(?:\{[^}]*\})? (\S+)");
+        Assert.True(age.Success, "no catalog sync age");
+        Assert.InRange(double.Parse(age.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 0, 60);
     }
 
     [Fact]
