@@ -133,8 +133,7 @@ public sealed partial class DecisionEngine
                 continue;
             }
 
-            context.Placement = placement.Id;
-            context.Kv = slot.Kv is { Count: > 0 } slotKv ? Merge(request.Context.Kv, slotKv) : request.Context.Kv;
+            ForSlot(context, request, placement, slot);
             var traces = explanations is null ? null : new List<CandidateTrace>(placement.All.Length);
             CompiledCreative? chosen;
             if (plan?.Forced is { } roadblock && EntryOf(placement, roadblock) is { } entry)
@@ -160,8 +159,7 @@ public sealed partial class DecisionEngine
                     }
 
                     plan.Exclude(winner, why!);
-                    context.Placement = placement.Id;
-                    context.Kv = slot.Kv is { Count: > 0 } again ? Merge(request.Context.Kv, again) : request.Context.Kv;
+                    ForSlot(context, request, placement, slot);
                     traces?.Clear();
                     chosen = traces is null ? DecideSlot(placement, slot, ref page, in eval, plan) : ExplainSlot(placement, slot, ref page, in eval, traces, plan);
                 }
@@ -274,8 +272,7 @@ public sealed partial class DecisionEngine
                 continue;
             }
 
-            context.Placement = placement.Id;
-            context.Kv = slot.Kv is { Count: > 0 } slotKv ? Merge(request.Context.Kv, slotKv) : request.Context.Kv;
+            ForSlot(context, request, placement, slot);
             var outcome = EligibilityRules.Check(entry, slot, ref page, in eval, out var detail, wantDetail);
             if (outcome != CandidateOutcome.Selected)
             {
@@ -355,21 +352,11 @@ public sealed partial class DecisionEngine
         return creative;
     }
 
-    /// <summary>The page's key-values with the slot's over them (a slot's value wins).</summary>
-    private static Dictionary<string, string> Merge(IReadOnlyDictionary<string, string> page, IReadOnlyDictionary<string, string> slot)
+    /// <summary>Points the engine's context at one slot: its placement and its key-values (the page's when it has none).</summary>
+    private static void ForSlot(TargetingContext context, DecisionRequest request, CompiledPlacement placement, SlotRequest slot)
     {
-        var merged = new Dictionary<string, string>(page.Count + slot.Count, StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in page)
-        {
-            merged[key] = value;
-        }
-
-        foreach (var (key, value) in slot)
-        {
-            merged[key] = value;
-        }
-
-        return merged;
+        context.Placement = placement.Id;
+        context.Kv = slot.Kv ?? request.Context.Kv;
     }
 
     /// <summary>Puts what earlier requests of the page view showed on the page (ids the catalog lacks are ignored).</summary>

@@ -12,8 +12,8 @@ namespace Suara.Ads.Core.Selection;
 public sealed record SlotRequest(string Id, string Placement, IReadOnlyList<CreativeSize>? Sizes = null)
 {
     /// <summary>
-    /// Key-values of this slot (<c>kv.NAME</c> in targeting), over the page's: the slot's value wins for a name both
-    /// give. <c>null</c> when the slot has none; the engine then reads the page's alone, allocating nothing.
+    /// The key-values <c>kv.NAME</c> reads for this slot, when the slot has its own: the page's with the slot's over
+    /// them, merged once by whoever maps the request. <c>null</c>: the page's (<see cref="Targeting.TargetingContext.Kv"/>).
     /// </summary>
     public IReadOnlyDictionary<string, string>? Kv { get; init; }
 

@@ -42,7 +42,7 @@ internal static class DecisionRequestMapper
     public static DecisionRequest? Map(DecisionRequestBody body, string? userAgent, string? countryHeader, string? regionHeader, bool allowOverrides, bool optedOut, ValidationErrors errors, List<KeyValuePair<string, string>> slotErrors)
     {
         Text(body.Site, "site", errors, required: true);
-        var valid = new List<SlotBody>(body.Slots?.Count ?? 0);
+        var valid = new List<(SlotBody Slot, Dictionary<string, string>? Kv)>(body.Slots?.Count ?? 0);
         if (body.Slots is null || body.Slots.Count == 0)
         {
             errors.Add("slots", "must list at least one slot");
@@ -58,6 +58,7 @@ internal static class DecisionRequestMapper
             {
                 var before = problems.Count;
                 var slot = body.Slots[i];
+                Dictionary<string, string>? slotKv = null;
                 if (slot is null)
                 {
                     problems.Add($"slots[{i}]", "must be an object with id and placement");
@@ -81,12 +82,12 @@ internal static class DecisionRequestMapper
                         }
                     }
 
-                    KeyValues(slot.Kv, $"slots[{i}].kv", problems);
+                    slotKv = KeyValues(slot.Kv, $"slots[{i}].kv", problems);
                 }
 
                 if (problems.Count == before)
                 {
-                    valid.Add(slot!);
+                    valid.Add((slot!, slotKv));
                     continue;
                 }
 
@@ -194,12 +195,29 @@ internal static class DecisionRequestMapper
         return new DecisionRequest
         {
             Site = body.Site!,
-            Slots = valid.Select(s => new SlotRequest(s.Id!, s.Placement!, s.Sizes?.Select(Size).ToArray()) { Kv = s.Kv is { Count: > 0 } ? KeyValues(s.Kv, "kv", new ValidationErrors()) : null }).ToArray(),
+            Slots = valid.Select(v => new SlotRequest(v.Slot.Id!, v.Slot.Placement!, v.Slot.Sizes?.Select(Size).ToArray()) { Kv = Over(kv, v.Kv) }).ToArray(),
             Shown = shown,
             UserId = !optedOut && body.User?.Id is { Length: > 0 } user ? user : null,
             Context = context,
             FromBot = agent.IsBot,
         };
+    }
+
+    /// <summary>The page's key-values with a slot's over them (a slot's value wins); <c>null</c> when the slot has none.</summary>
+    private static Dictionary<string, string>? Over(Dictionary<string, string> page, Dictionary<string, string>? slot)
+    {
+        if (slot is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var merged = new Dictionary<string, string>(page, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in slot)
+        {
+            merged[key] = value;
+        }
+
+        return merged;
     }
 
     /// <summary>Key-values checked against the limits (at most 50; keys of 1 to 64 characters; values of at most 512).</summary>
