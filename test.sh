@@ -18,6 +18,15 @@ echo "Test Redis on $SUARA_TEST_REDIS"
 # The browser tests drive Debian's chromium (Playwright does not download browsers here).
 command -v chromium >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# PrometheusTests runs Debian's prometheus (and promtool) on a port of its own. Without recommends: no node exporter.
+# The package's postinst asks invoke-rc.d to start its service; with no init system (or a policy-rc.d that denies it)
+# nothing starts, and where something did, it is stopped again so that no Prometheus is left running.
+if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  invoke-rc.d prometheus stop >/dev/null 2>&1 || true
+fi
+
 dotnet build Suara.Ads.sln -c Release -nologo -clp:ErrorsOnly
 # What docs/deployment.md deploys: the published output, run by PublishedBuildTests.
 dotnet publish src/Suara.Ads.Server -c Release --no-build -nologo -o "$work/publish" >/dev/null
