@@ -49,7 +49,10 @@ internal static class HostingServiceCollectionExtensions
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(AdsMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
             .AddView(AdsMetrics.DecisionDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.DecisionBuckets] })
-            .AddPrometheusExporter());
+            .AddView(AdsMetrics.RedisDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.RedisBuckets] })
+            .AddView(AdsMetrics.FlushDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.RedisBuckets] })
+            .AddView(AdsMetrics.CatalogRebuildDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.RedisBuckets] })
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0)); // every scrape current (the default keeps one for 300 ms)
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthApi.ReadyTag]);
 
         services.AddJsonContext(HostingJsonContext.Default);
