@@ -117,11 +117,11 @@ public sealed class EventAggregateTests
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(TimeSpan.FromSeconds(6), aggregate.OldestPendingAge);
         aggregate.Complete(batches["a"]);
-        Assert.Equal(TimeSpan.FromSeconds(4), aggregate.OldestPendingAge);
+        Assert.Equal(TimeSpan.FromSeconds(3), aggregate.OldestPendingAge);
         aggregate.Return(batches["b"]);
         aggregate.AddEvent(Key("c"), "t3", 1);
         time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal(TimeSpan.FromSeconds(14), aggregate.OldestPendingAge);
+        Assert.Equal(TimeSpan.FromSeconds(13), aggregate.OldestPendingAge);
 
         foreach (var batch in aggregate.TakeBatches())
         {

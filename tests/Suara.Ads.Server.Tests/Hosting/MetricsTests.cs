@@ -204,6 +204,18 @@ public sealed class MetricsTests
         Assert.True(Value(text, @"suara_ads_flush_batches_total\{[^}]*result=""written""[^}]*\}") >= written + 2);
     }
 
+    [Fact]
+    public async Task Metrics_Off_LeavesTheServersOwnOut_AndKeepsAspNetCoresAndTheRuntimes()
+    {
+        using var factory = new AdsServerFactory(TestCatalog.Document(TestCatalog.Campaign("london")), settings: new Dictionary<string, string?> { ["Ads:Metrics"] = "false" });
+        var client = factory.CreateClient();
+        Assert.NotNull(await Pages.ServeAsync(client));
+        var text = await client.GetStringAsync("/metrics");
+        Assert.DoesNotContain("suara_ads_", text, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
+        Assert.Contains("dotnet_gc_", text, StringComparison.Ordinal);
+    }
+
     /// <summary>The value of the one series <paramref name="series"/> (a pattern of its name and labels) in Prometheus text.</summary>
     private static double Value(string text, string series)
     {
