@@ -211,16 +211,17 @@ internal static class CountingHarness
     {
         var options = MsOptions.Create(new RedisOptions { KeyPrefix = prefix });
         var delivery = new DeliveryKeys(options);
+        var metrics = new AdsMetrics(s_meters, aggregate, connection, new CatalogSnapshotHolder());
         return new CountingFlusher(
             aggregate,
             new RedisCounterStore(connection, new CounterKeys(options), delivery, TimeProvider.System, new CatalogSnapshotHolder(), MsOptions.Create(new RetentionOptions())),
             new FrequencyWriteQueue(connection, delivery),
             new RedisFrequencyStore(connection, delivery, new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 1_000 }), TimeProvider.System),
-            new RedisDeliveryLedger(connection, delivery, new CatalogSnapshotHolder(), TimeProvider.System),
+            new RedisDeliveryLedger(connection, delivery, new CatalogSnapshotHolder(), TimeProvider.System, metrics),
             TimeProvider.System,
             MsOptions.Create(new AdsOptions()),
             NullLogger<CountingFlusher>.Instance,
-            new AdsMetrics(s_meters, aggregate, connection, new CatalogSnapshotHolder()));
+            metrics);
     }
 
     /// <summary>One key per campaign × creative × placement × kind, the ids shared as in a catalog.</summary>

@@ -27,6 +27,9 @@ public sealed class CampaignBatch
     /// <summary>Beacon events, each counted once per token id across all instances.</summary>
     public List<TokenEvent> Events { get; } = [];
 
+    /// <summary>When its first event was added (<see cref="TimeProvider.GetTimestamp"/> of the aggregate's clock).</summary>
+    internal long OpenedAt { get; init; }
+
     /// <summary>Number of events (served, invalid and beacons) in the batch.</summary>
     public long EventCount { get; internal set; }
 }

@@ -17,6 +17,8 @@ public sealed class EventAggregate
     private Dictionary<string, CampaignBatch> _open = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seenTokens = new(StringComparer.Ordinal);
     private readonly List<CampaignBatch> _retry = [];
+    private readonly HashSet<CampaignBatch> _writing = [];
+    private readonly TimeProvider _time;
     private long _pending;
     private long _dropped;
     private long _batchSequence;
@@ -25,10 +27,13 @@ public sealed class EventAggregate
     private readonly ConcurrentDictionary<(string Site, string Placement, long Hour), SlotCounts> _slots = new();
 
     /// <summary>Creates an aggregate holding at most <paramref name="capacity"/> pending events.</summary>
-    public EventAggregate(long capacity = 2_000_000)
+    /// <param name="capacity">Most events held before new ones are refused.</param>
+    /// <param name="time">The clock that dates a batch's first event (<see cref="OldestPendingAge"/>); the system's unless given.</param>
+    public EventAggregate(long capacity = 2_000_000, TimeProvider? time = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>Most events held before new ones are refused.</summary>
@@ -39,6 +44,38 @@ public sealed class EventAggregate
 
     /// <summary>Events refused because the aggregate was full.</summary>
     public long Dropped => Volatile.Read(ref _dropped);
+
+    /// <summary>
+    /// How long the oldest event not yet written has waited: since the first event of the oldest batch that is open,
+    /// being written or waiting for a retry; zero when nothing waits. (A slot is dated when the flusher takes it: it
+    /// waited at most one flush interval before.)
+    /// </summary>
+    public TimeSpan OldestPendingAge
+    {
+        get
+        {
+            long oldest = long.MaxValue;
+            lock (_lock)
+            {
+                foreach (var batch in _retry)
+                {
+                    oldest = Math.Min(oldest, batch.OpenedAt);
+                }
+
+                foreach (var batch in _writing)
+                {
+                    oldest = Math.Min(oldest, batch.OpenedAt);
+                }
+
+                foreach (var batch in _open.Values)
+                {
+                    oldest = Math.Min(oldest, batch.OpenedAt);
+                }
+            }
+
+            return oldest == long.MaxValue ? TimeSpan.Zero : _time.GetElapsedTime(oldest);
+        }
+    }
 
     /// <summary>
     /// Adds a beacon event. Returns <c>false</c> when the same token is already pending here (the store
@@ -143,6 +180,7 @@ public sealed class EventAggregate
             var batches = new List<CampaignBatch>(_retry.Count + _open.Count);
             batches.AddRange(_retry);
             batches.AddRange(_open.Values);
+            _writing.UnionWith(batches);
             _retry.Clear();
             _open = new Dictionary<string, CampaignBatch>(StringComparer.Ordinal);
             return batches;
@@ -154,6 +192,7 @@ public sealed class EventAggregate
     {
         lock (_lock)
         {
+            _writing.Remove(batch);
             _pending -= batch.EventCount;
             foreach (var e in batch.Events)
             {
@@ -167,6 +206,7 @@ public sealed class EventAggregate
     {
         lock (_lock)
         {
+            _writing.Remove(batch);
             _retry.Add(batch);
         }
     }
@@ -221,7 +261,7 @@ public sealed class EventAggregate
     {
         if (!_open.TryGetValue(campaign, out var batch))
         {
-            batch = new CampaignBatch(campaign, $"{_instance}-{++_batchSequence}");
+            batch = new CampaignBatch(campaign, $"{_instance}-{++_batchSequence}") { OpenedAt = _time.GetTimestamp() };
             _open[campaign] = batch;
         }
 

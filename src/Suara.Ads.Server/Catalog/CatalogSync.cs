@@ -31,14 +31,15 @@ internal sealed class CatalogSync : BackgroundService
     private readonly SemaphoreSlim _rebuilding = new(1, 1);
     private readonly PeriodicTimer _poll;
     private CatalogDocument? _seed;
+    private readonly AdsMetrics _metrics;
 
     private readonly System.Diagnostics.Metrics.Histogram<double> _rebuildDuration;
     private long _confirmedTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
 
-    public CatalogSync(RedisCatalogStore store, CatalogService catalog, CatalogSnapshotHolder holder, CatalogPublisher publisher, RedisConnection redis, IOptions<AdsOptions> options, TimeProvider time, ILogger<CatalogSync> logger, System.Diagnostics.Metrics.IMeterFactory meters)
+    public CatalogSync(RedisCatalogStore store, CatalogService catalog, CatalogSnapshotHolder holder, CatalogPublisher publisher, RedisConnection redis, IOptions<AdsOptions> options, TimeProvider time, ILogger<CatalogSync> logger, System.Diagnostics.Metrics.IMeterFactory meters, AdsMetrics metrics)
     {
         var meter = meters.Create(new System.Diagnostics.Metrics.MeterOptions(AdsMetrics.MeterName));
-        _rebuildDuration = meter.CreateHistogram<double>("suara.ads.catalog.rebuild.duration", "s", "Time to read a new catalog version from Redis, build its snapshot and put it in force.");
+        _rebuildDuration = meter.CreateHistogram<double>(AdsMetrics.CatalogRebuildDuration, "s", "Time to read a new catalog version from Redis, build its snapshot and put it in force.");
         meter.CreateObservableGauge(
             "suara.ads.catalog.sync.age",
             () => System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _confirmedTimestamp)).TotalSeconds,
@@ -53,6 +54,7 @@ internal sealed class CatalogSync : BackgroundService
         _redis = redis;
         _options = options;
         _logger = logger;
+        _metrics = metrics;
     }
 
     /// <summary>Why the last rebuild failed, or <c>null</c> when the catalog in force is the current one.</summary>
@@ -185,7 +187,9 @@ internal sealed class CatalogSync : BackgroundService
         try
         {
             await SeedIfEmptyAsync().ConfigureAwait(false);
+            var asked = System.Diagnostics.Stopwatch.GetTimestamp();
             var version = await _store.GetVersionAsync().ConfigureAwait(false);
+            _metrics.RedisRoundTrip("catalog_check", System.Diagnostics.Stopwatch.GetElapsedTime(asked));
             if (version != _holder.Current.Version || !_holder.IsLoaded)
             {
                 await RebuildAsync().ConfigureAwait(false);

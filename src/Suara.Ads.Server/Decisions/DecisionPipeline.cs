@@ -107,17 +107,14 @@ internal sealed class DecisionPipeline
         var (filled, empty) = (0, 0);
         for (var i = 0; i < result.Slots.Count; i++)
         {
-            if (result.Slots[i] is not null)
-            {
-                filled++;
-            }
-            else if (result.SlotValid(i))
-            {
-                empty++;
-            }
+            var slot = result.Slots[i] is not null ? SlotResult.Filled : result.SlotValid(i) ? SlotResult.Empty : SlotResult.Error;
+            filled += slot == SlotResult.Filled ? 1 : 0;
+            empty += slot == SlotResult.Empty ? 1 : 0;
+            var placement = request.Slots[i].Placement;
+            _metrics.Slot(snapshot.Placements.ContainsKey(placement) ? placement : AdsMetrics.UnknownPlacement, slot);
         }
 
-        _metrics.Decision(filled, empty, slotErrors.Count);
+        _metrics.Decision();
         _metrics.DecisionTime(started, filled, empty);
         if (invalid != InvalidReason.None)
         {

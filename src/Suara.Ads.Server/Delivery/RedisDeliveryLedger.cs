@@ -31,15 +31,26 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
     private readonly ConcurrentDictionary<string, PendingHolds> _pending = new(StringComparer.Ordinal);
     private volatile Totals _shared = new([], []);
     private volatile WrittenHolds[] _written = [new()];
+    private readonly AdsMetrics _metrics;
     private long _loadedVersion = -1;
+    private long _refreshedTimestamp;
 
-    public RedisDeliveryLedger(RedisConnection redis, DeliveryKeys keys, CatalogSnapshotHolder catalog, TimeProvider time)
+    public RedisDeliveryLedger(RedisConnection redis, DeliveryKeys keys, CatalogSnapshotHolder catalog, TimeProvider time, AdsMetrics metrics)
     {
         _redis = redis;
         _keys = keys;
         _catalog = catalog;
         _time = time;
+        _metrics = metrics;
+        _refreshedTimestamp = time.GetTimestamp();
+        metrics.ObserveSeconds(
+            "suara.ads.delivery.age",
+            () => Age.TotalSeconds,
+            "Seconds since this instance last read the delivered totals of the campaigns with a goal (about 1 while Redis answers; rising: goals and pacing judge by an older view, the holds made here still count).");
     }
+
+    /// <summary>How long since the last successful <see cref="RefreshAsync"/> (since the start, before the first).</summary>
+    public TimeSpan Age => _time.GetElapsedTime(Interlocked.Read(ref _refreshedTimestamp));
 
     /// <summary>The catalog version whose campaigns' totals the last successful read covered; -1 before the first.</summary>
     public long LoadedVersion => Interlocked.Read(ref _loadedVersion);
@@ -154,6 +165,7 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
         _written = [rotated[0]];
 
         Interlocked.Exchange(ref _loadedVersion, snapshot.Version);
+        Interlocked.Exchange(ref _refreshedTimestamp, _time.GetTimestamp());
         return true;
     }
 
@@ -217,7 +229,12 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
 
         try
         {
+            var asked = System.Diagnostics.Stopwatch.GetTimestamp();
             await Task.WhenAll(reads.Select(r => r.Values)).ConfigureAwait(false);
+            if (reads.Count > 0)
+            {
+                _metrics.RedisRoundTrip("delivery_read", System.Diagnostics.Stopwatch.GetElapsedTime(asked));
+            }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

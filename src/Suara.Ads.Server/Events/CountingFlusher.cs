@@ -105,19 +105,23 @@ internal sealed class CountingFlusher : BackgroundService
                         _aggregate.Return(batch);
                     }
 
+                    _metrics.FlushBatches("deferred", batches.Count);
                     LogOutage(_aggregate.Pending);
                 }
                 else
                 {
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
                     var writes = new Task<BatchOutcome?>[batches.Count];
                     for (var i = 0; i < batches.Count; i++)
                     {
                         writes[i] = WriteAsync(batches[i]);
                     }
 
-                    var started = _time.GetTimestamp();
                     var outcomes = await Task.WhenAll(writes).ConfigureAwait(false);
-                    _metrics.Flushed(_time.GetElapsedTime(started));
+                    _metrics.Flushed(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                    var failed = Array.FindAll(outcomes, o => o is null).Length;
+                    _metrics.FlushBatches("written", outcomes.Length - failed);
+                    _metrics.FlushBatches("failed", failed);
                     confirmed = FollowUp(outcomes);
                 }
             }
@@ -140,7 +144,9 @@ internal sealed class CountingFlusher : BackgroundService
     {
         try
         {
+            var asked = System.Diagnostics.Stopwatch.GetTimestamp();
             var outcome = await _store.WriteAsync(batch).ConfigureAwait(false);
+            _metrics.RedisRoundTrip("flush", System.Diagnostics.Stopwatch.GetElapsedTime(asked));
             _aggregate.Complete(batch);
             _delivery.Written(batch.Campaign, batch.Held);
             if (_outageLogged)

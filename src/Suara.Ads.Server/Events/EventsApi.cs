@@ -35,13 +35,13 @@ internal static class EventsApi
         switch (signing.Codec.Verify(token, now, out var claims))
         {
             case EventTokenStatus.Invalid:
-                metrics.Event("unknown", "invalid");
+                metrics.Event("unknown", "forged");
                 return Problems.InvalidToken("The event token is not valid: it was altered, forged or truncated. Nothing was counted.");
             case EventTokenStatus.Expired:
                 metrics.Event(TypeName(claims!.Type), "expired");
                 return Problems.ExpiredToken($"The event token was issued at {claims!.IssuedAt:O} and expired after {EventTokenCodec.Lifetime.TotalHours:0} hours. Nothing was counted.");
             case EventTokenStatus.FromFuture:
-                metrics.Event(TypeName(claims!.Type), "invalid");
+                metrics.Event(TypeName(claims!.Type), "future");
                 return Problems.FutureToken($"The event token says it was issued at {claims!.IssuedAt:O}, later than now ({now:O}) by more than the allowed clock skew of {EventTokenCodec.ClockSkew.TotalSeconds:0} s. Nothing was counted.");
         }
 

@@ -16,7 +16,7 @@ internal static class EventsServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<CounterKeys>();
         services.TryAddSingleton<RedisCounterStore>();
-        services.TryAddSingleton(sp => new EventAggregate(sp.GetRequiredService<IOptions<AdsOptions>>().Value.MaxPendingEvents));
+        services.TryAddSingleton(sp => new EventAggregate(sp.GetRequiredService<IOptions<AdsOptions>>().Value.MaxPendingEvents, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<CountingFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<CountingFlusher>());
         services.AddHealthChecks().AddCheck<CountingHealthCheck>("counting", tags: [HealthApi.ReadyTag]);

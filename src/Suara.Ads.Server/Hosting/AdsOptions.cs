@@ -22,6 +22,12 @@ public sealed class AdsOptions
     /// <summary>Whether the demo site (<c>/demo/</c>) is served; unset: only when <see cref="Seed"/> is <c>demo</c>.</summary>
     public bool? Demo { get; set; }
 
+    /// <summary>
+    /// Whether the server's own instruments (meter <c>Suara.Ads</c>) are exported at <c>/metrics</c>; ASP.NET Core's and
+    /// the runtime's always are. Off only to measure what the instruments cost.
+    /// </summary>
+    public bool Metrics { get; set; } = true;
+
     /// <summary>Request header carrying the viewer's ISO country, set by a CDN.</summary>
     [Required]
     public string TrustedCountryHeader { get; set; } = "CF-IPCountry";

@@ -46,10 +46,26 @@ internal static class HostingServiceCollectionExtensions
 
         services.TryAddSingleton<KeyFailureGuard>();
         services.TryAddSingleton<AdsMetrics>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(AdsMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
-            .AddView(AdsMetrics.DecisionDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.DecisionBuckets] })
-            .AddPrometheusExporter());
+        services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+                .AddView(AdsMetrics.DecisionDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.DecisionBuckets] })
+                .AddView(AdsMetrics.RedisDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.RedisBuckets] })
+                .AddView(AdsMetrics.FlushDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.RedisBuckets] })
+                .AddView(AdsMetrics.CatalogRebuildDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.RedisBuckets] })
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0); // every scrape current (the default keeps one for 300 ms)
+
+            // Ads:Metrics=false leaves the server's own meter unheard: its instruments are then disabled and cost a check
+            // each (for measuring what they cost; see benchmarks/RESULTS.md).
+            ((IDeferredMeterProviderBuilder)metrics).Configure((sp, builder) =>
+            {
+                if (sp.GetRequiredService<IOptions<AdsOptions>>().Value.Metrics)
+                {
+                    builder.AddMeter(AdsMetrics.MeterName);
+                }
+            });
+        });
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthApi.ReadyTag]);
 
         services.AddJsonContext(HostingJsonContext.Default);

@@ -98,4 +98,37 @@ public sealed class EventAggregateTests
         Assert.Equal(40_000, aggregate.Pending);
         Assert.Equal(40_000, aggregate.TakeBatches().Sum(b => b.Events.Count));
     }
+
+    [Fact]
+    public void OldestPendingAge_IsTheWaitOfTheOldestUnwrittenBatch_ThroughRetries()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var aggregate = new EventAggregate(time: time);
+        Assert.Equal(TimeSpan.Zero, aggregate.OldestPendingAge);
+
+        aggregate.AddEvent(Key("a"), "t1", 1);
+        time.Advance(TimeSpan.FromSeconds(3));
+        aggregate.AddEvent(Key("b"), "t2", 1);
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(TimeSpan.FromSeconds(5), aggregate.OldestPendingAge);
+
+        // Taken for writing: still waiting. One written, one handed back for a retry: the retry keeps its age.
+        var batches = aggregate.TakeBatches().ToDictionary(b => b.Campaign);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromSeconds(6), aggregate.OldestPendingAge);
+        aggregate.Complete(batches["a"]);
+        Assert.Equal(TimeSpan.FromSeconds(3), aggregate.OldestPendingAge);
+        aggregate.Return(batches["b"]);
+        aggregate.AddEvent(Key("c"), "t3", 1);
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(TimeSpan.FromSeconds(13), aggregate.OldestPendingAge);
+
+        foreach (var batch in aggregate.TakeBatches())
+        {
+            aggregate.Complete(batch);
+        }
+
+        Assert.Equal(TimeSpan.Zero, aggregate.OldestPendingAge);
+        Assert.Equal(0, aggregate.Pending);
+    }
 }
