@@ -106,11 +106,12 @@ public sealed partial class PrometheusTests(ITestOutputHelper output)
         using var handler = new HttpClientHandler { AllowAutoRedirect = false }; // a click answers 302 to the advertiser
         using var client = new HttpClient(handler) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", AdsServerFactory.BrowserUserAgent);
-        await server.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(60));
 
+        // Both start at once (Prometheus finds its target some seconds after it starts).
         await using var prometheus = new PrometheusProcess(new Uri(server.BaseAddress, "/metrics"), RepositoryFiles.PathOf("deploy", "prometheus-alerts.yml"));
+        await server.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(60));
         await prometheus.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
-        output.WriteLine($"server and prometheus up after {clock.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine($"server ({published ?? "the test's own build"}) and prometheus up after {clock.Elapsed.TotalSeconds:F1} s");
 
         // A change made through another instance: the server rebuilds its catalog (and times it).
         using (var other = new AdsServerFactory(catalog, keyPrefix: prefix))
@@ -122,15 +123,20 @@ public sealed partial class PrometheusTests(ITestOutputHelper output)
         // two samples in its window.
         var traffic = Stopwatch.StartNew();
         var refused = 0;
-        for (var round = 0; traffic.Elapsed < TimeSpan.FromSeconds(6) || !await ScrapedAsync(prometheus, times: 6); round++)
+        var round = 0;
+        while (traffic.Elapsed < TimeSpan.FromSeconds(6) || !await ScrapedAsync(prometheus, times: 6))
         {
-            Assert.True(traffic.Elapsed < TimeSpan.FromSeconds(40), "Prometheus did not scrape the server:\n" + (await prometheus.GetAsync("api/v1/targets")).ToJsonString() + "\n" + prometheus.Log());
-            refused += await ReadPagesAsync(client, round);
+            if (traffic.Elapsed > TimeSpan.FromSeconds(40)) // a hang guard
+            {
+                Assert.Fail("Prometheus did not scrape the server:\n" + (await prometheus.GetAsync("api/v1/targets")).ToJsonString() + "\n" + prometheus.Log());
+            }
+
+            refused += await ReadPagesAsync(client, round++);
             await Task.Delay(50); // a reader's pace, leaving the two cores to the server and Prometheus
         }
 
         Assert.True(refused > 0, "the busy address never met the rate limit");
-        output.WriteLine($"traffic for {traffic.Elapsed.TotalSeconds:F1} s ({refused} decisions refused)");
+        output.WriteLine($"traffic for {traffic.Elapsed.TotalSeconds:F1} s: {round} rounds of readers, {refused} decisions refused");
 
         var rules = await EvaluatedRulesAsync(prometheus);
         var exported = SampleName().Matches(await client.GetStringAsync("/metrics")).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
@@ -228,11 +234,11 @@ public sealed partial class PrometheusTests(ITestOutputHelper output)
         return response.StatusCode;
     }
 
-    /// <summary>Whether Prometheus has scraped the server at least <paramref name="times"/> in the last minute, every time with success.</summary>
+    /// <summary>Whether Prometheus has scraped the server with success at least <paramref name="times"/> in the last minute, the last time included.</summary>
     private static async Task<bool> ScrapedAsync(PrometheusProcess prometheus, int times)
     {
         var up = $"up{{job=\"{PrometheusProcess.Job}\"}}";
-        var answer = await prometheus.QueryAsync($"count_over_time({up}[1m]) >= {times} and min_over_time({up}[1m]) == 1");
+        var answer = await prometheus.QueryAsync($"sum_over_time({up}[1m]) >= {times} and {up} == 1");
         return answer["data"]?["result"]?.AsArray().Count > 0;
     }
 
