@@ -17,7 +17,7 @@ public sealed class PrometheusProcess : IAsyncDisposable
 {
     public const string Job = "suara-ads";
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("suara-prometheus-").FullName;
+    private readonly string _dir;
     private readonly Process _process;
     private readonly HttpClient _http;
 
@@ -26,6 +26,7 @@ public sealed class PrometheusProcess : IAsyncDisposable
     public PrometheusProcess(Uri target, string ruleFile)
     {
         var binary = Installed("prometheus");
+        _dir = Directory.CreateTempSubdirectory("suara-prometheus-").FullName;
         using (var listener = new TcpListener(IPAddress.Loopback, 0))
         {
             listener.Start();
