@@ -50,10 +50,7 @@ internal static class HostingServiceCollectionExtensions
         {
             metrics
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
-                .AddView(AdsMetrics.DecisionDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.DecisionBuckets] })
-                .AddView(AdsMetrics.RedisDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.RedisBuckets] })
-                .AddView(AdsMetrics.FlushDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.RedisBuckets] })
-                .AddView(AdsMetrics.CatalogRebuildDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.RedisBuckets] })
+                .AddAdsViews()
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0); // every scrape current (the default keeps one for 300 ms)
 
             // Ads:Metrics=false leaves the server's own meter unheard: its instruments are then disabled and cost a check
@@ -154,4 +151,11 @@ internal static class HostingServiceCollectionExtensions
         }
         return app;
     }
+
+    /// <summary>The buckets of the server's histograms (instrument advice does not reach the exporter: views do).</summary>
+    public static MeterProviderBuilder AddAdsViews(this MeterProviderBuilder metrics) => metrics
+        .AddView(AdsMetrics.DecisionDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.DecisionBuckets] })
+        .AddView(AdsMetrics.RedisDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.RedisBuckets] })
+        .AddView(AdsMetrics.FlushDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.RedisBuckets] })
+        .AddView(AdsMetrics.CatalogRebuildDuration, new ExplicitBucketHistogramConfiguration { Boundaries = [.. AdsMetrics.RedisBuckets] });
 }
