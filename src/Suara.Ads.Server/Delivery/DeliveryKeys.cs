@@ -30,6 +30,12 @@ internal sealed class DeliveryKeys
     /// <summary>The field of a site day's counted clicks in <see cref="Delivery"/>.</summary>
     public static string ClickDayField(int siteDay) => "cd:" + siteDay.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Sorted set of the campaigns whose delivery hash was written, scored by when (Redis's clock, ms): readers re-read only
+    /// these, so an idle instance's reads do not grow with the catalog. Entries older than an hour are trimmed.
+    /// </summary>
+    public RedisKey Changed() => Key("{dlv}:changed");
+
     /// <summary>Hash of a viewer's counted impressions: field <c>CAMPAIGN|WINDOW</c>. The viewer is its <see cref="Core.Delivery.ViewerDigest"/>.</summary>
     public RedisKey Viewer(string viewerDigest) => Key($"{{v:{viewerDigest}}}:f");
 

@@ -31,8 +31,42 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
     private readonly ConcurrentDictionary<string, PendingHolds> _pending = new(StringComparer.Ordinal);
     private volatile Totals _shared = new([], []);
     private volatile WrittenHolds[] _written = [new()];
+    // Marks campaigns changed at Redis's time (so instances' clocks never disagree) and trims entries older than an hour.
+    private const string MarkScript = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        for i = 1, #ARGV do
+          redis.call('ZADD', KEYS[1], now, ARGV[i])
+        end
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - 3600000))
+        return now
+        """;
+
+    // Redis's time, then the campaigns changed since ARGV[1] (ms; none: 0) or in the last ARGV[2] ms, whichever is longer.
+    private const string ChangedScript = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local since = now - tonumber(ARGV[2])
+        local last = tonumber(ARGV[1])
+        if last > 0 and last < since then since = last end
+        local changed = redis.call('ZRANGEBYSCORE', KEYS[1], since, '+inf')
+        table.insert(changed, 1, tostring(now))
+        return changed
+        """;
+
+    /// <summary>
+    /// How far back a refresh re-reads changed campaigns: longer than a hold stays live (its bucket and the live buckets
+    /// after it), so the read that sees a campaign's last hold expire is among them, with room for a write that reached
+    /// Redis before its mark did.
+    /// </summary>
+    public static readonly TimeSpan ChangedWindow = TimeSpan.FromSeconds((DeliveryHolds.LiveBuckets + 3) * DeliveryHolds.BucketSeconds);
+
+    /// <summary>A refresh that follows the last by more than this reads every campaign (the marks are kept an hour).</summary>
+    public static readonly TimeSpan FullReadAfter = TimeSpan.FromMinutes(50);
+
     private readonly AdsMetrics _metrics;
     private long _loadedVersion = -1;
+    private long _changesReadAt; // Redis's time (ms) of the last refresh that succeeded; 0: none yet, read everything
     private long _refreshedTimestamp;
 
     public RedisDeliveryLedger(RedisConnection redis, DeliveryKeys keys, CatalogSnapshotHolder catalog, TimeProvider time, AdsMetrics metrics)
@@ -121,7 +155,10 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
         }
     }
 
-    /// <summary>Reads the delivery of every campaign with a goal (one pipelined HMGET each). Returns whether it succeeded.</summary>
+    /// <summary>
+    /// Reads the delivery of the campaigns with a goal (one pipelined HMGET each): all of them at first, then those marked
+    /// changed (<see cref="ReadChangedAsync"/>). Returns whether it succeeded.
+    /// </summary>
     public async Task<bool> RefreshAsync()
     {
         // Expired pending holds go first, whether Redis can be read or not.
@@ -146,7 +183,7 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
         rotated[0] = new WrittenHolds();
         Array.Copy(before, 0, rotated, 1, before.Length);
         _written = rotated;
-        var read = await ReadAsync(snapshot, static _ => true).ConfigureAwait(false);
+        var read = await ReadChangedAsync(snapshot, before).ConfigureAwait(false);
         if (read is null)
         {
             var merged = new WrittenHolds();
@@ -167,6 +204,68 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
         Interlocked.Exchange(ref _loadedVersion, snapshot.Version);
         Interlocked.Exchange(ref _refreshedTimestamp, _time.GetTimestamp());
         return true;
+    }
+
+    /// <summary>
+    /// The flusher wrote these campaigns' delivery hashes: marks them changed, so every instance's next refreshes read them.
+    /// One command whatever their number; throws when Redis cannot be reached (the flusher keeps the marks and retries).
+    /// </summary>
+    public Task MarkChangedAsync(IReadOnlyCollection<string> campaigns) =>
+        campaigns.Count == 0
+            ? Task.CompletedTask
+            : _redis.Database.ScriptEvaluateAsync(MarkScript, [_keys.Changed()], [.. campaigns.Select(c => (RedisValue)c)]);
+
+    /// <summary>
+    /// A refresh's read: every campaign with a goal the first time (or after a long gap), after that only those marked
+    /// changed since the last read or within <see cref="ChangedWindow"/>, those this instance wrote since, and those not
+    /// known yet; the others keep their totals (and a new site day starts at 0: nothing was written for it). So an idle
+    /// instance sends one command a second whatever the size of the catalog.
+    /// </summary>
+    private async Task<Totals?> ReadChangedAsync(CatalogSnapshot snapshot, WrittenHolds[] writtenHere)
+    {
+        var known = _shared;
+        var last = Interlocked.Read(ref _changesReadAt);
+        RedisResult[] changed;
+        try
+        {
+            changed = (RedisResult[])(await _redis.Database.ScriptEvaluateAsync(
+                ChangedScript,
+                [_keys.Changed()],
+                [last, (long)ChangedWindow.TotalMilliseconds]).ConfigureAwait(false))!;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return null;
+        }
+
+        var now = (long)changed[0];
+        Totals? read;
+        if (last <= 0 || now - last > FullReadAfter.TotalMilliseconds)
+        {
+            read = await ReadAsync(snapshot, static _ => true).ConfigureAwait(false);
+        }
+        else
+        {
+            var reread = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 1; i < changed.Length; i++)
+            {
+                reread.Add((string)changed[i]!);
+            }
+
+            foreach (var generation in writtenHere)
+            {
+                reread.UnionWith(generation.Flight.Keys);
+            }
+
+            read = await ReadAsync(snapshot, c => reread.Contains(c.Id) || !known.Flight.ContainsKey(c.Id), known).ConfigureAwait(false);
+        }
+
+        if (read is not null)
+        {
+            Interlocked.Exchange(ref _changesReadAt, now);
+        }
+
+        return read;
     }
 
     /// <summary>Before a catalog comes into force: reads the totals of its campaigns with a goal that are not known yet.</summary>
@@ -191,7 +290,10 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
 
     private long CurrentBucket() => DeliveryHolds.Bucket(_time.GetUtcNow());
 
-    private async Task<Totals?> ReadAsync(CatalogSnapshot snapshot, Func<CompiledCampaign, bool> include)
+    /// <param name="snapshot">The catalog whose campaigns with a goal are read.</param>
+    /// <param name="include">Which of them to read.</param>
+    /// <param name="unchanged">Where the totals of those not read come from (their site day's from 0 when it is a new one); none: they are left out.</param>
+    private async Task<Totals?> ReadAsync(CatalogSnapshot snapshot, Func<CompiledCampaign, bool> include, Totals? unchanged = null)
     {
         var now = _time.GetUtcNow();
         var bucket = DeliveryHolds.Bucket(now);
@@ -206,14 +308,27 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
 
         var db = _redis.Database;
         var reads = new List<(string Campaign, int Day, bool Held, Task<RedisValue[]> Values)>();
+        var flight = new Dictionary<string, long>(StringComparer.Ordinal);
+        var days = new Dictionary<(string, int), long>();
         foreach (var campaign in snapshot.Campaigns)
         {
-            if (campaign.GoalUnits <= 0 || !include(campaign))
+            if (campaign.GoalUnits <= 0)
             {
                 continue;
             }
 
             var day = (int)(TimeZoneInfo.ConvertTime(now, snapshot.ZoneOf(campaign)).DateTime.Ticks / TimeSpan.TicksPerDay);
+            if (!include(campaign))
+            {
+                if (unchanged is not null && unchanged.Flight.TryGetValue(campaign.Id, out var total))
+                {
+                    flight[campaign.Id] = total;
+                    days[(campaign.Id, day)] = unchanged.Day.GetValueOrDefault((campaign.Id, day));
+                }
+
+                continue;
+            }
+
             if (campaign.HoldsDelivery)
             {
                 var campaignFields = (RedisValue[])fields.Clone();
@@ -241,8 +356,6 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
             return null;
         }
 
-        var flight = new Dictionary<string, long>(StringComparer.Ordinal);
-        var days = new Dictionary<(string, int), long>();
         foreach (var (campaign, day, hasHolds, values) in reads)
         {
             var result = values.Result;

@@ -26,6 +26,7 @@ internal sealed class CountingFlusher : BackgroundService
     private readonly ILogger<CountingFlusher> _logger;
     private readonly AdsMetrics _metrics;
     private readonly SemaphoreSlim _flushing = new(1, 1);
+    private readonly HashSet<string> _unmarked = new(StringComparer.Ordinal); // written, not yet marked changed for the other instances' reads
     private bool _outageLogged;
 
     public CountingFlusher(EventAggregate aggregate, RedisCounterStore store, FrequencyWriteQueue frequency, RedisFrequencyStore viewers, RedisDeliveryLedger delivery, TimeProvider time, IOptions<AdsOptions> options, ILogger<CountingFlusher> logger, AdsMetrics metrics)
@@ -122,10 +123,19 @@ internal sealed class CountingFlusher : BackgroundService
                     var failed = Array.FindAll(outcomes, o => o is null).Length;
                     _metrics.FlushBatches("written", outcomes.Length - failed);
                     _metrics.FlushBatches("failed", failed);
+                    for (var i = 0; i < batches.Count; i++)
+                    {
+                        if (outcomes[i] is not null && EventAggregate.SiteOf(batches[i].Campaign) is null)
+                        {
+                            _unmarked.Add(batches[i].Campaign);
+                        }
+                    }
+
                     confirmed = FollowUp(outcomes);
                 }
             }
 
+            await MarkChangedAsync().ConfigureAwait(false);
             await _frequency.FlushAsync().ConfigureAwait(false);
 
             // Only now that the viewers' counts are written: release their holds (and count them in the cached copies).
@@ -137,6 +147,28 @@ internal sealed class CountingFlusher : BackgroundService
         finally
         {
             _flushing.Release();
+        }
+    }
+
+    /// <summary>
+    /// Tells every instance which campaigns' delivery changed (after their writes, so a reader that sees the mark reads
+    /// the new totals). A mark that cannot be written now is kept for the next flush.
+    /// </summary>
+    private async Task MarkChangedAsync()
+    {
+        if (_unmarked.Count == 0 || !_store.IsAvailable)
+        {
+            return;
+        }
+
+        try
+        {
+            await _delivery.MarkChangedAsync(_unmarked).ConfigureAwait(false);
+            _unmarked.Clear();
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            _logger.DeliveryMarksFailed(_unmarked.Count, ex.Message);
         }
     }
 

@@ -12,6 +12,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Writing counts of campaign {Campaign} failed, will retry: {Error}")]
     public static partial void CountsWriteFailed(this ILogger logger, string campaign, string error);
 
+    [LoggerMessage(EventId = 29, Level = LogLevel.Warning, Message = "Marking {Count} campaigns' delivery changed failed, will retry at the next flush: {Error}")]
+    public static partial void DeliveryMarksFailed(this ILogger logger, int count, string error);
+
     [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "Stopped with {Pending} counted events not written to Redis")]
     public static partial void CountsLostAtStop(this ILogger logger, long pending);
 

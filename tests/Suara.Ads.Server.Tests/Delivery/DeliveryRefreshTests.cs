@@ -1,0 +1,122 @@
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis.Profiling;
+using Suara.Ads.Core.Catalog;
+using Suara.Ads.Server.Delivery;
+using Suara.Ads.Server.Hosting;
+using Suara.Ads.Server.Tests.Support;
+
+namespace Suara.Ads.Server.Tests.Delivery;
+
+/// <summary>
+/// Each instance refreshes the delivered totals every second; after its first read it re-reads only the campaigns marked
+/// changed, so an idle instance's Redis traffic does not grow with the catalog, and a change made on another instance is
+/// still seen at the next refresh.
+/// </summary>
+public sealed class DeliveryRefreshTests
+{
+    private const int Campaigns = 300;
+
+    private static CatalogDocument ManyGoals()
+    {
+        var campaigns = Enumerable.Range(0, Campaigns)
+            .Select(i => TestCatalog.Campaign($"c{i:000}") with { Goal = new CampaignGoal { Impressions = 1_000_000, Per = i % 2 == 0 ? "flight" : "day" } })
+            .ToArray();
+        return TestCatalog.Document(campaigns);
+    }
+
+    [Fact]
+    public async Task IdleRefresh_SendsOneCommand_WhateverTheCatalogSize_AndAChangeOnAnotherInstanceIsReadAtTheNext()
+    {
+        var catalog = ManyGoals();
+        using var reader = new AdsServerFactory(catalog);
+        using var writer = new AdsServerFactory(catalog, keyPrefix: reader.KeyPrefix);
+        var ledger = reader.Services.GetRequiredService<RedisDeliveryLedger>();
+        _ = reader.CreateClient();
+
+        // The first read covers every campaign with a goal; the next ones, with nothing changed, none.
+        var first = await ProfileAsync(reader, ledger.RefreshAsync);
+        Assert.True(first.Refreshed);
+        var idle = await ProfileAsync(reader, ledger.RefreshAsync);
+        Assert.True(idle.Refreshed);
+        Assert.Equal(0, idle.Reads);
+        Assert.True(idle.Commands <= 2, $"an idle refresh sent {idle.Commands} commands");
+
+        // Another instance counts an impression: the next refresh here reads that campaign, and only it.
+        var writerClient = writer.CreateClient();
+        var slot = await Pages.ServeAsync(writerClient);
+        Assert.NotNull(slot);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, await Pages.BeaconAsync(writerClient, slot.ImpressionUrl));
+        await writer.Services.GetRequiredService<Server.Events.CountingFlusher>().FlushAsync();
+        var changed = await ProfileAsync(reader, ledger.RefreshAsync);
+        Assert.True(changed.Refreshed);
+        Assert.Equal(1, changed.Reads);
+        Assert.True(ledger.TryGetFlightDelivered(slot.CampaignId, out var delivered));
+        Assert.Equal(1, delivered);
+
+        // Every other campaign kept its totals, and a new site day starts at 0 without reading them.
+        reader.Time.Advance(TimeSpan.FromDays(1));
+        var nextDay = await ProfileAsync(reader, ledger.RefreshAsync);
+        Assert.True(nextDay.Refreshed);
+        Assert.True(nextDay.Reads <= 1, $"{nextDay.Reads} campaigns read on a new day");
+        var today = (int)(TimeZoneInfo.ConvertTime(reader.Time.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur")).DateTime.Ticks / TimeSpan.TicksPerDay);
+        foreach (var id in (string[])["c000", "c001", slot.CampaignId])
+        {
+            Assert.True(ledger.TryGetFlightDelivered(id, out var flight), id);
+            Assert.Equal(id == slot.CampaignId ? 1 : 0, flight);
+            Assert.True(ledger.TryGetDayDelivered(id, today, out var day), id);
+            Assert.Equal(0, day);
+        }
+    }
+
+    [Fact]
+    public async Task AnImpressionWrittenAfterARedisOutage_IsReadByTheOtherInstance()
+    {
+        using var redisProcess = new RedisProcess();
+        var catalog = ManyGoals();
+        using var reader = new AdsServerFactory(catalog, redis: redisProcess.Configuration);
+        using var writer = new AdsServerFactory(catalog, keyPrefix: reader.KeyPrefix, redis: redisProcess.Configuration);
+        var ledger = reader.Services.GetRequiredService<RedisDeliveryLedger>();
+        _ = reader.CreateClient();
+        Assert.True(await ledger.RefreshAsync());
+
+        // The writer's impression waits out an outage, then is written; its mark goes with it.
+        var writerClient = writer.CreateClient();
+        var slot = await Pages.ServeAsync(writerClient);
+        Assert.NotNull(slot);
+        redisProcess.Stop();
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, await Pages.BeaconAsync(writerClient, slot.ImpressionUrl));
+        var flusher = writer.Services.GetRequiredService<Server.Events.CountingFlusher>();
+        await flusher.FlushAsync();
+        redisProcess.Start();
+        using (var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30))) // against a hang, not a timing assertion
+        {
+            await writer.Services.GetRequiredService<RedisConnection>().WaitUntilConnectedAsync(guard.Token);
+            await reader.Services.GetRequiredService<RedisConnection>().WaitUntilConnectedAsync(guard.Token);
+        }
+
+        await flusher.FlushAsync();
+        Assert.True(await ledger.RefreshAsync());
+        Assert.True(ledger.TryGetFlightDelivered(slot.CampaignId, out var delivered));
+        Assert.Equal(1, delivered);
+    }
+
+    /// <summary>Runs <paramref name="refresh"/> with the instance's Redis commands profiled: its result, the HMGETs (one per campaign read) and all commands.</summary>
+    private static async Task<(bool Refreshed, int Reads, int Commands)> ProfileAsync(AdsServerFactory factory, Func<Task<bool>> refresh)
+    {
+        var multiplexer = factory.Services.GetRequiredService<RedisConnection>().Multiplexer;
+        var session = new ProfilingSession();
+        multiplexer.RegisterProfiler(() => session);
+        bool refreshed;
+        try
+        {
+            refreshed = await refresh();
+        }
+        finally
+        {
+            multiplexer.RegisterProfiler(() => null);
+        }
+
+        var commands = session.FinishProfiling().ToList();
+        return (refreshed, commands.Count(c => c.Command == "HMGET"), commands.Count);
+    }
+}
