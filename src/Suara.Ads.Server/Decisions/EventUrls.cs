@@ -13,11 +13,12 @@ internal static class EventUrls
     /// <summary>The path prefix of every event URL.</summary>
     public const string PathPrefix = "/v1/events/";
 
-    /// <summary>The signed URL for one event of <paramref name="decision"/>.</summary>
-    public static string For(EventTokenCodec codec, EventType type, Guid decisionId, DateTimeOffset issuedAt, SlotDecision decision, string? viewer) =>
-        PathPrefix + codec.Sign(new EventClaims
+    /// <summary>The signed URLs of the three events of <paramref name="decision"/> (one MAC for the three).</summary>
+    public static AdTokens For(EventTokenCodec codec, Guid decisionId, DateTimeOffset issuedAt, SlotDecision decision, string? viewer)
+    {
+        var tokens = codec.SignAd(new EventClaims
         {
-            Type = type,
+            Type = EventType.Impression,
             DecisionId = decisionId,
             IssuedAt = issuedAt,
             Site = decision.SiteId,
@@ -26,6 +27,8 @@ internal static class EventUrls
             Creative = decision.Creative.Id,
             Viewer = viewer ?? "",
         });
+        return new AdTokens(PathPrefix + tokens.Impression, PathPrefix + tokens.Viewable, PathPrefix + tokens.Click);
+    }
 
     /// <summary>Tokens carry whole seconds: the issue time of a decision made at <paramref name="now"/>.</summary>
     public static DateTimeOffset IssuedAt(DateTimeOffset now) => DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());

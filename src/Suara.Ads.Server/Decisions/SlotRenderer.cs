@@ -46,13 +46,13 @@ internal sealed class SlotRenderer
                 continue;
             }
 
-            var click = EventUrls.For(codec, EventType.Click, decisionId, issuedAt, decision, result.Viewer);
+            var urls = EventUrls.For(codec, decisionId, issuedAt, decision, result.Viewer);
             slots[i] = new RenderedSlot(
                 decision,
-                CreativeMarkup.Render(decision.Creative, decision.Format, decision.Size, baseUrl + click, baseUrl),
-                EventUrls.For(codec, EventType.Impression, decisionId, issuedAt, decision, result.Viewer),
-                EventUrls.For(codec, EventType.Viewable, decisionId, issuedAt, decision, result.Viewer),
-                click);
+                CreativeMarkup.Render(decision.Creative, decision.Format, decision.Size, baseUrl + urls.Click, baseUrl),
+                urls.Impression,
+                urls.Viewable,
+                urls.Click);
         }
 
         return new RenderedPage(decisionId.ToString("N"), slots);

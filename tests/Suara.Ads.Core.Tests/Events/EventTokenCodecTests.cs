@@ -5,7 +5,8 @@ namespace Suara.Ads.Core.Tests.Events;
 public sealed class EventTokenCodecTests
 {
     private static readonly DateTimeOffset s_issued = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
-    private readonly EventTokenCodec _codec = new("k0123456789abcdef0123456789abcdef");
+    private const string Key = "k0123456789abcdef0123456789abcdef";
+    private readonly EventTokenCodec _codec = new(Key);
 
     private static EventClaims Claims(string viewer = "0123456789abcdef01234567") => new()
     {
@@ -26,7 +27,7 @@ public sealed class EventTokenCodecTests
         Assert.Matches("^[A-Za-z0-9_-]+$", token);
         Assert.Equal(EventTokenStatus.Valid, _codec.Verify(token, s_issued.AddMinutes(5), out var claims));
         Assert.Equal(Claims(), claims! with { TokenId = "" });
-        Assert.Equal(22, claims.TokenId.Length);
+        Assert.Equal(14, claims.TokenId.Length); // a 10-byte tag
     }
 
     [Fact]
@@ -83,4 +84,59 @@ public sealed class EventTokenCodecTests
     [Fact]
     public void Constructor_ShortKey_IsRefused() =>
         Assert.Throws<ArgumentException>(() => new EventTokenCodec("short"));
+
+    [Fact]
+    public void SignAd_GivesThreeTokens_EachValidAsItsOwnType_WithTagsOfTheirOwn()
+    {
+        var tokens = _codec.SignAd(Claims());
+        var seen = new HashSet<string>();
+        foreach (var (token, type) in new[] { (tokens.Impression, EventType.Impression), (tokens.Viewable, EventType.Viewable), (tokens.Click, EventType.Click) })
+        {
+            Assert.Equal(EventTokenStatus.Valid, _codec.Verify(token, s_issued, out var claims));
+            Assert.Equal(Claims() with { Type = type }, claims! with { TokenId = "" });
+            Assert.True(seen.Add(claims.TokenId), "two events of one ad share a tag");
+        }
+
+        Assert.Equal(_codec.Sign(Claims() with { Type = EventType.Click }), tokens.Click);
+    }
+
+    [Fact]
+    public void Verify_ATokenWhoseTypeWasChanged_IsInvalid()
+    {
+        // An impression token made into a click (or any other type) keeps the impression's tag: it must not pass.
+        var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(_codec.SignAd(Claims()).Impression);
+        foreach (var type in new byte[] { (byte)EventType.Viewable, (byte)EventType.Click })
+        {
+            bytes[1] = type;
+            Assert.Equal(EventTokenStatus.Invalid, _codec.Verify(System.Buffers.Text.Base64Url.EncodeToString(bytes), s_issued, out var claims));
+            Assert.Null(claims);
+        }
+    }
+
+    [Fact]
+    public void Verify_AVersion1Token_IssuedBeforeAnUpgrade_StillCounts()
+    {
+        // Version 1, written here by hand as it was issued: version, type, issued-at, decision id, five length-prefixed
+        // strings, then the first 16 bytes of the HMAC-SHA256 of all that.
+        var claims = Claims() with { Type = EventType.Click };
+        var payload = new List<byte> { 1, (byte)claims.Type };
+        var issued = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(issued, claims.IssuedAt.ToUnixTimeSeconds());
+        payload.AddRange(issued);
+        payload.AddRange(claims.DecisionId.ToByteArray());
+        foreach (var value in new[] { claims.Site, claims.Placement, claims.Campaign, claims.Creative, claims.Viewer })
+        {
+            payload.Add((byte)value.Length);
+            payload.AddRange(System.Text.Encoding.UTF8.GetBytes(value));
+        }
+
+        var mac = System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Key), payload.ToArray());
+        var token = System.Buffers.Text.Base64Url.EncodeToString([.. payload, .. mac[..16]]);
+
+        Assert.Equal(EventTokenStatus.Valid, _codec.Verify(token, s_issued.AddHours(1), out var read));
+        Assert.Equal(claims, read! with { TokenId = "" });
+        Assert.Equal(22, read.TokenId.Length);
+        mac[0] ^= 1;
+        Assert.Equal(EventTokenStatus.Invalid, _codec.Verify(System.Buffers.Text.Base64Url.EncodeToString([.. payload, .. mac[..16]]), s_issued, out _));
+    }
 }

@@ -96,6 +96,8 @@ internal sealed class BrowserSession : IAsyncDisposable
     }
 
     /// <summary>Waits until every <c>ins.suara-ad</c> on the page has the status <paramref name="status"/>.</summary>
+    // Predicates go to WaitForFunctionAsync as functions ("() => …"): a bare expression is run with eval inside the page,
+    // which the CSP of the console and the reports (no 'unsafe-eval') refuses whenever the first check is false.
     public Task WaitForSlotsAsync(string status = "filled", int count = 4) =>
         Page.WaitForFunctionAsync(
             "([status, count]) => { const all = [...document.querySelectorAll('ins.suara-ad')]; return all.length === count && all.every(e => e.dataset.suaraStatus === status); }",

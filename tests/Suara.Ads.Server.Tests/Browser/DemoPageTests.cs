@@ -295,7 +295,7 @@ public sealed class DemoPageTests : IClassFixture<BrowserFixture>
     {
         await using var session = await BrowserSession.OpenAsync(_fixture);
         await session.GotoAsync("/demo/sport.html");
-        await session.Page.WaitForFunctionAsync("['top','inline','side'].every(id => document.getElementById(id).dataset.suaraStatus === 'filled')");
+        await session.Page.WaitForFunctionAsync("() => ['top','inline','side'].every(id => document.getElementById(id).dataset.suaraStatus === 'filled')");
 
         // Targeting from the script tag's data attributes.
         var first = Assert.Single(session.DecisionRequests);

@@ -77,7 +77,7 @@ public sealed class MoneyReportPageTests : IClassFixture<BrowserFixture>
         // By hour: the site's hours, with their offset; the CSV of the same report.
         await page.SelectOptionAsync("#granularity", "hour");
         await ShowAsync(page, null, "site", "suara", to, to);
-        await page.WaitForFunctionAsync("document.getElementById('subtitle').textContent.endsWith('by hour')");
+        await page.WaitForFunctionAsync("() => document.getElementById('subtitle').textContent.endsWith('by hour')");
         Assert.All(await page.Locator("#rows tbody tr td:first-child").AllTextContentsAsync(), t => Assert.Matches($"^{to}T[0-2][0-9]:00:00\\+08:00$", t));
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#csv"));
         var csv = await File.ReadAllTextAsync(await download.PathAsync() ?? throw new InvalidOperationException("no download"));

@@ -116,7 +116,7 @@ public sealed class ReportPageTests : IClassFixture<BrowserFixture>
 
         // A campaign id opens that campaign's report.
         await page.ClickAsync("#rows tbody button:text-is('skyway-london')");
-        await page.WaitForFunctionAsync("document.getElementById('title').textContent === 'Campaign skyway-london'");
+        await page.WaitForFunctionAsync("() => document.getElementById('title').textContent === 'Campaign skyway-london'");
         Assert.True(await page.Locator("#chart svg path").CountAsync() >= 1);
         Assert.True(await page.IsVisibleAsync("#back"));
 
