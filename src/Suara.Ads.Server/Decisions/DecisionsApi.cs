@@ -101,10 +101,13 @@ internal static class DecisionsApi
             return outcome.Problem();
         }
 
-        return TypedResults.Json(Response(renderer.Render(http, outcome.Request, outcome.Result), outcome.Request, outcome.Result, outcome.SlotErrors), DecisionsJsonContext.Response);
+        var page = renderer.Render(http, outcome.Request, outcome.Result);
+        return explain
+            ? TypedResults.Json(Response(page, outcome.Request, outcome.Result, outcome.SlotErrors), DecisionsJsonContext.Response)
+            : new DecisionJsonResult(page, outcome.Request, outcome.Result, outcome.SlotErrors);
     }
 
-    private static DecisionResponse Response(RenderedPage page, DecisionRequest request, DecisionResult result, IReadOnlyList<KeyValuePair<string, string>>? slotErrors)
+    internal static DecisionResponse Response(RenderedPage page, DecisionRequest request, DecisionResult result, IReadOnlyList<KeyValuePair<string, string>>? slotErrors)
     {
         var slots = new Dictionary<string, SlotResponse?>(page.Slots.Length, StringComparer.Ordinal);
         for (var i = 0; i < page.Slots.Length; i++)

@@ -54,7 +54,16 @@ public sealed class DeliveryRefreshTests
         Assert.Equal(1, delivered);
 
         // Every other campaign kept its totals, and a new site day starts at 0 without reading them.
+        // (Moving the clock wakes the instance's own refresher: let its refresh end before profiling one.)
         reader.Time.Advance(TimeSpan.FromDays(1));
+        using (var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30))) // against a hang, not a timing assertion
+        {
+            while (ledger.Age >= TimeSpan.FromDays(1))
+            {
+                await Task.Delay(10, guard.Token);
+            }
+        }
+
         var nextDay = await ProfileAsync(reader, ledger.RefreshAsync);
         Assert.True(nextDay.Refreshed);
         Assert.True(nextDay.Reads <= 1, $"{nextDay.Reads} campaigns read on a new day");
