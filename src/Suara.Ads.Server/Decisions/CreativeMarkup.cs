@@ -16,7 +16,40 @@ internal static class CreativeMarkup
 
     private static readonly HtmlEncoder s_html = HtmlEncoder.Default;
 
+    // Stands for the click URL while a creative's markup is made once: letters and digits, which HTML encoding leaves
+    // as they are, and new in every process, so no creative can contain it.
+    private static readonly string s_clickMark = "SUARACLICK" + Guid.NewGuid().ToString("N");
+
+    // A creative's markup for a format, size and base URL, split where the click URL goes; kept while the catalog
+    // object is (a new catalog version brings new objects, so edited creatives are made again).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Creative, System.Collections.Concurrent.ConcurrentDictionary<(CreativeFormat, CreativeSize, string), string[]>> s_made = [];
+
+    /// <summary>
+    /// The markup of <paramref name="creative"/> with <paramref name="clickUrl"/>: made once per creative, format, size
+    /// and base URL (<see cref="Make"/>), then only the click URL is encoded and put in its places on each request.
+    /// </summary>
     public static string Render(Creative creative, CreativeFormat format, CreativeSize size, string clickUrl, string baseUrl)
+    {
+        var parts = s_made.GetOrCreateValue(creative).GetOrAdd(
+            (format, size, baseUrl),
+            static (key, c) => Make(c, key.Item1, key.Item2, s_clickMark, key.Item3).Split(s_clickMark),
+            creative);
+        if (parts.Length == 1)
+        {
+            return parts[0];
+        }
+
+        var click = s_html.Encode(clickUrl);
+        if (parts.Length == 2)
+        {
+            return string.Concat(parts[0], click, parts[1]);
+        }
+
+        return string.Join(click, parts);
+    }
+
+    /// <summary>Makes the markup (every value from the catalog HTML-encoded; html creatives in a sandboxed frame).</summary>
+    internal static string Make(Creative creative, CreativeFormat format, CreativeSize size, string clickUrl, string baseUrl)
     {
         var w = size.Width.ToString(CultureInfo.InvariantCulture);
         var h = size.Height.ToString(CultureInfo.InvariantCulture);

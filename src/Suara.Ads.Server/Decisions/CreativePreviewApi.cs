@@ -29,7 +29,7 @@ internal static class CreativePreviewApi
             }
 
             var baseUrl = EventUrls.BaseUrl(http, options.Value, environment);
-            var markup = CreativeMarkup.Render(creative, format, size, creative.ClickUrl, baseUrl);
+            var markup = CreativeMarkup.Make(creative, format, size, creative.ClickUrl, baseUrl); // a creative being edited: nothing to keep
             var headers = http.Response.Headers;
             headers.CacheControl = "no-store";
             headers.XContentTypeOptions = "nosniff";
