@@ -64,7 +64,15 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
     /// <summary>A refresh that follows the last by more than this reads every campaign (the marks are kept an hour).</summary>
     public static readonly TimeSpan FullReadAfter = TimeSpan.FromMinutes(50);
 
+    /// <summary>
+    /// Campaigns re-read on every refresh besides the changed ones, in turn through the catalog: so a change whose mark
+    /// was lost (its writer died between its counts and its mark) is still seen, within catalog size / this seconds
+    /// (10,000 campaigns: 21 minutes), for a few commands a second whatever the catalog's size.
+    /// </summary>
+    public const int SweepPerRefresh = 8;
+
     private readonly AdsMetrics _metrics;
+    private int _sweep;
     private long _loadedVersion = -1;
     private long _changesReadAt; // Redis's time (ms) of the last refresh that succeeded; 0: none yet, read everything
     private long _refreshedTimestamp;
@@ -217,9 +225,9 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
 
     /// <summary>
     /// A refresh's read: every campaign with a goal the first time (or after a long gap), after that only those marked
-    /// changed since the last read or within <see cref="ChangedWindow"/>, those this instance wrote since, and those not
-    /// known yet; the others keep their totals (and a new site day starts at 0: nothing was written for it). So an idle
-    /// instance sends one command a second whatever the size of the catalog.
+    /// changed since the last read or within <see cref="ChangedWindow"/>, those this instance wrote since, those not
+    /// known yet and the next <see cref="SweepPerRefresh"/> in turn; the others keep their totals (and a new site day starts at 0: nothing was written for it). So an idle
+    /// instance sends a few commands a second whatever the size of the catalog.
     /// </summary>
     private async Task<Totals?> ReadChangedAsync(CatalogSnapshot snapshot, WrittenHolds[] writtenHere)
     {
@@ -256,6 +264,14 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
             {
                 reread.UnionWith(generation.Flight.Keys);
             }
+
+            var campaigns = snapshot.Campaigns;
+            for (var i = 0; i < SweepPerRefresh && i < campaigns.Length; i++)
+            {
+                reread.Add(campaigns[(_sweep + i) % campaigns.Length].Id);
+            }
+
+            _sweep = campaigns.Length == 0 ? 0 : (_sweep + SweepPerRefresh) % campaigns.Length;
 
             read = await ReadAsync(snapshot, c => reread.Contains(c.Id) || !known.Flight.ContainsKey(c.Id), known).ConfigureAwait(false);
         }
