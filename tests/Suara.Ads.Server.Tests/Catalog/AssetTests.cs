@@ -128,7 +128,7 @@ public sealed class CreativePreviewTests
         var html = await response.Content.ReadAsStringAsync();
 
         // The same markup as a decision's, its catalog text encoded, its link the landing page itself.
-        Assert.Contains("href=\"https://skyway.example/london?a=1&amp;b=2\"", html, StringComparison.Ordinal);
+        Assert.Contains("href='https://skyway.example/london?a=1&amp;b=2'", html, StringComparison.Ordinal);
         Assert.Contains("alt=\"Fly &lt;London&gt; &amp; &quot;more&quot;\"", html, StringComparison.Ordinal);
         Assert.Contains("width=\"300\" height=\"250\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("/v1/events/", html, StringComparison.Ordinal);

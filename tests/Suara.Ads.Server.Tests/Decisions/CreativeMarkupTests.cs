@@ -28,4 +28,15 @@ public sealed class CreativeMarkupTests
         // Another base URL or size is another markup, not the first one's.
         Assert.Equal(CreativeMarkup.Make(creative, format, new CreativeSize(728, 90), "c", "http://other.example"), CreativeMarkup.Render(creative, format, new CreativeSize(728, 90), "c", "http://other.example"));
     }
+
+    [Fact]
+    public void Markup_HoldsNoDoubleQuote_AndAValueCannotEndItsAttribute()
+    {
+        var creative = new Creative { Id = "q", Format = "image", Size = "300x250", ImageUrl = "https://cdn.example/a'b\".png", Alt = "it's \"quoted\" <b>", ClickUrl = "https://x.example/" };
+        var markup = CreativeMarkup.Render(creative, CreativeFormat.Image, new CreativeSize(300, 250), "https://ads.example/v1/events/a'b", "https://ads.example");
+        Assert.DoesNotContain("\"", markup, StringComparison.Ordinal);
+        Assert.Contains("alt='it&#x27;s &quot;quoted&quot; &lt;b&gt;'", markup, StringComparison.Ordinal);
+        Assert.Contains("href='https://ads.example/v1/events/a&#x27;b'", markup, StringComparison.Ordinal);
+        Assert.Equal(2 * 9, markup.Count(c => c == '\'')); // 9 attributes, each opened and closed, and no other quote
+    }
 }

@@ -85,9 +85,9 @@ public sealed class DecisionsApiTests
 
         // Markup: catalog text is encoded, the image resolves against the public base URL, clicks are tracked.
         var html = (string)slot["html"]!;
-        Assert.Contains("alt=\"Fly &lt;London&gt; &amp; &quot;more&quot;\"", html, StringComparison.Ordinal);
-        Assert.Contains("src=\"https://ads.example/creatives/x.svg\"", html, StringComparison.Ordinal);
-        Assert.Contains("href=\"https://ads.example" + (string)slot["clickUrl"]!, html, StringComparison.Ordinal);
+        Assert.Contains("alt='Fly &lt;London&gt; &amp; &quot;more&quot;'", html, StringComparison.Ordinal);
+        Assert.Contains("src='https://ads.example/creatives/x.svg'", html, StringComparison.Ordinal);
+        Assert.Contains("href='https://ads.example" + (string)slot["clickUrl"]!, html, StringComparison.Ordinal);
         Assert.DoesNotContain("skyway.example", html, StringComparison.Ordinal);
     }
 

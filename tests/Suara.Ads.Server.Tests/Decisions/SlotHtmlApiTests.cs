@@ -44,8 +44,8 @@ public sealed partial class SlotHtmlApiTests
         Assert.StartsWith("https://ads.example/v1/events/", (string)data["viewable"]!, StringComparison.Ordinal);
 
         // The creative, encoded, with its link through the click URL.
-        Assert.Contains("alt=\"Fly &lt;London&gt; &amp; &quot;more&quot;\"", body, StringComparison.Ordinal);
-        Assert.Contains("src=\"https://ads.example/creatives/x.svg\"", body, StringComparison.Ordinal);
+        Assert.Contains("alt='Fly &lt;London&gt; &amp; &quot;more&quot;'", body, StringComparison.Ordinal);
+        Assert.Contains("src='https://ads.example/creatives/x.svg'", body, StringComparison.Ordinal);
         var codec = new EventTokenCodec(AdsServerFactory.SigningKey);
         var click = Assert.Single(TrackedUrls(body, "href"));
         var pixel = Assert.Single(TrackedUrls(body, "src"));
@@ -69,7 +69,7 @@ public sealed partial class SlotHtmlApiTests
         var (response, body) = await GetAsync(factory, "/v1/slot.html?site=suara&placement=sidebar");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("<iframe sandbox=\"allow-scripts allow-popups allow-popups-to-escape-sandbox\"", body, StringComparison.Ordinal);
+        Assert.Contains("<iframe sandbox='allow-scripts allow-popups allow-popups-to-escape-sandbox'", body, StringComparison.Ordinal);
         Assert.Contains("href=&quot;https://ads.example/v1/events/", body, StringComparison.Ordinal);
     }
 
@@ -283,10 +283,12 @@ public sealed partial class SlotHtmlApiTests
         Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(again)).StatusCode);
     }
 
+    // Attributes quoted either way: the creative's markup uses ' (see CreativeMarkup), the page around it ".
     private static IEnumerable<string> TrackedUrls(string html, string attribute) =>
-        AttributeRegex().Matches(html).Where(m => m.Groups[1].Value == attribute && m.Groups[2].Value.Contains("/v1/events/", StringComparison.Ordinal))
-            .Select(m => WebUtility.HtmlDecode(m.Groups[2].Value));
+        AttributeRegex().Matches(html).Select(m => (Name: m.Groups[1].Value, Value: m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value))
+            .Where(a => a.Name == attribute && a.Value.Contains("/v1/events/", StringComparison.Ordinal))
+            .Select(a => WebUtility.HtmlDecode(a.Value));
 
-    [GeneratedRegex("\\s(href|src)=\"([^\"]*)\"")]
+    [GeneratedRegex("""\s(href|src)=(?:"([^"]*)"|'([^']*)')""")]
     private static partial Regex AttributeRegex();
 }

@@ -101,6 +101,6 @@ public sealed partial class PublicBaseUrlTests
         return null;
     }
 
-    [GeneratedRegex("""(?:src|href)="(https?://[^"]+)""")]
+    [GeneratedRegex("""(?:src|href)=['"](https?://[^'"]+)""")]
     private static partial Regex AbsoluteLink();
 }
