@@ -129,8 +129,8 @@ public sealed class CreativePreviewTests
 
         // The same markup as a decision's, its catalog text encoded, its link the landing page itself.
         Assert.Contains("href='https://skyway.example/london?a=1&amp;b=2'", html, StringComparison.Ordinal);
-        Assert.Contains("alt=\"Fly &lt;London&gt; &amp; &quot;more&quot;\"", html, StringComparison.Ordinal);
-        Assert.Contains("width=\"300\" height=\"250\"", html, StringComparison.Ordinal);
+        Assert.Contains("alt='Fly &lt;London&gt; &amp; &quot;more&quot;'", html, StringComparison.Ordinal);
+        Assert.Contains("width='300' height='250'", html, StringComparison.Ordinal);
         Assert.DoesNotContain("/v1/events/", html, StringComparison.Ordinal);
         Assert.Contains("frame-ancestors 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
 
