@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     --smoke) smoke=1; duration=2; warmup=0; campaigns=200; append=0; shift ;;
     --no-append) append=0; shift ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "http.sh: unknown option '$1' (--help lists them)" >&2; exit 2 ;;
   esac
 done
@@ -124,7 +124,7 @@ echo "Server ready on $server ($campaigns campaigns, Redis on 127.0.0.1:$redis_p
 drive() {
   local name=$1 mode=$2 url=$3 seconds=$4
   shift 4
-  if ! env SUARA_MODE="$mode" SUARA_REQUESTS="$work/requests.tsv" SUARA_THREADS="$threads" "$@" \
+  if ! env SUARA_MODE="$mode" SUARA_REQUESTS="$work/requests.tsv" "$@" \
       wrk -t "$threads" -c "$connections" -d "${seconds}s" --timeout 5s -s benchmarks/wrk/suara.lua "$url" >"$work/$name.out" 2>&1 \
       || ! grep -q '^RESULT ' "$work/$name.out"; then
     cat "$work/$name.out" >&2
@@ -181,25 +181,27 @@ wait_ready "$baseline" "$baseline_pid" baseline || { broken "the baseline never 
 [ "$warmup" -eq 0 ] || drive warmup-decisions-baseline decisions "$baseline" "$warmup"
 drive decisions-baseline decisions "$baseline" "$duration"
 
-# The pool in two parts in proportion to the phases' lengths: warm-ups take theirs from the end, measured runs from
-# the start, so the measured runs send first-time tokens until the pool runs out.
+# The pool in two parts in proportion to the phases' lengths, each dealt out into a file per wrk thread: the measured
+# runs send first-time tokens until their part runs out, the warm-ups never send one of those.
 pool=$(wc -l <"$work/pool.txt")
+[ "$pool" -ge "$threads" ] || { broken "only $pool impression URLs for $threads threads"; finish_broken; }
 warm_lines=$(( pool * warmup / (warmup + duration) ))
-head -n $((pool - warm_lines)) "$work/pool.txt" >"$work/pool-measured.txt"
-tail -n "$warm_lines" "$work/pool.txt" >"$work/pool-warmup.txt"
-echo "Beacons (a pool of $pool impression URLs from the server's answers):"
+deal() { awk -v t="$threads" -v out="$1" '{ print > (out "." ((NR - 1) % t)) }'; }
+head -n $((pool - warm_lines)) "$work/pool.txt" | deal "$work/pool-measured"
+warm_beacons=0
 if [ "$warmup" -gt 0 ] && [ "$warm_lines" -ge "$threads" ]; then
-  drive warmup-beacons-server beacons "$server" "$warmup" SUARA_TOKENS="$work/pool-warmup.txt"
+  tail -n "$warm_lines" "$work/pool.txt" | deal "$work/pool-warmup"
+  warm_beacons=1
 fi
+echo "Beacons (a pool of $pool impression URLs from the server's answers):"
+[ "$warm_beacons" -eq 0 ] || drive warmup-beacons-server beacons "$server" "$warmup" SUARA_TOKENS="$work/pool-warmup"
 drained
 snapshot beacons-before
-drive beacons-server beacons "$server" "$duration" SUARA_TOKENS="$work/pool-measured.txt"
+drive beacons-server beacons "$server" "$duration" SUARA_TOKENS="$work/pool-measured"
 drained
 snapshot beacons-after
-if [ "$warmup" -gt 0 ] && [ "$warm_lines" -ge "$threads" ]; then
-  drive warmup-beacons-baseline beacons "$baseline" "$warmup" SUARA_TOKENS="$work/pool-warmup.txt"
-fi
-drive beacons-baseline beacons "$baseline" "$duration" SUARA_TOKENS="$work/pool-measured.txt"
+[ "$warm_beacons" -eq 0 ] || drive warmup-beacons-baseline beacons "$baseline" "$warmup" SUARA_TOKENS="$work/pool-warmup"
+drive beacons-baseline beacons "$baseline" "$duration" SUARA_TOKENS="$work/pool-measured"
 
 rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 server_rss=$(rss_mb "$server_pid")
@@ -217,7 +219,10 @@ per_1000() {
   read -r -a after <"$work/$1-after.redis"
   requests=$(get "$1-server" requests)
   awk -v all=$((after[0] - before[0])) -v scripts=$((after[1] - before[1])) -v n="$requests" \
-    'BEGIN { if (n > 0) printf "%.0f (%.1f script calls)", 1000 * all / n, 1000 * scripts / n; else printf "n/a" }'
+    'BEGIN { if (n > 0) printf "%.0f %.0f\n", 1000 * all / n, 1000 * scripts / n; else print "n/a n/a" }' | {
+    read -r all scripts
+    echo "$(group "$all") ($(group "$scripts") script calls)"
+  }
 }
 ratio() { awk -v s="$(get "$1-server" rps)" -v b="$(get "$1-baseline" rps)" 'BEGIN { if (b > 0) printf "%.2f", s / b; else printf "0" }'; }
 at_least() { awk -v v="$1" -v goal="$2" 'BEGIN { exit !(v >= goal) }' && echo met || echo missed; }
@@ -236,9 +241,9 @@ for phase in collect decisions-server warmup-beacons-server beacons-server; do
   [ -f "$work/$phase.result" ] || continue
   server_errors=$((server_errors + $(get "$phase" status_errors) + $(get "$phase" socket_errors)))
 done
-# Each thread goes through its share of the measured pool in order, so the first pass is all first-time tokens (none was
-# sent before: the warm-ups take theirs from the other end); after it, every beacon is a duplicate (answered 204).
-measured_pool=$(wc -l <"$work/pool-measured.txt")
+# Each thread goes through its file in order, so its first pass is all first-time tokens (none was sent before: the
+# warm-ups have their own); after it, every beacon is a duplicate (answered 204).
+measured_pool=$((pool - warm_lines))
 first_time=$(awk -v p="$measured_pool" -v n="$(get beacons-server requests)" 'BEGIN { printf "%.0f", (n > 0 ? 100 * (p < n ? p : n) / n : 0) }')
 p99_goal=$(awk -v p="$decisions_p99" 'BEGIN { exit !(p <= 5) }' && echo met || echo missed)
 

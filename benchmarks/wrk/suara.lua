@@ -3,14 +3,13 @@
 -- reads responses, which costs the client on every request):
 --   SUARA_MODE      decisions | collect | beacons
 --   SUARA_REQUESTS  lines "COUNTRY<TAB>USER-AGENT<TAB>BODY" (Suara.Ads.Benchmarks --write-requests)
---   SUARA_THREADS   wrk's -t, so that beacon threads share the token pool out between them
---   SUARA_TOKENS    beacons: event paths ("/v1/events/TOKEN"), one a line
+--   SUARA_TOKENS    beacons: event paths ("/v1/events/TOKEN"), one a line, in a file per thread: SUARA_TOKENS.<thread>
 --   SUARA_OUT       collect: where each thread writes the impression paths it reads (SUARA_OUT.<thread>)
 -- decisions: POST /v1/decisions, cycling through the requests (each thread from its own offset), CF-IPCountry and the
 --            User-Agent from the line, as a reader's browser on the site's page sends them.
 -- collect:   decisions that also keep every impressionUrl of the answers (the decision warm-up; http.sh discards its
 --            timings) and the answers' body sizes.
--- beacons:   GET each event path once per pass, every thread its own share, with the User-Agents of the requests.
+-- beacons:   GET each event path of the thread's file in turn, over and over, with the User-Agents of the requests.
 -- done() prints one line "RESULT key=value ..." for http.sh: latency percentiles are exact, in microseconds.
 
 local mode = os.getenv("SUARA_MODE") or "decisions"
@@ -24,6 +23,8 @@ end
 local requests = {}
 local position = 0
 local out = nil
+local pool = nil
+local prefix, agents
 
 local function rows(path)
    local list = {}
@@ -40,16 +41,14 @@ end
 function init(args)
    local pages = rows(os.getenv("SUARA_REQUESTS"))
    if mode == "beacons" then
-      local share = tonumber(os.getenv("SUARA_THREADS") or "1")
-      local n = 0
-      for path in io.lines(os.getenv("SUARA_TOKENS")) do
-         if n % share == id and path ~= "" then
-            local page = pages[n % #pages + 1]
-            requests[#requests + 1] = wrk.format("GET", path, { ["User-Agent"] = page.agent })
-         end
-         n = n + 1
+      -- Read a line per request rather than loaded up front: wrk starts each thread as soon as its init() returns and
+      -- the clock once every thread has started, so a long init() would give the first threads extra time.
+      pool = assert(io.open(os.getenv("SUARA_TOKENS") .. "." .. id, "r"))
+      prefix = " HTTP/1.1\r\nHost: " .. wrk.headers["Host"] .. "\r\nUser-Agent: "
+      agents = {}
+      for i, page in ipairs(pages) do
+         agents[i] = page.agent .. "\r\n\r\n"
       end
-      assert(#requests > 0, "no event paths for thread " .. id)
    else
       for _, page in ipairs(pages) do
          requests[#requests + 1] = wrk.format("POST", "/v1/decisions", {
@@ -68,6 +67,15 @@ function init(args)
 end
 
 function request()
+   if pool then
+      local path = pool:read("*l")
+      if not path then
+         pool:seek("set")
+         path = assert(pool:read("*l"), "an empty pool of event paths")
+      end
+      position = position % #agents + 1
+      return "GET " .. path .. prefix .. agents[position]
+   end
    position = position % #requests + 1
    return requests[position]
 end
