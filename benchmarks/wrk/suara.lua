@@ -87,9 +87,17 @@ if mode == "collect" then
       end
       answers = answers + 1
       answer_bytes = answer_bytes + #body
-      for path in body:gmatch('"impressionUrl":"([^"]+)"') do
-         out:write(path, "\n")
+      -- Plain finds: a pattern (gmatch) over every 4 KB answer costs wrk more than the server's decision.
+      local at = 1
+      while true do
+         local _, open = body:find('"impressionUrl":"', at, true)
+         if not open then
+            break
+         end
+         local close = body:find('"', open + 1, true)
+         out:write(body:sub(open + 1, close - 1), "\n")
          impressions = impressions + 1
+         at = close + 1
       end
       if answers % 1000 == 0 then
          out:flush() -- the rest when wrk exits
