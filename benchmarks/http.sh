@@ -6,7 +6,7 @@
 # the server's working set and Redis commands per 1,000 decisions and per 1,000 beacons, with the goals met or missed.
 # The table is added to benchmarks/RESULTS.md with the commit and the machine.
 #
-#   benchmarks/http.sh [--duration S] [--warmup S] [--connections N] [--threads N] [--campaigns N]
+#   benchmarks/http.sh [--duration S] [--warmup S] [--collect S] [--connections N] [--threads N] [--campaigns N]
 #                      [--smoke] [--no-append] [--no-build]
 #
 # Exits non-zero only for a broken run (a request that failed, a phase without requests, traffic the server counted as
@@ -16,26 +16,27 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/redis.sh
 
-duration=20 warmup=5 connections=64 threads=2 campaigns=10000 smoke=0 append=1 build=1
+duration=20 warmup=5 collect=30 connections=64 threads=2 campaigns=10000 smoke=0 append=1 build=1
 while [ $# -gt 0 ]; do
   case $1 in
     --duration) duration=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
+    --collect) collect=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --campaigns) campaigns=$2; shift 2 ;;
-    --smoke) smoke=1; duration=2; warmup=0; campaigns=200; append=0; shift ;;
+    --smoke) smoke=1; duration=2; warmup=0; collect=2; campaigns=200; append=0; shift ;;
     --no-append) append=0; shift ;;
     --no-build) build=0; shift ;;
     -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "http.sh: unknown option '$1' (--help lists them)" >&2; exit 2 ;;
   esac
 done
-for n in "$duration" "$warmup" "$connections" "$threads" "$campaigns"; do
+for n in "$duration" "$warmup" "$collect" "$connections" "$threads" "$campaigns"; do
   [[ $n =~ ^[0-9]+$ ]] || { echo "http.sh: '$n' is not a whole number" >&2; exit 2; }
 done
-[ "$duration" -ge 1 ] && [ "$threads" -ge 1 ] && [ "$connections" -ge "$threads" ] && [ "$campaigns" -ge 1 ] \
-  || { echo "http.sh: need --duration >= 1, --threads >= 1, --connections >= --threads, --campaigns >= 1" >&2; exit 2; }
+[ "$duration" -ge 1 ] && [ "$collect" -ge 1 ] && [ "$threads" -ge 1 ] && [ "$connections" -ge "$threads" ] && [ "$campaigns" -ge 1 ] \
+  || { echo "http.sh: need --duration >= 1, --collect >= 1, --threads >= 1, --connections >= --threads, --campaigns >= 1" >&2; exit 2; }
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 if ! command -v wrk >/dev/null; then
@@ -160,9 +161,10 @@ metric() { curl -s "$server/metrics" | awk -v name="$1" -v labels="${2:-}" '
 snapshot() { echo "$(redis_calls '') $(redis_calls '^eval')" >"$work/$1.redis"; }
 
 echo "Decisions (wrk -t $threads -c $connections, ${duration} s a phase):"
-# The server's warm-up collects the impression URLs of its answers for the beacon phases, and their size for the
-# baseline's body; it runs as long as a measured phase, so that the pool covers most of the beacons sent later.
-drive collect collect "$server" "$duration" SUARA_OUT="$work/impressions"
+# The server's decision warm-up, longer than the others: on 2 cores a fresh server takes some 15 s to reach its pace
+# (about 4,000 decisions/s for the first 10 s, then over 13,000). It also collects the impression URLs of its answers
+# for the beacon phases, and their mean size for the baseline's body.
+drive collect collect "$server" "$collect" SUARA_OUT="$work/impressions"
 answers=$(get collect answers)
 [ "${answers:-0}" -gt 0 ] || { broken "the server answered no decision while warming up"; finish_broken; }
 body_bytes=$(( $(get collect answer_bytes) / answers ))
@@ -250,9 +252,9 @@ p99_goal=$(awk -v p="$decisions_p99" 'BEGIN { exit !(p <= 5) }' && echo met || e
 {
   echo "### $(date -u '+%Y-%m-%d %H:%M') UTC, commit \`$commit\`, $machine"
   echo
-  echo "\`benchmarks/http.sh --duration $duration --warmup $warmup --connections $connections --threads $threads --campaigns $campaigns\`:"
+  echo "\`benchmarks/http.sh --duration $duration --warmup $warmup --collect $collect --connections $connections --threads $threads --campaigns $campaigns\`:"
   echo "wrk ($threads threads, $connections connections, ${duration} s measured after ${warmup} s of warm-up, the server's"
-  echo "decision warm-up ${duration} s) on loopback; $(group "$campaigns") generated campaigns; 4-slot anonymous article pages"
+  echo "decision warm-up ${collect} s) on loopback; $(group "$campaigns") generated campaigns; 4-slot anonymous article pages"
   echo "from 4,096 varied requests (country in \`CF-IPCountry\`, device from browser User-Agents); $fill % of slots filled;"
   echo "answers $(group "$body_bytes") bytes on average, the baseline's fixed body as long; beacons: GET of impression URLs"
   echo "from a pool of $(group "$pool"), $first_time % of those the server got in its measured run first-time (the rest duplicates)."
