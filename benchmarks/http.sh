@@ -35,8 +35,11 @@ done
 for n in "$duration" "$warmup" "$collect" "$connections" "$threads" "$campaigns"; do
   [[ $n =~ ^[0-9]+$ ]] || { echo "http.sh: '$n' is not a whole number" >&2; exit 2; }
 done
-[ "$duration" -ge 1 ] && [ "$collect" -ge 1 ] && [ "$threads" -ge 1 ] && [ "$connections" -ge "$threads" ] && [ "$campaigns" -ge 1 ] \
-  || { echo "http.sh: need --duration >= 1, --collect >= 1, --threads >= 1, --connections >= --threads, --campaigns >= 1" >&2; exit 2; }
+if [ "$duration" -lt 1 ] || [ "$collect" -lt 1 ] || [ "$threads" -lt 1 ] || [ "$connections" -lt "$threads" ] \
+    || [ "$campaigns" -lt 1 ]; then
+  echo "http.sh: need --duration, --collect, --threads, --campaigns >= 1 and --connections >= --threads" >&2
+  exit 2
+fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 if ! command -v wrk >/dev/null; then
