@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds in Release and runs every test. Starts a private Redis on a free port and stops it after.
+# Builds in Release and runs every test, then the HTTP harness in smoke mode (benchmarks/http.sh --smoke). Starts a
+# private Redis on a free port and stops it after.
 # The last line is "N passed, N failed" (", N skipped" when any were skipped).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,6 +18,9 @@ echo "Test Redis on $SUARA_TEST_REDIS"
 
 # The browser tests drive Debian's chromium (Playwright does not download browsers here).
 command -v chromium >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# The HTTP harness's smoke run (below) drives the server with Debian's wrk.
+command -v wrk >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 
 # PrometheusTests runs Debian's prometheus (and promtool) on a port of its own. Without recommends: no node exporter.
 # The package's postinst asks invoke-rc.d to start its service; with no init system (or a policy-rc.d that denies it)
@@ -52,6 +56,19 @@ if [ "$projects" -lt 2 ]; then
   echo "Expected results from 2 test projects, got $projects." >&2
   failed=$((failed + 1))
 fi
+
+# benchmarks/http.sh in smoke mode (2 s a phase, 200 campaigns, RESULTS.md untouched), so that the HTTP harness cannot
+# rot: a failed request, a phase without requests or a server that never gets ready fails the run.
+echo "HTTP harness smoke run: benchmarks/http.sh --smoke --no-build"
+set +e
+benchmarks/http.sh --smoke --no-build 2>&1 | tee "$work/http-smoke.log"
+smoke=${PIPESTATUS[0]}
+set -e
+if [ "$smoke" -ne 0 ]; then
+  echo "benchmarks/http.sh --smoke failed (exit $smoke); its output is above." >&2
+  failed=$((failed + 1))
+fi
+
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
 echo "$summary"

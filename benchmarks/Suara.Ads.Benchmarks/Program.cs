@@ -32,5 +32,18 @@ if (args.Length > 0 && args[0] == "--counting")
     return;
 }
 
+// benchmarks/http.sh: the seed catalog and the decision requests it sends with wrk (Http/HttpFixtures.cs).
+if (args.Length > 0 && args[0] == "--write-catalog")
+{
+    Suara.Ads.Benchmarks.Http.HttpFixtures.WriteCatalog(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "--write-requests")
+{
+    Suara.Ads.Benchmarks.Http.HttpFixtures.WriteRequests(args[1..]);
+    return;
+}
+
 // Probe rather than Program: the referenced server project has a public Program class too.
 BenchmarkSwitcher.FromAssembly(typeof(Probe).Assembly).Run(args);
