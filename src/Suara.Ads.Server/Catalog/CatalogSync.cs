@@ -33,17 +33,13 @@ internal sealed class CatalogSync : BackgroundService
     private CatalogDocument? _seed;
     private readonly AdsMetrics _metrics;
 
-    private readonly System.Diagnostics.Metrics.Histogram<double> _rebuildDuration;
     private long _confirmedTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
 
-    public CatalogSync(RedisCatalogStore store, CatalogService catalog, CatalogSnapshotHolder holder, CatalogPublisher publisher, RedisConnection redis, IOptions<AdsOptions> options, TimeProvider time, ILogger<CatalogSync> logger, System.Diagnostics.Metrics.IMeterFactory meters, AdsMetrics metrics)
+    public CatalogSync(RedisCatalogStore store, CatalogService catalog, CatalogSnapshotHolder holder, CatalogPublisher publisher, RedisConnection redis, IOptions<AdsOptions> options, TimeProvider time, ILogger<CatalogSync> logger, AdsMetrics metrics)
     {
-        var meter = meters.Create(new System.Diagnostics.Metrics.MeterOptions(AdsMetrics.MeterName));
-        _rebuildDuration = meter.CreateHistogram<double>(AdsMetrics.CatalogRebuildDuration, "s", "Time to read a new catalog version from Redis, build its snapshot and put it in force.");
-        meter.CreateObservableGauge(
+        metrics.ObserveSeconds(
             "suara.ads.catalog.sync.age",
             () => System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _confirmedTimestamp)).TotalSeconds,
-            "s",
             "Seconds since this instance last confirmed that its catalog in force is the stored one (at most about 2 while Redis answers: it checks every 2 s; rising: changes are not reaching it).");
         // Created with the service, so its schedule starts with the instance (a tick that falls while a check runs is kept).
         _poll = new PeriodicTimer(PollInterval, time);
@@ -275,7 +271,7 @@ internal sealed class CatalogSync : BackgroundService
             await _publisher.PublishAsync(snapshot!).ConfigureAwait(false);
             LastError = null;
             Interlocked.Exchange(ref _confirmedTimestamp, System.Diagnostics.Stopwatch.GetTimestamp());
-            _rebuildDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            _metrics.CatalogRebuilt(System.Diagnostics.Stopwatch.GetElapsedTime(started));
             _logger.CatalogLoaded(version, document.Campaigns.Count);
             return true;
         }

@@ -56,6 +56,7 @@ internal sealed class AdsMetrics
     private readonly Counter<long> _flushBatches;
     private readonly Histogram<double> _decisionDuration;
     private readonly Histogram<double> _redisDuration;
+    private readonly Histogram<double> _catalogRebuild;
     private readonly Counter<long> _rateLimited;
 
     public AdsMetrics(IMeterFactory meterFactory, EventAggregate aggregate, RedisConnection redis, CatalogSnapshotHolder catalog)
@@ -76,6 +77,7 @@ internal sealed class AdsMetrics
             RedisDuration,
             "s",
             "Redis round trips the server waits on, by operation: catalog_check (the version, every 2 s), delivery_read (the goals' totals, every second), flush (one batch's counting script).");
+        _catalogRebuild = meter.CreateHistogram<double>(CatalogRebuildDuration, "s", "Time to read a new catalog version from Redis, build its snapshot and put it in force.");
         meter.CreateObservableGauge("suara.ads.events.pending", () => aggregate.Pending, "{event}", "Counted events waiting to be written to Redis.");
         meter.CreateObservableGauge("suara.ads.events.pending_limit", () => aggregate.Capacity, "{event}", "Most events that may wait (Ads:MaxPendingEvents).");
         meter.CreateObservableGauge("suara.ads.events.oldest_pending", () => aggregate.OldestPendingAge.TotalSeconds, "s", "Age of the oldest counted event not yet written to Redis (0 when none waits); about the flush interval while Redis answers.");
@@ -184,6 +186,9 @@ internal sealed class AdsMetrics
             _flushBatches.Add(count, new KeyValuePair<string, object?>("result", result));
         }
     }
+
+    /// <summary>A catalog version read, built and put in force.</summary>
+    public void CatalogRebuilt(TimeSpan elapsed) => _catalogRebuild.Record(elapsed.TotalSeconds);
 
     /// <summary>A Redis round trip the server waited on; <paramref name="operation"/> is one of a fixed few.</summary>
     public void RedisRoundTrip(string operation, TimeSpan elapsed)
