@@ -27,8 +27,10 @@ internal sealed class DeliveryRefresher : BackgroundService
         {
             var refreshed = await _ledger.RefreshAsync().ConfigureAwait(false);
 
-            // Wake for any catalog newer than the one this refresh read (one published meanwhile is read at once).
-            var version = refreshed ? _ledger.LoadedVersion : -1;
+            // Wake for any catalog newer than the one this refresh read (one published meanwhile is read at once); after a
+            // failed one, newer than the one in force (waiting for "any" catalog returned at once: with Redis away the
+            // loop spun, a core busy).
+            var version = refreshed ? _ledger.LoadedVersion : _catalog.Current.Version;
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             try
             {
