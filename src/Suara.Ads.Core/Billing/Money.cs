@@ -102,6 +102,77 @@ public static class Money
     }
 
     /// <summary>
+    /// <see cref="Allocate"/> for whole-number weights (impressions, clicks), in whole numbers: <paramref name="total"/>
+    /// (whole cents) is split over shares proportional to <paramref name="weights"/>, each rounded down, and the cents
+    /// left go to the largest remainders (earlier parts first on a tie); with no weight at all, the split is even. Exact
+    /// (the remainders are whole numbers, where decimals round at their 28th digit), and fast enough for a report's
+    /// hundreds of thousands of rows: a division and one sort of numbers.
+    /// </summary>
+    public static decimal[] AllocateByCounts(decimal total, ReadOnlySpan<long> weights)
+    {
+        var parts = new decimal[weights.Length];
+        var n = parts.Length;
+        if (n == 0)
+        {
+            return parts;
+        }
+
+        var cents = (long)Math.Round(total / Cent);
+        var sum = 0L;
+        foreach (var w in weights)
+        {
+            sum = checked(sum + Math.Max(0, w));
+        }
+
+        var given = 0L;
+        var remainders = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            // cents × weight / sum as a whole quotient and remainder (the product can pass 2^63).
+            var (part, remainder) = sum > 0 ? Int128.DivRem((Int128)cents * Math.Max(0, weights[i]), sum) : (cents / n, cents % n);
+            parts[i] = (long)part;
+            remainders[i] = (long)remainder;
+            given += (long)part;
+        }
+
+        var left = cents - given;
+        if (left > 0)
+        {
+            // Largest remainder first, then the earlier part: one key per part, (largest remainder - remainder, index),
+            // sorted as numbers where it fits in 63 bits.
+            var largest = sum > 0 ? sum - 1 : n - 1;
+            int[] order;
+            if (largest < long.MaxValue / n)
+            {
+                var keys = new long[n];
+                for (var i = 0; i < n; i++)
+                {
+                    keys[i] = ((largest - remainders[i]) * n) + i;
+                }
+
+                Array.Sort(keys);
+                order = [.. keys.Take((int)Math.Min(left, n)).Select(k => (int)(k % n))];
+            }
+            else
+            {
+                order = [.. Enumerable.Range(0, n).OrderByDescending(i => remainders[i]).ThenBy(i => i).Take((int)Math.Min(left, n))];
+            }
+
+            foreach (var i in order)
+            {
+                parts[i]++;
+            }
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            parts[i] *= Cent;
+        }
+
+        return parts;
+    }
+
+    /// <summary>
     /// A flat rate's amount over its flight: one part per local day of the flight in <paramref name="zone"/>, from the
     /// day it starts to the day it ends, even to the cent (the first days take the cents left over).
     /// </summary>

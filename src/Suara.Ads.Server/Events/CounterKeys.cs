@@ -19,6 +19,21 @@ internal sealed class CounterKeys
     /// <summary>Hash of a campaign's (or site's) counters for one UTC day: field <c>HOUR|PLACEMENT|CREATIVE|KIND</c>.</summary>
     public RedisKey Counters(string campaign, long utcDay) => Key($"{{{Tag(campaign)}}}:n:{utcDay.ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>
+    /// A closed UTC day's hourly counters packed into one string (<see cref="PackedCounters"/>), written by
+    /// <see cref="CounterCompactor"/>; the day's hash then holds only counts that came after the packing.
+    /// </summary>
+    public RedisKey Packed(string campaign, long utcDay) => Key($"{{{Tag(campaign)}}}:p:{utcDay.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>A day's hash while it is being packed (renamed, so that new counts start a new hash).</summary>
+    public RedisKey Packing(string campaign, long utcDay) => Key($"{{{Tag(campaign)}}}:n:{utcDay.ToString(CultureInfo.InvariantCulture)}:x");
+
+    /// <summary>Marks a UTC day as packed for every campaign and site (a packing pass skips it).</summary>
+    public RedisKey PackedDay(long utcDay) => Key($"{{pk}}:done:{utcDay.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>The lease of the instance packing a UTC day.</summary>
+    public RedisKey PackingLease(long utcDay) => Key($"{{pk}}:lease:{utcDay.ToString(CultureInfo.InvariantCulture)}");
+
     /// <summary>Hash of a campaign's counters for one site-local month (<c>YYYYMM</c>): field <c>YYYY-MM-DD|PLACEMENT|CREATIVE|KIND</c>.</summary>
     public RedisKey DailyCounters(string campaign, int month) => Key($"{{{Tag(campaign)}}}:m:{month.ToString(CultureInfo.InvariantCulture)}");
 

@@ -19,6 +19,8 @@ internal static class EventsServiceCollectionExtensions
         services.TryAddSingleton(sp => new EventAggregate(sp.GetRequiredService<IOptions<AdsOptions>>().Value.MaxPendingEvents, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<CountingFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<CountingFlusher>());
+        services.TryAddSingleton<CounterCompactor>();
+        services.AddHostedService(sp => sp.GetRequiredService<CounterCompactor>());
         services.AddHealthChecks().AddCheck<CountingHealthCheck>("counting", tags: [HealthApi.ReadyTag]);
         return services;
     }

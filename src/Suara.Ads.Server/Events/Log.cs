@@ -24,5 +24,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 25, Level = LogLevel.Information, Message = "Stopped with every counted event written to Redis")]
     public static partial void CountsAllWrittenAtStop(this ILogger logger);
 
-    // Next free id in this area: 26.
+    [LoggerMessage(EventId = 26, Level = LogLevel.Information, Message = "Packed {Count} closed days of hourly counters")]
+    public static partial void CountersPacked(this ILogger logger, int count);
+
+    [LoggerMessage(EventId = 27, Level = LogLevel.Warning, Message = "Packing closed days of hourly counters failed; the next pass tries again: {Error}")]
+    public static partial void CountersPackingFailed(this ILogger logger, string error);
+
+    [LoggerMessage(EventId = 28, Level = LogLevel.Warning, Message = "Packing day {Day} of {Owner} failed; a later pass tries again: {Error}")]
+    public static partial void CounterDayPackingFailed(this ILogger logger, long day, string owner, string error);
+
+    // The area's ids (20-29) are all taken.
 }

@@ -18,4 +18,11 @@ public sealed class RetentionOptions
     /// <summary>How long hourly detail is kept after its last write.</summary>
     [Range(typeof(TimeSpan), "1.00:00:00", "400.00:00:00")]
     public TimeSpan HourlyRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// How often an instance packs closed days of hourly counters (docs/redis.md, "Packed days"); <c>00:00:00</c> for
+    /// never (a report that meets an unpacked closed day still has it packed).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan PackingInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -22,13 +22,16 @@ public record ReportCounts
     public long Invalid => InvalidByReason?.Total ?? 0;
 
     /// <summary><see cref="Invalid"/> by reason; on a row, only when it has any.</summary>
-    public InvalidCounts? InvalidByReason { get; init; } = new();
+    public InvalidCounts? InvalidByReason { get; init; }
 
     /// <summary>Clicks per impression (0 when there were no impressions), rounded to 6 places.</summary>
-    public double Ctr => Impressions == 0 ? 0 : Math.Round((double)Clicks / Impressions, 6);
+    public double Ctr => Rate(Clicks, Impressions);
 
     /// <summary>Viewable impressions per impression (0 when there were no impressions), rounded to 6 places.</summary>
-    public double ViewableRate => Impressions == 0 ? 0 : Math.Round((double)Viewable / Impressions, 6);
+    public double ViewableRate => Rate(Viewable, Impressions);
+
+    /// <summary>A share of <paramref name="whole"/> rounded to 6 places; 0 of nothing.</summary>
+    internal static double Rate(long part, long whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 6);
 
     /// <summary>
     /// What the counted events cost the advertiser at the campaign's rate, to the cent; absent without a rate. The rows'
@@ -39,17 +42,24 @@ public record ReportCounts
     /// <summary>Counts from an array of <see cref="Width"/> indexed served, impressions, viewable, clicks, then the invalid reasons in <see cref="Core.Counting.InvalidReasons.All"/> order.</summary>
     /// <param name="counts">The counts.</param>
     /// <param name="row">A row: without invalid traffic it has no <see cref="InvalidByReason"/> (a long report has many such rows).</param>
-    public static ReportCounts From(long[] counts, bool row = false) =>
-        new()
-        {
-            Served = counts[0],
-            Impressions = counts[1],
-            Viewable = counts[2],
-            Clicks = counts[3],
-            InvalidByReason = row && counts[4] + counts[5] + counts[6] + counts[7] + counts[8] == 0
-                ? null
-                : new InvalidCounts { Bot = counts[4], Prefetch = counts[5], NoImpression = counts[6], Flood = counts[7], NoUserAgent = counts[8] },
-        };
+    public static ReportCounts From(long[] counts, bool row = false) => new(counts, row);
+
+    /// <summary>Empty counts.</summary>
+    public ReportCounts() => InvalidByReason = new();
+
+    /// <summary>Counts from <see cref="Width"/> or more of them, as <see cref="From"/> reads them.</summary>
+    /// <param name="counts">The counts.</param>
+    /// <param name="row">Whether these are a row's (without invalid traffic: no <see cref="InvalidByReason"/>).</param>
+    protected ReportCounts(ReadOnlySpan<long> counts, bool row)
+    {
+        Served = counts[0];
+        Impressions = counts[1];
+        Viewable = counts[2];
+        Clicks = counts[3];
+        InvalidByReason = row && counts[4] + counts[5] + counts[6] + counts[7] + counts[8] == 0
+            ? null
+            : new InvalidCounts { Bot = counts[4], Prefetch = counts[5], NoImpression = counts[6], Flood = counts[7], NoUserAgent = counts[8] };
+    }
 
     private static readonly InvalidCounts s_none = new();
 
@@ -133,6 +143,12 @@ public sealed record CampaignReportRow : ReportCounts
     /// <summary>A row with <paramref name="counts"/>.</summary>
     public CampaignReportRow(ReportCounts counts)
         : base(counts)
+    {
+    }
+
+    /// <summary>A row with counts as <see cref="ReportCounts.From"/> reads them.</summary>
+    internal CampaignReportRow(ReadOnlySpan<long> counts)
+        : base(counts, row: true)
     {
     }
 

@@ -35,12 +35,14 @@ internal sealed class ReportService
     private readonly RedisConnection _redis;
     private readonly CounterKeys _keys;
     private readonly RetentionOptions _retention;
+    private readonly CounterCompactor _compactor;
 
-    public ReportService(RedisConnection redis, CounterKeys keys, IOptions<RetentionOptions> retention)
+    public ReportService(RedisConnection redis, CounterKeys keys, IOptions<RetentionOptions> retention, CounterCompactor compactor)
     {
         _redis = redis;
         _keys = keys;
         _retention = retention.Value;
+        _compactor = compactor;
     }
 
     public bool IsAvailable => _redis.IsConnected;
@@ -52,20 +54,10 @@ internal sealed class ReportService
     {
         var cellsTask = hourly ? ReadHourlyAsync(campaign.Id, zone, from, to) : ReadDailyAsync(campaign.Id, from, to);
         var reachTask = ReachAsync([campaign.Id], from, to);
-        var ordered = Ordered(await cellsTask.ConfigureAwait(false));
+        var cells = await cellsTask.ConfigureAwait(false);
+        var ordered = cells.Ordered();
         var (spends, total) = Price(campaign.Source, zone, from, to, ordered);
-        var times = new Dictionary<DateTime, string>();
-        var list = new CampaignReportRow[ordered.Count];
-        for (var i = 0; i < list.Length; i++)
-        {
-            var (bucket, creative, placement, counts) = ordered[i];
-            if (!times.TryGetValue(bucket, out var time))
-            {
-                times[bucket] = time = hourly ? FormatHour(bucket, zone) : Format(DateOnly.FromDateTime(bucket));
-            }
-
-            list[i] = new CampaignReportRow(counts) { Time = time, CreativeId = creative, Placement = placement, Spend = spends?[i] };
-        }
+        var list = new CampaignRowList(ordered, spends, cells, hourly, zone);
 
         return new CampaignReport
         {
@@ -74,7 +66,7 @@ internal sealed class ReportService
             To = Format(to),
             Granularity = hourly ? "hour" : "day",
             TimeZone = zone.Id,
-            Totals = new ReportTotals(ReportCounts.Sum(list))
+            Totals = new ReportTotals(ReportCounts.From(cells.Total()))
             {
                 Spend = total,
                 Currency = total is null ? null : campaign.Source.Rate!.Currency,
@@ -83,6 +75,53 @@ internal sealed class ReportService
             Rows = list,
         };
     }
+
+    /// <summary>
+    /// A campaign report's rows, made as they are read (written to JSON or CSV): a long report has hundreds of thousands,
+    /// and holding each as an object until the last is written cost more in garbage collection than writing them.
+    /// </summary>
+    internal sealed class CampaignRowList(List<PricedRow> rows, decimal?[]? spends, CellReader cells, bool hourly, TimeZoneInfo zone) : IReadOnlyList<CampaignReportRow>
+    {
+        private static readonly long[] s_none = new long[Columns];
+        private readonly Dictionary<DateTime, string> _times = [];
+
+        public int Count => rows.Count;
+
+        public CampaignReportRow this[int index]
+        {
+            get
+            {
+                var counts = Get(index, out var time, out var creative, out var placement, out var spend);
+                return new CampaignReportRow(counts) { Time = time, CreativeId = creative, Placement = placement, Spend = spend };
+            }
+        }
+
+        /// <summary>A row's parts without making it (<see cref="CampaignReportJson"/> writes them as they are): its counts as <see cref="ReportCounts.From"/> reads them.</summary>
+        public ReadOnlySpan<long> Get(int index, out string time, out string? creative, out string? placement, out decimal? spend)
+        {
+            var row = rows[index];
+            if (!_times.TryGetValue(row.Bucket, out time!))
+            {
+                _times[row.Bucket] = time = hourly ? FormatHour(row.Bucket, zone) : Format(DateOnly.FromDateTime(row.Bucket));
+            }
+
+            (creative, placement, spend) = (row.Creative, row.Placement, spends?[index]);
+            return row.Cells >= 0 ? cells.Counts(row.Cells) : s_none;
+        }
+
+        public IEnumerator<CampaignReportRow> GetEnumerator()
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>A row to price: its time, creative and placement, the counts it is priced by, and its counts' index in the read (-1 for none).</summary>
+    internal readonly record struct PricedRow(DateTime Bucket, string? Creative, string? Placement, long Impressions, long Clicks, int Cells);
 
     public async Task<AdvertiserReport> AdvertiserAsync(string advertiserId, IReadOnlyList<(CompiledCampaign Campaign, TimeZoneInfo Zone)> campaigns, DateOnly from, DateOnly to)
     {
@@ -94,19 +133,20 @@ internal sealed class ReportService
         {
             var (campaign, zone) = ordered[i];
             var byDay = new Dictionary<DateTime, long[]>();
-            foreach (var (key, counts) in await reads[i].Cells.ConfigureAwait(false))
+            var cells = await reads[i].Cells.ConfigureAwait(false);
+            foreach (var (key, row) in cells.Rows)
             {
                 if (!byDay.TryGetValue(key.Bucket, out var dayCounts))
                 {
                     byDay[key.Bucket] = dayCounts = new long[Columns];
                 }
 
-                Add(dayCounts, counts);
+                Add(dayCounts, cells.Counts(row));
             }
 
-            var days = byDay.OrderBy(d => d.Key).Select(d => (d.Key, (string?)null, (string?)null, ReportCounts.From(d.Value))).ToList();
+            var days = byDay.OrderBy(d => d.Key).Select(d => new PricedRow(d.Key, null, null, d.Value[1], d.Value[3], -1)).ToList();
             var (_, spend) = Price(campaign.Source, zone, from, to, days);
-            rows.Add(new AdvertiserReportRow(ReportCounts.Sum(days.Select(d => d.Item4)))
+            rows.Add(new AdvertiserReportRow(ReportCounts.From(cells.Total()))
             {
                 CampaignId = campaign.Id,
                 Name = campaign.Source.Name,
@@ -157,9 +197,10 @@ internal sealed class ReportService
             return row;
         }
 
-        foreach (var (key, counts) in await inventory.ConfigureAwait(false))
+        var inventoryCells = await inventory.ConfigureAwait(false);
+        foreach (var (key, row) in inventoryCells.Rows)
         {
-            Add(Row(key.Bucket, key.Placement).Counts, counts);
+            Add(Row(key.Bucket, key.Placement).Counts, inventoryCells.Counts(row));
         }
 
         for (var i = 0; i < campaigns.Length; i++)
@@ -167,8 +208,10 @@ internal sealed class ReportService
             // The campaign is priced over all its placements, as its own report prices it (a flat rate's day is shared by
             // every placement and site it serves); this site takes the rows of its placements.
             var cells = new Dictionary<(DateTime, string), long[]>();
-            foreach (var (key, counts) in await reads[i].ConfigureAwait(false))
+            var read = await reads[i].ConfigureAwait(false);
+            foreach (var (key, row) in read.Rows)
             {
+                var counts = read.Counts(row);
                 if (!cells.TryGetValue((key.Bucket, key.Placement), out var sum))
                 {
                     cells[(key.Bucket, key.Placement)] = sum = new long[Columns];
@@ -182,7 +225,7 @@ internal sealed class ReportService
             }
 
             var priced = cells.OrderBy(c => c.Key.Item1).ThenBy(c => c.Key.Item2, StringComparer.Ordinal)
-                .Select(c => (c.Key.Item1, (string?)null, (string?)c.Key.Item2, ReportCounts.From(c.Value))).ToList();
+                .Select(c => new PricedRow(c.Key.Item1, null, c.Key.Item2, c.Value[1], c.Value[3], -1)).ToList();
             var (spends, _) = Price(campaigns[i].Source, snapshot.ZoneOf(campaigns[i]), from, to, priced);
             if (spends is null || campaigns[i].Source.Rate is not { } rate)
             {
@@ -193,10 +236,10 @@ internal sealed class ReportService
             {
                 // A flat rate's flight day without any count to share it by goes to the campaign's first placement (its
                 // home site, whose days it counts in), so that the sites' revenue adds up to the campaign's spend.
-                var placement = priced[j].Item3 ?? campaigns[i].Source.Placements[0];
+                var placement = priced[j].Placement ?? campaigns[i].Source.Placements[0];
                 if (placements.Contains(placement) && spends[j] is { } spend && spend != 0)
                 {
-                    var row = Row(priced[j].Item1, placement);
+                    var row = Row(priced[j].Bucket, placement);
                     row.Revenue[rate.Currency] = row.Revenue.GetValueOrDefault(rate.Currency) + spend;
                 }
             }
@@ -221,7 +264,7 @@ internal sealed class ReportService
         };
     }
 
-    private static void Add(long[] sum, long[] counts)
+    private static void Add(long[] sum, ReadOnlySpan<long> counts)
     {
         for (var i = 0; i < counts.Length; i++)
         {
@@ -284,21 +327,58 @@ internal sealed class ReportService
     /// gives each flight day in the range its share of the amount, split over that day's rows by impressions; a flight
     /// day without any row gets a row of its own (no creative or placement). <c>(null, null)</c> without a rate.
     /// </summary>
-    private static (decimal?[]? Rows, decimal? Total) Price(Campaign campaign, TimeZoneInfo zone, DateOnly from, DateOnly to, List<(DateTime Bucket, string? Creative, string? Placement, ReportCounts Counts)> rows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (decimal?[]? Rows, decimal? Total) Price(Campaign campaign, TimeZoneInfo zone, DateOnly from, DateOnly to, List<PricedRow> rows)
     {
         if (campaign.Rate is not { } rate)
         {
             return (null, null);
         }
 
-        if (CatalogNames.ParseRateModel(rate.Model) != RateModel.Flat)
+        var model = CatalogNames.ParseRateModel(rate.Model);
+        if (model != RateModel.Flat)
         {
-            var exact = rows.Select(r => Money.Exact(rate, r.Counts.Impressions, r.Counts.Clicks)).ToArray();
-            var total = Money.Round(exact.Sum());
-            return ([.. Money.Allocate(total, exact).Select(s => (decimal?)s)], total);
+            // Each row's exact spend is the rate times its impressions (cpm) or clicks (cpc): the rows' shares of the
+            // rounded total are in proportion to those counts.
+            var counts = new long[rows.Count];
+            var (impressions, clicks) = (0L, 0L);
+            for (var i = 0; i < counts.Length; i++)
+            {
+                var row = rows[i];
+                (impressions, clicks) = (impressions + row.Impressions, clicks + row.Clicks);
+                counts[i] = model == RateModel.Cpm ? row.Impressions : row.Clicks;
+            }
+
+            var total = Money.Round(Money.Exact(rate, impressions, clicks));
+            var parts = Money.AllocateByCounts(total, counts);
+            var spends = new decimal?[parts.Length];
+            for (var i = 0; i < parts.Length; i++)
+            {
+                spends[i] = parts[i];
+            }
+
+            return (spends, total);
         }
 
-        var (first, perDay) = Money.FlatDays(rate.Amount, campaign.Start!.Value, campaign.End!.Value, zone);
+        return PriceFlat(rate, campaign.Start!.Value, campaign.End!.Value, zone, from, to, rows);
+    }
+
+    /// <summary>A flat rate: each flight day in the range takes its share of the amount, split over that day's rows by impressions.</summary>
+    private static (decimal?[] Rows, decimal Total) PriceFlat(CampaignRate rate, DateTimeOffset start, DateTimeOffset end, TimeZoneInfo zone, DateOnly from, DateOnly to, List<PricedRow> rows)
+    {
+        var (first, perDay) = Money.FlatDays(rate.Amount, start, end, zone);
+        var byDay = new Dictionary<DateOnly, List<int>>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var day = DateOnly.FromDateTime(rows[i].Bucket);
+            if (!byDay.TryGetValue(day, out var ofDay))
+            {
+                byDay[day] = ofDay = [];
+            }
+
+            ofDay.Add(i);
+        }
+
         var spends = new decimal?[rows.Count];
         var flat = 0m;
         for (var day = from; day <= to; day = day.AddDays(1))
@@ -310,17 +390,16 @@ internal sealed class ReportService
             }
 
             flat += perDay[index];
-            var ofDay = Enumerable.Range(0, rows.Count).Where(i => DateOnly.FromDateTime(rows[i].Bucket) == day).ToArray();
-            if (ofDay.Length == 0)
+            if (!byDay.TryGetValue(day, out var ofDay))
             {
-                rows.Add((day.ToDateTime(TimeOnly.MinValue), null, null, new ReportCounts()));
+                rows.Add(new PricedRow(day.ToDateTime(TimeOnly.MinValue), null, null, 0, 0, -1));
                 Array.Resize(ref spends, rows.Count);
                 spends[^1] = perDay[index];
                 continue;
             }
 
-            var parts = Money.Allocate(perDay[index], [.. ofDay.Select(i => (decimal)rows[i].Counts.Impressions)]);
-            for (var j = 0; j < ofDay.Length; j++)
+            var parts = Money.AllocateByCounts(perDay[index], [.. ofDay.Select(i => rows[i].Impressions)]);
+            for (var j = 0; j < ofDay.Count; j++)
             {
                 spends[ofDay[j]] = parts[j];
             }
@@ -394,7 +473,7 @@ internal sealed class ReportService
     }
 
     /// <summary>Counter cells of a campaign on the local days <paramref name="from"/> to <paramref name="to"/>, from its daily hashes.</summary>
-    private async Task<Dictionary<RowKey, long[]>> ReadDailyAsync(string campaign, DateOnly from, DateOnly to)
+    private async Task<CellReader> ReadDailyAsync(string campaign, DateOnly from, DateOnly to)
     {
         var db = _redis.Database;
         var reads = new List<Task<HashEntry[]>>();
@@ -404,145 +483,356 @@ internal sealed class ReportService
         }
 
         // Each month's cells are parsed as soon as it arrives, while Redis still sends the later ones.
-        var cells = new CellReader();
+        var (first, last) = (from.ToDateTime(TimeOnly.MinValue), to.ToDateTime(TimeOnly.MinValue));
+        var cells = new CellReader(yyyymmdd => ParseDay(yyyymmdd, out var day) && day >= first && day <= last ? day : DateTime.MinValue);
         foreach (var read in reads)
         {
-            cells.AddDays(await read.ConfigureAwait(false), from.ToDateTime(TimeOnly.MinValue), to.ToDateTime(TimeOnly.MinValue));
+            cells.AddFields(await read.ConfigureAwait(false));
         }
 
-        return cells.Rows;
+        return cells;
     }
 
     /// <summary>Counter cells of a campaign by local hour between the start of <paramref name="from"/> and the end of <paramref name="to"/> in <paramref name="zone"/>.</summary>
-    private async Task<Dictionary<RowKey, long[]>> ReadHourlyAsync(string campaign, TimeZoneInfo zone, DateOnly from, DateOnly to)
+    private async Task<CellReader> ReadHourlyAsync(string campaign, TimeZoneInfo zone, DateOnly from, DateOnly to)
     {
         var startUtc = TimeZoneInfo.ConvertTimeToUtc(from.ToDateTime(TimeOnly.MinValue), zone);
         var endUtc = TimeZoneInfo.ConvertTimeToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
         var firstHour = new DateTimeOffset(startUtc).ToUnixTimeSeconds() / 3600;
         var endHour = (new DateTimeOffset(endUtc).ToUnixTimeSeconds() + 3599) / 3600;
+        // A day's counts are in up to three places (docs/redis.md, "Packed days"): packed (a closed day), in a hash being
+        // packed, and in the day's hash (an open day, or counts that came after the packing). All three are read.
         var db = _redis.Database;
-        var reads = new List<Task<HashEntry[]>>();
+        var reads = new List<(long Day, Task<Lease<byte>?> Packed, Task<HashEntry[]> Packing, Task<HashEntry[]> Open)>();
         for (var day = firstHour / 24; day <= (endHour - 1) / 24; day++)
         {
-            reads.Add(db.HashGetAllAsync(_keys.Counters(campaign, day)));
+            reads.Add((day, db.StringGetLeaseAsync(_keys.Packed(campaign, day)), db.HashGetAllAsync(_keys.Packing(campaign, day)), db.HashGetAllAsync(_keys.Counters(campaign, day))));
         }
 
-        // Each day's cells are parsed as soon as it arrives, while Redis still sends the later ones.
-        var cells = new CellReader();
-        foreach (var read in reads)
+        // Every UTC hour is placed in the local hour it starts in. The rows are counted before they are read, so that a
+        // long report's arrays are made once at their size rather than grown (and copied) a dozen times.
+        var cells = new CellReader(hour => hour >= firstHour && hour < endHour ? LocalHour(hour, zone) : DateTime.MinValue);
+        await Task.WhenAll(reads.SelectMany(r => new Task[] { r.Packed, r.Packing, r.Open })).ConfigureAwait(false);
+        var expected = 0;
+        foreach (var (_, packed, packing, open) in reads)
         {
-            cells.AddHours(await read.ConfigureAwait(false), zone, firstHour, endHour);
+            expected += (packed.Result?.Span.Count((byte)'\n') ?? 0) + ((packing.Result.Length + open.Result.Length) / 4);
         }
 
-        return cells.Rows;
-    }
-
-    /// <summary>Reads counter fields into cells; ids interned once per report. (Optimised from the first call: a report is rare, and a long one has hundreds of thousands of fields.)</summary>
-    private sealed class CellReader
-    {
-        private readonly Names _names = new();
-        private readonly Dictionary<long, DateTime> _times = new();
-
-        /// <summary>The counts added up by time, creative and placement (keyed by reference: the ids are interned).</summary>
-        public Dictionary<RowKey, long[]> Rows { get; } = new(ByReference.Instance);
-
-        private void Add(DateTime bucket, string placement, string creative, int kind, long count)
+        cells.Expect(expected);
+        foreach (var (day, packed, packing, open) in reads)
         {
-            ref var counts = ref CollectionsMarshal.GetValueRefOrAddDefault(Rows, new RowKey(bucket, creative, placement), out _);
-            counts ??= new long[Columns];
-            counts[kind] += count;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void AddHours(HashEntry[] entries, TimeZoneInfo zone, long firstHour, long endHour)
-        {
-            foreach (var entry in entries)
+            using (var text = packed.Result)
             {
-                if (Parse(entry, _names, out var hour, out var placement, out var creative, out var kind, out var count) && hour >= firstHour && hour < endHour)
+                if (text is not null)
                 {
-                    // The local hour of each UTC hour, converted once per hour rather than once per cell.
-                    if (!_times.TryGetValue(hour, out var local))
-                    {
-                        var at = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeSeconds(hour * 3600), zone).DateTime;
-                        _times[hour] = local = new DateTime(at.Year, at.Month, at.Day, at.Hour, 0, 0);
-                    }
-
-                    Add(local, placement, creative, kind, count);
+                    cells.AddPacked(text.Span);
                 }
+            }
+
+            cells.AddFields(packing.Result);
+            var fields = open.Result;
+            cells.AddFields(fields);
+            if (fields.Length > 0)
+            {
+                // A closed day still in its hash (not packed yet, or a late count): packed for the next report.
+                _compactor.Request(campaign, day);
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void AddDays(HashEntry[] entries, DateTime first, DateTime last)
-        {
-            foreach (var entry in entries)
-            {
-                if (Parse(entry, _names, out var time, out var placement, out var creative, out var kind, out var count)
-                    && (_times.TryGetValue(time, out var day) || ParseDay(time, _times, out day)) && day >= first && day <= last)
-                {
-                    Add(day, placement, creative, kind, count);
-                }
-            }
-        }
-    }
-
-    /// <summary>The rows of one read ordered by time, creative and placement.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static List<(DateTime Bucket, string? Creative, string? Placement, ReportCounts Counts)> Ordered(Dictionary<RowKey, long[]> rows)
-    {
-        var keys = rows.Keys.ToArray();
-        Array.Sort(keys, static (a, b) =>
-            a.Bucket != b.Bucket ? a.Bucket.CompareTo(b.Bucket)
-            : !ReferenceEquals(a.Creative, b.Creative) ? string.CompareOrdinal(a.Creative, b.Creative)
-            : string.CompareOrdinal(a.Placement, b.Placement));
-        var ordered = new List<(DateTime, string?, string?, ReportCounts)>(keys.Length);
-        foreach (var key in keys)
-        {
-            ordered.Add((key.Bucket, key.Creative, key.Placement, ReportCounts.From(rows[key], row: true)));
-        }
-
-        return ordered;
-    }
-
-    /// <summary>A row of one read: its local day or hour, creative and placement (interned by the read).</summary>
-    private readonly record struct RowKey(DateTime Bucket, string Creative, string Placement);
-
-    /// <summary>Row keys whose ids were interned by one read (<see cref="Names"/>): compared by reference, not by text.</summary>
-    private sealed class ByReference : IEqualityComparer<RowKey>
-    {
-        public static readonly ByReference Instance = new();
-
-        public bool Equals(RowKey x, RowKey y) =>
-            x.Bucket == y.Bucket && ReferenceEquals(x.Creative, y.Creative) && ReferenceEquals(x.Placement, y.Placement);
-
-        public int GetHashCode(RowKey key) =>
-            HashCode.Combine(key.Bucket, RuntimeHelpers.GetHashCode(key.Creative), RuntimeHelpers.GetHashCode(key.Placement));
+        return cells;
     }
 
     /// <summary>
+    /// Reads counter fields and packed days into rows (a time, creative and placement, with their counts). Times and ids
+    /// are interned once per report as small numbers, so a row's key is one number: a report's hundreds of thousands of
+    /// rows are found with a lookup of a number, not of a text. (Optimised from the first call: a report is rare.)
+    /// </summary>
+    internal sealed class CellReader
+    {
+        private const int IdBits = 21;
+        private const long IdMask = (1L << IdBits) - 1;
+
+        private readonly Names _names = new();
+        private readonly Dictionary<long, int> _timeIds = [];
+        private readonly List<DateTime> _buckets = []; // by time id; DateTime.MinValue: outside the range
+        private readonly Func<long, DateTime> _bucketOf;
+        private readonly Dictionary<long, int> _fieldRows = []; // rows made from counter fields, by key (a row's fields come one by one)
+        private long[] _keys = new long[64];
+        private long[] _counts = new long[Columns * 64];
+        private int _count;
+        private int[] _partIds = new int[16];
+        private long _lastTime = -1;
+        private int _lastTimeId;
+
+        /// <param name="bucketOf">The local day or hour of a counter's time (an hour's number, or a day as <c>yyyyMMdd</c>); <see cref="DateTime.MinValue"/> for one outside the range.</param>
+        public CellReader(Func<long, DateTime> bucketOf) => _bucketOf = bucketOf;
+
+        /// <summary>
+        /// The rows by time, creative and placement, each with the index of its counts. A row may come more than once
+        /// (a packed day's later part, or a count that came after the packing): readers add them up.
+        /// </summary>
+        public IEnumerable<KeyValuePair<RowKey, int>> Rows
+        {
+            get
+            {
+                for (var i = 0; i < _count; i++)
+                {
+                    yield return new KeyValuePair<RowKey, int>(KeyOf(_keys[i]), i);
+                }
+            }
+        }
+
+        /// <summary>The counts of a row (<see cref="Columns"/> of them), by its index.</summary>
+        public Span<long> Counts(int row) => _counts.AsSpan(row * Columns, Columns);
+
+        /// <summary>The counts of all rows added up.</summary>
+        public long[] Total()
+        {
+            var total = new long[Columns];
+            var counts = _counts.AsSpan(0, _count * Columns);
+            for (var i = 0; i < counts.Length; i++)
+            {
+                total[i % Columns] += counts[i];
+            }
+
+            return total;
+        }
+
+        /// <summary>Makes room for <paramref name="rows"/> more rows (at least: doubling, so that asking often stays cheap).</summary>
+        public void Expect(int rows)
+        {
+            var needed = _count + rows;
+            if (needed > _keys.Length)
+            {
+                var size = Math.Max(needed, _keys.Length * 2);
+                Array.Resize(ref _keys, size);
+                Array.Resize(ref _counts, size * Columns);
+            }
+        }
+
+        /// <summary>Adds counter fields (<c>TIME|PLACEMENT|CREATIVE|KIND</c>, a count each).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void AddFields(HashEntry[] entries)
+        {
+            foreach (var entry in entries)
+            {
+                if (Parse(entry, out var time, out var placement, out var creative, out var kind, out var count) && TimeId(time) is var timeId && timeId >= 0)
+                {
+                    var key = Key(timeId, _names.Of(creative), _names.Of(placement));
+                    ref var row = ref CollectionsMarshal.GetValueRefOrAddDefault(_fieldRows, key, out var exists);
+                    if (!exists)
+                    {
+                        row = Append(key);
+                    }
+
+                    Counts(row)[kind] += count;
+                }
+            }
+        }
+
+        /// <summary>Adds a packed day (<see cref="PackedCounters"/>): a row per line, its ids by number, no lookup.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void AddPacked(ReadOnlySpan<byte> packed)
+        {
+            var parts = 0;
+            var reader = new PackedCounters.Reader(packed);
+            while (reader.Next(out var header, out var text, out var placement, out var creative))
+            {
+                if (header)
+                {
+                    // A part's ids: numbered as this read numbers them.
+                    parts = 0;
+                    foreach (var range in text.Split((byte)'|'))
+                    {
+                        if (parts == _partIds.Length)
+                        {
+                            Array.Resize(ref _partIds, parts * 2);
+                        }
+
+                        _partIds[parts++] = _names.Of(text[range]);
+                    }
+
+                    continue;
+                }
+
+                if (placement >= parts || creative >= parts || !ParseTime(text, out var value) || TimeId(value) is var timeId && timeId < 0)
+                {
+                    continue;
+                }
+
+                var row = -1;
+                while (reader.NextCount(out var kind, out var count))
+                {
+                    var column = Column(kind);
+                    if (column >= 0)
+                    {
+                        if (row < 0)
+                        {
+                            row = Append(Key(timeId, _partIds[creative], _partIds[placement]));
+                        }
+
+                        _counts[(row * Columns) + column] += count;
+                    }
+                }
+            }
+        }
+
+        private static long Key(int time, int creative, int placement) => ((long)time << (2 * IdBits)) | ((long)creative << IdBits) | (long)placement;
+
+        private int Append(long key)
+        {
+            Expect(1);
+            _keys[_count] = key;
+            return _count++;
+        }
+
+        /// <summary>The id of a counter's time, its bucket worked out once; -1 for a time outside the range.</summary>
+        private int TimeId(long time)
+        {
+            if (time == _lastTime)
+            {
+                return _lastTimeId;
+            }
+
+            if (!_timeIds.TryGetValue(time, out var id))
+            {
+                var bucket = _bucketOf(time);
+                id = bucket == DateTime.MinValue ? -1 : _buckets.Count;
+                if (id >= 0)
+                {
+                    _buckets.Add(bucket);
+                }
+
+                _timeIds[time] = id;
+            }
+
+            (_lastTime, _lastTimeId) = (time, id);
+            return id;
+        }
+
+        private RowKey KeyOf(long key) => new(_buckets[(int)(key >> (2 * IdBits))], _names[(int)((key >> IdBits) & IdMask)], _names[(int)(key & IdMask)]);
+
+        /// <summary>
+        /// The rows ordered by time, creative and placement: each row's order as one number (its time's rank among the
+        /// read's times, its creative's and its placement's among its ids), sorted as numbers. Rows whose times fall in
+        /// the same bucket (two UTC hours in one local hour, where clocks go back) are added together.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public List<PricedRow> Ordered()
+        {
+            var timeRanks = Ranks(_buckets, Comparer<DateTime>.Default, out var timeCount);
+            var nameRanks = Ranks(_names.All, StringComparer.Ordinal, out _);
+            var keys = new long[_count];
+            var rows = new int[_count];
+            for (var i = 0; i < _count; i++)
+            {
+                var key = _keys[i];
+                keys[i] = ((long)timeRanks[(int)(key >> (2 * IdBits))] << (2 * IdBits)) | ((long)nameRanks[(int)((key >> IdBits) & IdMask)] << IdBits) | (long)nameRanks[(int)(key & IdMask)];
+                rows[i] = i;
+            }
+
+            Array.Sort(keys, rows);
+            var buckets = new DateTime[timeCount];
+            var names = new string[_names.All.Count];
+            for (var t = 0; t < _buckets.Count; t++)
+            {
+                buckets[timeRanks[t]] = _buckets[t];
+            }
+
+            for (var n = 0; n < names.Length; n++)
+            {
+                names[nameRanks[n]] = _names.All[n];
+            }
+
+            var ordered = new List<PricedRow>(keys.Length);
+            for (var j = 0; j < keys.Length; j++)
+            {
+                var counts = Counts(rows[j]);
+                if (j > 0 && keys[j] == keys[j - 1])
+                {
+                    // The same row twice (a packed day's later part, a count after the packing, or two UTC hours in one
+                    // local hour where clocks go back): the counts go to the row before.
+                    var earlier = ordered[^1];
+                    var into = Counts(earlier.Cells);
+                    for (var c = 0; c < Columns; c++)
+                    {
+                        into[c] += counts[c];
+                    }
+
+                    counts.Clear(); // moved, not copied: the read's total stays what it was
+
+                    ordered[^1] = earlier with { Impressions = into[1], Clicks = into[3] };
+                    continue;
+                }
+
+                ordered.Add(new PricedRow(buckets[(int)(keys[j] >> (2 * IdBits))], names[(int)((keys[j] >> IdBits) & IdMask)], names[(int)(keys[j] & IdMask)], counts[1], counts[3], rows[j]));
+            }
+
+            return ordered;
+        }
+
+        /// <summary>The rank of each item in order (equal items share a rank), and how many distinct ranks there are.</summary>
+        private static int[] Ranks<T>(IReadOnlyList<T> items, IComparer<T> comparer, out int distinct)
+        {
+            var order = Enumerable.Range(0, items.Count).ToArray();
+            Array.Sort(order, (a, b) => comparer.Compare(items[a], items[b]));
+            var ranks = new int[items.Count];
+            distinct = 0;
+            for (var i = 0; i < order.Length; i++)
+            {
+                if (i > 0 && comparer.Compare(items[order[i]], items[order[i - 1]]) != 0)
+                {
+                    distinct++;
+                }
+
+                ranks[order[i]] = distinct;
+            }
+
+            distinct = items.Count == 0 ? 0 : distinct + 1;
+            return ranks;
+        }
+    }
+
+    /// <summary>A row of one read: its local day or hour, creative and placement (interned by the read).</summary>
+    internal readonly record struct RowKey(DateTime Bucket, string Creative, string Placement);
+
+    /// <summary>
     /// Parses a counter field <c>TIME|PLACEMENT|CREATIVE|KIND</c> and its count without a string per part: the time as a
-    /// number (an hour; a daily field's <c>yyyy-MM-dd</c> as <c>yyyyMMdd</c>), the ids interned in <paramref name="names"/>.
+    /// number (an hour; a daily field's <c>yyyy-MM-dd</c> as <c>yyyyMMdd</c>), the ids as UTF-8.
     /// A long report reads hundreds of thousands of fields.
     /// </summary>
-    private static bool Parse(HashEntry entry, Names names, out long time, out string placement, out string creative, out int kind, out long count)
+    private static bool Parse(HashEntry entry, out long time, out ReadOnlySpan<byte> placement, out ReadOnlySpan<byte> creative, out int kind, out long count)
     {
-        (time, placement, creative, kind, count) = (0, "", "", -1, 0);
+        (time, kind) = (0, -1);
+        placement = creative = default;
         var field = ((ReadOnlyMemory<byte>)entry.Name).Span;
         var first = field.IndexOf((byte)'|');
         if (first <= 0 || !entry.Value.TryParse(out count))
         {
+            count = 0;
             return false;
         }
 
         var rest = field[(first + 1)..];
         var second = rest.IndexOf((byte)'|');
         var third = second < 0 ? -1 : rest[(second + 1)..].IndexOf((byte)'|');
-        if (third < 0)
+        if (third < 0 || !ParseTime(field[..first], out time))
         {
             return false;
         }
 
-        foreach (var b in field[..first])
+        placement = rest[..second];
+        creative = rest.Slice(second + 1, third);
+        kind = Column(rest[(second + 1 + third + 1)..]);
+        return kind >= 0;
+    }
+
+    /// <summary>A counter's time: an hour's number, or a day's <c>yyyy-MM-dd</c> as <c>yyyyMMdd</c>.</summary>
+    private static bool ParseTime(ReadOnlySpan<byte> text, out long time)
+    {
+        time = 0;
+        foreach (var b in text)
         {
             if (b is >= (byte)'0' and <= (byte)'9')
             {
@@ -554,43 +844,69 @@ internal sealed class ReportService
             }
         }
 
-        placement = names.Of(rest[..second]);
-        creative = names.Of(rest.Slice(second + 1, third));
-        kind = Column(rest[(second + 1 + third + 1)..]);
-        return kind >= 0;
+        return !text.IsEmpty;
     }
 
-    private static bool ParseDay(long yyyymmdd, Dictionary<long, DateTime> days, out DateTime day)
+    private static bool ParseDay(long yyyymmdd, out DateTime day)
     {
         var (year, month, date) = ((int)(yyyymmdd / 10_000), (int)(yyyymmdd / 100 % 100), (int)(yyyymmdd % 100));
-        day = year is >= 1 and <= 9999 && month is >= 1 and <= 12 && date >= 1 && date <= DateTime.DaysInMonth(year, month) ? new DateTime(year, month, date) : DateTime.MaxValue;
-        days[yyyymmdd] = day;
-        return day != DateTime.MaxValue;
+        day = year is >= 1 and <= 9999 && month is >= 1 and <= 12 && date >= 1 && date <= DateTime.DaysInMonth(year, month) ? new DateTime(year, month, date) : DateTime.MinValue;
+        return day != DateTime.MinValue;
+    }
+
+    /// <summary>The local hour a UTC hour (its number since 1970) starts in.</summary>
+    private static DateTime LocalHour(long hour, TimeZoneInfo zone)
+    {
+        var at = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeSeconds(hour * 3600), zone).DateTime;
+        return new DateTime(at.Year, at.Month, at.Day, at.Hour, 0, 0);
     }
 
     /// <summary>Ids as strings, one instance per id (rows are then keyed by reference).</summary>
     private sealed class Names
     {
-        private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+        private readonly List<string> _all = [];
+        private byte[] _last = [];
+        private int _lastId = -1;
 
-        public string Of(ReadOnlySpan<byte> utf8)
+        /// <summary>Every id seen, by its number.</summary>
+        public List<string> All => _all;
+
+        public string this[int id] => _all[id];
+
+        /// <summary>The number of an id given as UTF-8 (the one before is remembered: packed rows come in runs).</summary>
+        public int Of(ReadOnlySpan<byte> utf8)
+        {
+            if (_lastId >= 0 && utf8.SequenceEqual(_last))
+            {
+                return _lastId;
+            }
+
+            var id = Lookup(utf8);
+            (_last, _lastId) = (utf8.ToArray(), id);
+            return id;
+        }
+
+        private int Lookup(ReadOnlySpan<byte> utf8)
         {
             Span<char> chars = stackalloc char[Math.Min(utf8.Length, 256)];
             if (utf8.Length > chars.Length || System.Text.Encoding.UTF8.GetChars(utf8, chars) is var n && n != utf8.Length)
             {
-                var text = System.Text.Encoding.UTF8.GetString(utf8);
-                return _names.TryGetValue(text, out var known) ? known : _names[text] = text;
+                return Add(System.Text.Encoding.UTF8.GetString(utf8));
             }
 
-            var lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
-            if (lookup.TryGetValue(chars, out var name))
+            return _ids.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out var id) ? id : Add(new string(chars));
+        }
+
+        private int Add(string name)
+        {
+            if (!_ids.TryGetValue(name, out var id))
             {
-                return name;
+                _ids[name] = id = _all.Count;
+                _all.Add(name);
             }
 
-            name = new string(chars);
-            _names[name] = name;
-            return name;
+            return id;
         }
     }
 

@@ -24,7 +24,8 @@ internal static class ReportsApi
             .RequireAuthorization(Policies.Reports)
             .WithMetadata(new KeyHint("Reports need 'Authorization: Bearer <report key>' (the advertiser's) or the admin key."))
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .AddEndpointFilter(RedisAway);
 
         reports.MapGet("/campaigns/{id}", async (string id, string? from, string? to, string? granularity, string? format, ClaimsPrincipal user, CatalogSnapshotHolder catalog, ReportService service, TimeProvider time) =>
         {
@@ -51,7 +52,7 @@ internal static class ReportsApi
             var report = await service.CampaignAsync(campaign, zone, first, last, hourly).ConfigureAwait(false);
             if (!csv)
             {
-                return new JsonReport<CampaignReport>(report, ReportsJsonContext.Written.CampaignReport);
+                return new CampaignJsonReport(report);
             }
 
             var csvText = new Csv([.. CampaignColumns]);
@@ -149,7 +150,8 @@ internal static class ReportsApi
             .RequireAuthorization(Policies.SiteReports)
             .WithMetadata(new KeyHint("The site report needs 'Authorization: Bearer <key>' of role admin, trafficker or reporter; an advertiser's report key may not read it."))
             .Produces<SiteReport>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .AddEndpointFilter(RedisAway);
 
         // The report pages for people (wwwroot/reports/); static files are served without default documents.
         app.MapGet("/reports", () => Results.Redirect("/reports/index.html")).ExcludeFromDescription();
@@ -202,6 +204,16 @@ internal static class ReportsApi
             }
 
             await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A campaign report as JSON, streamed row by row (<see cref="CampaignReportJson"/>): it can be tens of megabytes.</summary>
+    private sealed class CampaignJsonReport(CampaignReport report) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.ContentType = "application/json; charset=utf-8";
+            return CampaignReportJson.WriteAsync(httpContext.Response.BodyWriter, report, httpContext.RequestAborted);
         }
     }
 
@@ -265,6 +277,19 @@ internal static class ReportsApi
     }
 
     private static ProblemHttpResult NotFound(string kind, string id) => Problems.NotFound(id.Length == 0 ? "There is no such report for this key." : $"There is no {kind} '{id}' for this key.");
+
+    /// <summary>A report whose reads fail (Redis gone, or too slow to answer) is a 503 with a problem body, not a 500.</summary>
+    private static async ValueTask<object?> RedisAway(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return Unavailable();
+        }
+    }
 
     private static ProblemHttpResult Unavailable() => Problems.StoreUnavailable("Counts unavailable.", "The counters (Redis) cannot be reached right now; try again shortly.");
 }

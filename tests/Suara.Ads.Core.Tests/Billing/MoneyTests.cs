@@ -38,6 +38,35 @@ public sealed class MoneyTests
         Assert.Empty(Money.Allocate(1.00m, []));
     }
 
+    [Fact]
+    public void AllocateByCounts_SplitsAsTheDecimalAllocationDoes_InWholeNumbers()
+    {
+        var random = new Random(11);
+        for (var round = 0; round < 3_000; round++)
+        {
+            var weights = Enumerable.Range(0, random.Next(1, 60)).Select(_ => random.Next(4) == 0 ? 0L : random.Next(0, 5_000)).ToArray();
+            var total = Money.Round((decimal)random.Next(0, 10_000_000) / 100);
+            var parts = Money.AllocateByCounts(total, weights);
+
+            Assert.Equal(total, parts.Sum());
+            Assert.Equal(Money.Allocate(total, [.. weights.Select(w => (decimal)w)]), parts);
+        }
+    }
+
+    [Fact]
+    public void AllocateByCounts_GivesTheCentsLeftToTheLargestRemainders_EarlierFirstOnATie()
+    {
+        // 7 cents over 1:1:1: two each, and the first takes the cent left.
+        Assert.Equal([0.03m, 0.02m, 0.02m], Money.AllocateByCounts(0.07m, [1, 1, 1]));
+        // 10 cents by 1:2:3 (1.67, 3.33, 5): the first has the larger remainder.
+        Assert.Equal([0.02m, 0.03m, 0.05m], Money.AllocateByCounts(0.10m, [1, 2, 3]));
+        // No weight at all: an even split; no parts: nothing.
+        Assert.Equal([0.50m, 0.50m], Money.AllocateByCounts(1.00m, [0, 0]));
+        Assert.Empty(Money.AllocateByCounts(1.00m, []));
+        // Weights whose product with the cents passes 2^63 are still exact.
+        Assert.Equal([50_000_000.00m, 50_000_000.00m], Money.AllocateByCounts(100_000_000.00m, [long.MaxValue / 2, (long.MaxValue / 2) - 3]));
+    }
+
     [Theory]
     [InlineData("cpm", 12.5, 1_000, 0, 12.5)]
     [InlineData("cpm", 0.75, 3, 0, 0.00225)]

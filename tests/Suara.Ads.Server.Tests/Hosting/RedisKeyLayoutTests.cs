@@ -63,12 +63,21 @@ public sealed partial class RedisKeyLayoutTests
         Assert.Equal(HttpStatusCode.Created, asset.StatusCode);
 
         var client = server.CreateClient();
-        using var decision = await client.PostAsync("/v1/decisions", new StringContent(
-            """{"site":"suara","slots":[{"id":"s","placement":"sidebar"}],"user":{"id":"reader-1"}}""", System.Text.Encoding.UTF8, "application/json"));
-        var slot = JsonNode.Parse(await decision.Content.ReadAsStringAsync())!["slots"]!["s"]!;
-        using var beacon = await client.GetAsync((string)slot["impressionUrl"]!);
-        Assert.Equal(HttpStatusCode.NoContent, beacon.StatusCode);
-        await server.Services.GetRequiredService<CountingFlusher>().FlushAsync();
+        async Task ServeAndCountAsync()
+        {
+            using var decision = await client.PostAsync("/v1/decisions", new StringContent(
+                """{"site":"suara","slots":[{"id":"s","placement":"sidebar"}],"user":{"id":"reader-1"}}""", System.Text.Encoding.UTF8, "application/json"));
+            var slot = JsonNode.Parse(await decision.Content.ReadAsStringAsync())!["slots"]!["s"]!;
+            using var beacon = await client.GetAsync((string)slot["impressionUrl"]!);
+            Assert.Equal(HttpStatusCode.NoContent, beacon.StatusCode);
+            await server.Services.GetRequiredService<CountingFlusher>().FlushAsync();
+        }
+
+        // A day counted, closed and packed; then today's counts.
+        await ServeAndCountAsync();
+        seeded.Time.Advance(TimeSpan.FromDays(2));
+        Assert.True(await server.Services.GetRequiredService<CounterCompactor>().RunPassAsync(CancellationToken.None) > 0);
+        await ServeAndCountAsync();
 
         // Assert: every key written is documented, and every documented key was written.
         var server0 = redis.GetServer(redis.GetEndPoints()[0]);

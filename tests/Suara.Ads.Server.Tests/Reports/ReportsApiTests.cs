@@ -158,4 +158,29 @@ public sealed class ReportsApiTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]!.AsObject().ContainsKey(field));
     }
+
+    [Fact]
+    public async Task Reports_WhoseReadsTimeOut_Are503WithAProblem_Not500()
+    {
+        using var redis = new RedisProcess(); // a Redis of this test's own: it is paused
+        using var factory = new AdsServerFactory(Catalog(), redis: redis.Configuration);
+        var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get("/v1/reports/campaigns/london", AdsServerFactory.AdminKey))).StatusCode);
+
+        // Redis answers nothing for 8 s: far longer than a command may wait (2 s, checked every second). The connection
+        // stays up, so only the reads' timeouts can tell.
+        using (var admin = StackExchange.Redis.ConnectionMultiplexer.Connect(redis.Configuration + ",allowAdmin=true"))
+        {
+            await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "8000", "ALL");
+        }
+
+        var responses = await Task.WhenAll(new[] { "/v1/reports/campaigns/london?granularity=hour", "/v1/reports/advertisers/skyway", "/v1/reports/sites/suara" }
+            .Select(path => client.SendAsync(Get(path, AdsServerFactory.AdminKey))));
+        foreach (var response in responses)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            response.Dispose();
+        }
+    }
 }

@@ -53,6 +53,22 @@ public static class CounterReader
         return (await TotalsAsync(redis.GetDatabase(), factory.KeyPrefix, campaign, now), await InvalidAsync(redis.GetDatabase(), factory.KeyPrefix, campaign, now));
     }
 
+    /// <summary>The counts of a packed day by kind code, as <see cref="PackedCounters.Reader"/> reads them.</summary>
+    public static List<(string Kind, long Count)> Unpack(byte[] packed)
+    {
+        var cells = new List<(string, long)>();
+        var reader = new PackedCounters.Reader(packed);
+        while (reader.Next(out var header, out _, out _, out _))
+        {
+            while (!header && reader.NextCount(out var kind, out var count))
+            {
+                cells.Add((System.Text.Encoding.UTF8.GetString(kind), count));
+            }
+        }
+
+        return cells;
+    }
+
     private static async Task<List<(string Kind, long Count)>> CellsAsync(IDatabase db, string prefix, string? campaign, DateTimeOffset day)
     {
         var utcDay = day.ToUnixTimeSeconds() / 86_400;
@@ -73,11 +89,21 @@ public static class CounterReader
         var cells = new List<(string, long)>();
         foreach (var key in keys)
         {
-            foreach (var entry in await db.HashGetAllAsync(key))
+            // The day's hash, the hash being packed and the packed day (docs/redis.md, "Packed days").
+            foreach (var hash in new[] { key, (RedisKey)(key.ToString() + ":x") })
             {
-                var field = entry.Name.ToString();
-                cells.Add((field[(field.LastIndexOf('|') + 1)..], (long)entry.Value));
+                foreach (var entry in await db.HashGetAllAsync(hash))
+                {
+                    var field = entry.Name.ToString();
+                    if (field.Contains('|', StringComparison.Ordinal))
+                    {
+                        cells.Add((field[(field.LastIndexOf('|') + 1)..], (long)entry.Value));
+                    }
+                }
             }
+
+            var packed = (byte[]?)await db.StringGetAsync(key.ToString().Replace(":n:", ":p:", StringComparison.Ordinal));
+            cells.AddRange(Unpack(packed ?? []));
         }
 
         return cells;
