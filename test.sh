@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds in Release and runs every test, then the HTTP harness in smoke mode (benchmarks/http.sh --smoke). Starts a
-# private Redis on a free port and stops it after.
+# Builds in Release and runs every test, then the HTTP harness and the Cluster simulation in smoke mode
+# (benchmarks/http.sh --smoke, benchmarks/cluster.sh --smoke). Starts a private Redis on a free port and stops it after.
 # The last line is "N passed, N failed" (", N skipped" when any were skipped).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -66,6 +66,18 @@ smoke=${PIPESTATUS[0]}
 set -e
 if [ "$smoke" -ne 0 ]; then
   echo "benchmarks/http.sh --smoke failed (exit $smoke); its output is above." >&2
+  failed=$((failed + 1))
+fi
+
+# benchmarks/cluster.sh in smoke mode (2 instances on a 3-shard Redis Cluster, 2 s a phase): the server works on a
+# Cluster unchanged, and every beacon sent to another instance than the one that served it is counted once.
+echo "Cluster smoke run: benchmarks/cluster.sh --smoke --no-build"
+set +e
+benchmarks/cluster.sh --smoke --no-build 2>&1 | tee "$work/cluster-smoke.log"
+smoke=${PIPESTATUS[0]}
+set -e
+if [ "$smoke" -ne 0 ]; then
+  echo "benchmarks/cluster.sh --smoke failed (exit $smoke); its output is above." >&2
   failed=$((failed + 1))
 fi
 
