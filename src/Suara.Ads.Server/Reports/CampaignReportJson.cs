@@ -84,10 +84,34 @@ internal static class CampaignReportJson
     {
         var encoded = new Dictionary<string, JsonEncodedText>(ReferenceEqualityComparer.Instance);
         var pending = Write(pipe, ",\"rows\":["u8);
-        for (var i = 0; i < rows.Count; i++)
+        for (var i = 0; i < rows.Count;)
         {
-            var counts = rows.Get(i, out var time, out var creative, out var placement, out var spend);
-            pending += WriteRow(pipe, i > 0, Encoded(encoded, time), creative is null ? null : Encoded(encoded, creative), placement is null ? null : Encoded(encoded, placement), counts, spend);
+            // Rows into the pipe's buffer while each surely fits (a row is at most 512 bytes and its texts), one Advance
+            // for them all.
+            var span = pipe.GetSpan(4096);
+            var used = 0;
+            for (; i < rows.Count; i++)
+            {
+                var counts = rows.Get(i, out var time, out var creative, out var placement, out var spend);
+                var (t, c, p) = (Encoded(encoded, time), creative is null ? (JsonEncodedText?)null : Encoded(encoded, creative), placement is null ? (JsonEncodedText?)null : Encoded(encoded, placement));
+                var room = 512 + t.EncodedUtf8Bytes.Length + (c?.EncodedUtf8Bytes.Length ?? 0) + (p?.EncodedUtf8Bytes.Length ?? 0);
+                if (span.Length - used < room)
+                {
+                    if (used == 0)
+                    {
+                        span = pipe.GetSpan(room);
+                    }
+                    else
+                    {
+                        break;
+                    }
+                }
+
+                used += WriteRow(span[used..], i > 0, t, c, p, counts, spend);
+            }
+
+            pipe.Advance(used);
+            pending += used;
             if (pending >= FlushBytes)
             {
                 await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -124,9 +148,8 @@ internal static class CampaignReportJson
     /// before it unless it is the first: its order, nulls left out (a row without invalid traffic has no
     /// invalidByReason), numbers formatted as <see cref="Utf8JsonWriter"/> formats them. Answers the bytes written.
     /// </summary>
-    private static int WriteRow(PipeWriter pipe, bool comma, JsonEncodedText time, JsonEncodedText? creative, JsonEncodedText? placement, ReadOnlySpan<long> counts, decimal? spend)
+    private static int WriteRow(Span<byte> span, bool comma, JsonEncodedText time, JsonEncodedText? creative, JsonEncodedText? placement, ReadOnlySpan<long> counts, decimal? spend)
     {
-        var span = pipe.GetSpan(1024 + time.EncodedUtf8Bytes.Length + (creative?.EncodedUtf8Bytes.Length ?? 0) + (placement?.EncodedUtf8Bytes.Length ?? 0));
         var n = 0;
         Put(span, ref n, comma ? ",{\"time\":\""u8 : "{\"time\":\""u8);
         Put(span, ref n, time.EncodedUtf8Bytes);
@@ -161,20 +184,80 @@ internal static class CampaignReportJson
         }
 
         Put(span, ref n, ",\"ctr\":"u8);
-        Utf8Formatter.TryFormat(ReportCounts.Rate(clicks, impressions), span[n..], out var written);
-        n += written;
+        n += WriteRate(ReportCounts.Rate(clicks, impressions), span[n..]);
         Put(span, ref n, ",\"viewableRate\":"u8);
-        Utf8Formatter.TryFormat(ReportCounts.Rate(viewable, impressions), span[n..], out written);
-        n += written;
+        n += WriteRate(ReportCounts.Rate(viewable, impressions), span[n..]);
         if (spend is { } amount)
         {
             Put(span, ref n, ",\"spend\":"u8);
-            Utf8Formatter.TryFormat(amount, span[n..], out written);
+            Utf8Formatter.TryFormat(amount, span[n..], out var written);
             n += written;
         }
 
         Put(span, ref n, "}"u8);
-        pipe.Advance(n);
+        return n;
+    }
+
+    /// <summary>
+    /// A rate rounded to 6 places (<see cref="ReportCounts.Rate"/>) as <see cref="Utf8JsonWriter"/> writes it (the
+    /// shortest text that reads back as the same double), made from its millionths rather than by formatting a double,
+    /// which took a twentieth of a long report's time: the shortest text of the double nearest to k millionths is k
+    /// millionths written out (any other decimal of 6 places or fewer is a millionth away, a distance no double near
+    /// it spans), in exponent form below 0.0001, as .NET writes those. A test compares it with the formatter for every
+    /// rate from 0 to 2. Answers the bytes written.
+    /// </summary>
+    internal static int WriteRate(double rate, Span<byte> into)
+    {
+        var millionths = (long)Math.Round(rate * 1_000_000d);
+        if (rate < 0 || millionths >= 1_000_000_000_000_000L || millionths / 1_000_000d != rate)
+        {
+            Utf8Formatter.TryFormat(rate, into, out var formatted);
+            return formatted;
+        }
+
+        if (millionths == 0)
+        {
+            into[0] = (byte)'0';
+            return 1;
+        }
+
+        var n = 0;
+        if (millionths < 100)
+        {
+            // 1E-06 to 9.9E-05.
+            var (first, second) = millionths >= 10 ? (millionths / 10, millionths % 10) : (millionths, 0L);
+            into[n++] = (byte)('0' + first);
+            if (second != 0)
+            {
+                into[n++] = (byte)'.';
+                into[n++] = (byte)('0' + second);
+            }
+
+            Put(into, ref n, millionths >= 10 ? "E-05"u8 : "E-06"u8);
+            return n;
+        }
+
+        Utf8Formatter.TryFormat(millionths / 1_000_000, into, out var whole);
+        n += whole;
+        var fraction = millionths % 1_000_000;
+        if (fraction != 0)
+        {
+            into[n++] = (byte)'.';
+            Span<byte> digits = stackalloc byte[6];
+            for (var d = 5; d >= 0; d--, fraction /= 10)
+            {
+                digits[d] = (byte)('0' + (fraction % 10));
+            }
+
+            var length = 6;
+            while (digits[length - 1] == '0')
+            {
+                length--;
+            }
+
+            Put(into, ref n, digits[..length]);
+        }
+
         return n;
     }
 
