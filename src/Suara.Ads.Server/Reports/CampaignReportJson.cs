@@ -79,49 +79,66 @@ internal static class CampaignReportJson
         await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The rows and the end of the report, after the totals.</summary>
+    /// <summary>
+    /// The rows and the end of the report, after the totals: formatted a chunk of <see cref="ChunkRows"/> rows at a time
+    /// on the thread pool, a few chunks ahead of the one being sent (a long report keeps both cores busy, one
+    /// formatting while the other sends), and written in order.
+    /// </summary>
     private static async Task WriteRowsAsync(PipeWriter pipe, ReportService.CampaignRowList rows, CancellationToken cancellationToken)
     {
-        var encoded = new Dictionary<string, JsonEncodedText>(ReferenceEqualityComparer.Instance);
-        var pending = Write(pipe, ",\"rows\":["u8);
-        for (var i = 0; i < rows.Count;)
+        var chunks = (rows.Count + ChunkRows - 1) / ChunkRows;
+        var ahead = Math.Max(2, Environment.ProcessorCount);
+        var formatted = new Task<(byte[] Buffer, int Length)>[chunks];
+        for (var c = 0; c < Math.Min(ahead, chunks); c++)
         {
-            // Rows into the pipe's buffer while each surely fits (a row is at most 512 bytes and its texts), one Advance
-            // for them all.
-            var span = pipe.GetSpan(4096);
-            var used = 0;
-            for (; i < rows.Count; i++)
-            {
-                var counts = rows.Get(i, out var time, out var creative, out var placement, out var spend);
-                var (t, c, p) = (Encoded(encoded, time), creative is null ? (JsonEncodedText?)null : Encoded(encoded, creative), placement is null ? (JsonEncodedText?)null : Encoded(encoded, placement));
-                var room = 512 + t.EncodedUtf8Bytes.Length + (c?.EncodedUtf8Bytes.Length ?? 0) + (p?.EncodedUtf8Bytes.Length ?? 0);
-                if (span.Length - used < room)
-                {
-                    if (used == 0)
-                    {
-                        span = pipe.GetSpan(room);
-                    }
-                    else
-                    {
-                        break;
-                    }
-                }
+            formatted[c] = FormatChunkAsync(rows, c);
+        }
 
-                used += WriteRow(span[used..], i > 0, t, c, p, counts, spend);
+        Write(pipe, ",\"rows\":["u8);
+        for (var c = 0; c < chunks; c++)
+        {
+            var (buffer, length) = await formatted[c].ConfigureAwait(false);
+            formatted[c] = null!;
+            if (c + ahead < chunks)
+            {
+                formatted[c + ahead] = FormatChunkAsync(rows, c + ahead);
             }
 
-            pipe.Advance(used);
-            pending += used;
-            if (pending >= FlushBytes)
-            {
-                await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
-                pending = 0;
-            }
+            pipe.Write(buffer.AsSpan(0, length));
+            ArrayPool<byte>.Shared.Return(buffer);
+            await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
         Write(pipe, "]}"u8);
         await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>How many rows a chunk of a report's rows has.</summary>
+    private const int ChunkRows = 2048;
+
+    private static Task<(byte[] Buffer, int Length)> FormatChunkAsync(ReportService.CampaignRowList rows, int chunk) => Task.Run(() =>
+    {
+        var encoded = new Dictionary<string, JsonEncodedText>(ReferenceEqualityComparer.Instance);
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkRows * 320);
+        var used = 0;
+        for (var i = chunk * ChunkRows; i < Math.Min(rows.Count, (chunk + 1) * ChunkRows); i++)
+        {
+            var counts = rows.Get(i, out var time, out var creative, out var placement, out var spend);
+            var (t, c, p) = (Encoded(encoded, time), creative is null ? (JsonEncodedText?)null : Encoded(encoded, creative), placement is null ? (JsonEncodedText?)null : Encoded(encoded, placement));
+            var room = 512 + t.EncodedUtf8Bytes.Length + (c?.EncodedUtf8Bytes.Length ?? 0) + (p?.EncodedUtf8Bytes.Length ?? 0);
+            if (buffer.Length - used < room)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, used + room));
+                buffer.AsSpan(0, used).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = larger;
+            }
+
+            used += WriteRow(buffer.AsSpan(used), i > 0, t, c, p, counts, spend);
+        }
+
+        return (buffer, used);
+    });
 
     private static int Write(PipeWriter pipe, ReadOnlySpan<byte> bytes)
     {

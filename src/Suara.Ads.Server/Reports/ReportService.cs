@@ -83,7 +83,7 @@ internal sealed class ReportService
     internal sealed class CampaignRowList(List<PricedRow> rows, decimal?[]? spends, CellReader cells, bool hourly, TimeZoneInfo zone) : IReadOnlyList<CampaignReportRow>
     {
         private static readonly long[] s_none = new long[Columns];
-        private readonly Dictionary<DateTime, string> _times = [];
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<DateTime, string> _times = [];
 
         public int Count => rows.Count;
 
@@ -96,14 +96,14 @@ internal sealed class ReportService
             }
         }
 
-        /// <summary>A row's parts without making it (<see cref="CampaignReportJson"/> writes them as they are): its counts as <see cref="ReportCounts.From"/> reads them.</summary>
+        /// <summary>
+        /// A row's parts without making it (<see cref="CampaignReportJson"/> writes them as they are): its counts as
+        /// <see cref="ReportCounts.From"/> reads them. Safe to call from several threads at once.
+        /// </summary>
         public ReadOnlySpan<long> Get(int index, out string time, out string? creative, out string? placement, out decimal? spend)
         {
             var row = rows[index];
-            if (!_times.TryGetValue(row.Bucket, out time!))
-            {
-                _times[row.Bucket] = time = hourly ? FormatHour(row.Bucket, zone) : Format(DateOnly.FromDateTime(row.Bucket));
-            }
+            time = _times.GetOrAdd(row.Bucket, static (bucket, list) => list.hourly ? FormatHour(bucket, list.zone) : Format(DateOnly.FromDateTime(bucket)), (hourly, zone));
 
             (creative, placement, spend) = (row.Creative, row.Placement, spends?[index]);
             return row.Cells >= 0 ? cells.Counts(row.Cells) : s_none;

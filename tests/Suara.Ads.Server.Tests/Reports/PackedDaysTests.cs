@@ -189,6 +189,8 @@ public sealed class PackedDaysTests
             await db.HashIncrementAsync(keys.Counters(campaign, day), $"{hour}|article-top|banner|i", 40);
             await db.HashIncrementAsync(keys.Counters(campaign, day), $"{hour}|article-top|banner|xb", 3);
             await db.HashIncrementAsync(keys.Counters(campaign, day + 2), $"{hour + 48}|article-top|banner|xf", 2);
+            await db.HashIncrementAsync(keys.DailyCounters(campaign, 202611), "2026-11-30|article-top|banner|i", 40);
+            await db.HashIncrementAsync(keys.DailyCounters(campaign, 202611), "2026-11-30|article-top|banner|xb", 3);
         }
 
         server.Time.Advance(TimeSpan.FromDays(2));
