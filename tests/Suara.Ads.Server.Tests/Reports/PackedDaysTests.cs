@@ -193,6 +193,9 @@ public sealed class PackedDaysTests
             await db.HashIncrementAsync(keys.DailyCounters(campaign, 202611), "2026-11-30|article-top|banner|xb", 3);
         }
 
+        // More rows than one chunk of the streamed writer (2,048): 72 hours of 40 creatives.
+        await Task.WhenAll(Enumerable.Range(0, 72 * 40).Select(i => db.HashIncrementAsync(keys.Counters("priced", day + (i / 40 / 24)), $"{(day * 24) + (i / 40)}|sidebar|c{i % 40}|i", 1 + (i % 7))));
+
         server.Time.Advance(TimeSpan.FromDays(2));
         await server.Services.GetRequiredService<CounterCompactor>().PackAsync("priced", day);
         var service = server.Services.GetRequiredService<ReportService>();
@@ -202,6 +205,7 @@ public sealed class PackedDaysTests
             var compiled = snapshot.CampaignsById[campaign];
             var report = await service.CampaignAsync(compiled, snapshot.ZoneOf(compiled), new DateOnly(2026, 11, 28), new DateOnly(2026, 12, 3), hourly);
             Assert.NotEmpty(report.Rows);
+            Assert.True(campaign != "priced" || !hourly || report.Rows.Count > 2048, $"{report.Rows.Count} rows");
 
             var expected = new System.Buffers.ArrayBufferWriter<byte>();
             using (var writer = new Utf8JsonWriter(expected))
