@@ -61,6 +61,11 @@ public static class ForecastReplay
     private static FrozenDictionary<string, PlacementEntry> DraftEntries(CatalogSnapshot snapshot, CompiledCampaign? draft)
     {
         var entries = new Dictionary<string, PlacementEntry>(StringComparer.Ordinal);
+        if (draft is not null && draft.Status != CampaignStatus.Active)
+        {
+            return entries.ToFrozenDictionary(StringComparer.Ordinal);
+        }
+
         if (draft is not null)
         {
             foreach (var (id, placement) in snapshot.Placements)
@@ -191,7 +196,8 @@ public static class ForecastReplay
             }
 
             var local = new DateTime(midnight + (sampled.Seconds * TimeSpan.TicksPerSecond), DateTimeKind.Unspecified);
-            var now = new DateTimeOffset(local.Ticks - zone.GetUtcOffset(local).Ticks, TimeSpan.Zero);
+            var offset = zone.SupportsDaylightSavingTime ? zone.GetUtcOffset(local) : zone.BaseUtcOffset;
+            var now = new DateTimeOffset(local.Ticks - offset.Ticks, TimeSpan.Zero);
             ViewerCounts? viewer = null;
             if (sampled.Viewer >= 0 && _snapshot.HasFrequencyCaps)
             {
@@ -250,10 +256,10 @@ public static class ForecastReplay
         private bool DraftMatches(DecisionRequest request, SlotRequest slot, DateTimeOffset now, DateTime local, ref bool contextReady)
         {
             var draft = _draft!;
-            if (!_draftEntries.TryGetValue(slot.Placement, out var entry)
-                || !string.Equals(_snapshot.Placements[slot.Placement].Site.Id, request.Site, StringComparison.Ordinal)
-                || draft.Status != CampaignStatus.Active
-                || !draft.InFlight(now.UtcTicks))
+            if (_draftEntries.Count == 0
+                || !_draftEntries.TryGetValue(slot.Placement, out var entry)
+                || !draft.InFlight(now.UtcTicks)
+                || !string.Equals(_snapshot.Placements[slot.Placement].Site.Id, request.Site, StringComparison.Ordinal))
             {
                 return false;
             }

@@ -13,6 +13,7 @@ namespace Suara.Ads.Core.Forecasting;
 internal sealed class ReplayLedger : IDeliveryLedger
 {
     private readonly CatalogSnapshot _snapshot;
+    private readonly Dictionary<string, int> _byIdReference;
     private readonly double[] _initial;
     private readonly double[] _flight;
     private readonly double[] _day;
@@ -22,6 +23,15 @@ internal sealed class ReplayLedger : IDeliveryLedger
     {
         _snapshot = snapshot;
         _initial = initialFlightDelivered;
+
+        // The engine asks by the campaign's own id string: found by reference (no hashing of the characters), by value
+        // for any other string.
+        _byIdReference = new Dictionary<string, int>(snapshot.Campaigns.Length, ReferenceEqualityComparer.Instance);
+        foreach (var c in snapshot.Campaigns)
+        {
+            _byIdReference[c.Id] = c.Index;
+        }
+
         _flight = new double[snapshot.Campaigns.Length];
         _day = new double[snapshot.Campaigns.Length];
         _dayOf = new int[snapshot.Campaigns.Length];
@@ -30,15 +40,22 @@ internal sealed class ReplayLedger : IDeliveryLedger
 
     public bool TryGetFlightDelivered(string campaignId, out long delivered)
     {
-        delivered = _snapshot.CampaignsById.TryGetValue(campaignId, out var c) ? (long)(_initial[c.Index] + _flight[c.Index]) : 0;
+        var i = IndexOf(campaignId);
+        delivered = i < 0 ? 0 : (long)(_initial[i] + _flight[i]);
         return true;
     }
 
     public bool TryGetDayDelivered(string campaignId, int siteDay, out long delivered)
     {
-        delivered = _snapshot.CampaignsById.TryGetValue(campaignId, out var c) && _dayOf[c.Index] == siteDay ? (long)_day[c.Index] : 0;
+        var i = IndexOf(campaignId);
+        delivered = i >= 0 && _dayOf[i] == siteDay ? (long)_day[i] : 0;
         return true;
     }
+
+    private int IndexOf(string campaignId) =>
+        _byIdReference.TryGetValue(campaignId, out var index) ? index
+        : _snapshot.CampaignsById.TryGetValue(campaignId, out var c) ? c.Index
+        : -1;
 
     // The replay records what it delivers itself (Add): nothing is held.
     public void Hold(string campaignId, HoldKey hold)
