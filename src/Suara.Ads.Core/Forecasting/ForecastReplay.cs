@@ -17,8 +17,9 @@ namespace Suara.Ads.Core.Forecasting;
 /// Parallel by viewer: the sample is split into <see cref="ShardCount"/> shards by viewer, each replayed on its own with
 /// every goal seen in impressions of all traffic (a shard's deliveries count <see cref="ShardCount"/> times), so a
 /// shard paces and exhausts goals as the whole would, and a viewer's caps are counted in its one shard. The shard count
-/// is fixed, not the core count, so that a forecast is the same on any machine. Per replayed request the replay reuses
-/// its context, ledger and viewer state; the engine's answer is its only allocation.
+/// is fixed, not the core count, so that a forecast is the same on any machine. Per replayed request nothing is
+/// allocated: the engine decides into the shard's arrays (<see cref="DecisionEngine.DecideInto"/>), and the replay
+/// reuses its context, ledger and viewer state (a viewer's counts are allocated once, when it first appears).
 /// </remarks>
 public static class ForecastReplay
 {
@@ -122,6 +123,10 @@ public static class ForecastReplay
         private readonly TargetingContext _context = new();
         private readonly Dictionary<long, ViewerCounts> _viewers = [];
 
+        // The engine's answer for one request, reused: a replayed request allocates nothing of its own.
+        private CompiledCreative?[] _chosen = new CompiledCreative?[8];
+        private CompiledPlacement?[] _placements = new CompiledPlacement?[8];
+
         public Shard(CatalogSnapshot snapshot, CompiledCampaign? draft, FrozenDictionary<string, PlacementEntry> draftEntries, double[] initial, int seed, int shard)
         {
             _snapshot = snapshot;
@@ -210,12 +215,23 @@ public static class ForecastReplay
             }
 
             var request = sampled.Request;
-            var decision = _engine.Decide(_snapshot, request, viewer?.History ?? ViewerHistory.Empty, now);
+            var slotCount = request.Slots.Count;
+            if (_chosen.Length < slotCount)
+            {
+                _chosen = new CompiledCreative?[slotCount];
+                _placements = new CompiledPlacement?[slotCount];
+            }
+
+            if (!_engine.DecideInto(_snapshot, request, viewer?.History ?? ViewerHistory.Empty, now, _chosen, _placements))
+            {
+                return;
+            }
+
             result.Replayed++;
             var contextReady = false;
-            for (var i = 0; i < decision.Slots.Count; i++)
+            for (var i = 0; i < slotCount; i++)
             {
-                var won = decision.Slots[i]?.CompiledCreative.Campaign;
+                var won = _chosen[i]?.Campaign;
                 if (won is not null)
                 {
                     _ledger.Add(won, siteDay, weight * ShardCount);
