@@ -161,6 +161,7 @@ public static class ForecastReplay
 
             var midnight = day.Date.ToDateTime(TimeOnly.MinValue).Ticks;
             var siteDay = (int)(midnight / TimeSpan.TicksPerDay);
+            ForgetOverWindows(new DateTime(midnight, DateTimeKind.Unspecified));
             while (true)
             {
                 // The sources' requests merged in time order: delivery (pacing, goals) proceeds through the day.
@@ -187,6 +188,30 @@ public static class ForecastReplay
             }
         }
 
+        /// <summary>
+        /// Drops the viewers' counts of cap windows that are over by <paramref name="midnight"/> (hours and days before it,
+        /// weeks before its week), so that their tables stop growing: they are reused from day to day.
+        /// </summary>
+        private void ForgetOverWindows(DateTime midnight)
+        {
+            var day = FrequencyWindows.Key(CapPeriod.Day, midnight);
+            var week = FrequencyWindows.Key(CapPeriod.Week, midnight);
+            var hour = FrequencyWindows.Key(CapPeriod.Hour, midnight);
+            foreach (var viewer in _viewers.Values)
+            {
+                foreach (var key in viewer.Counts.Keys)
+                {
+                    var window = key.Window;
+                    if ((window < hour && window >= FrequencyWindows.Key(CapPeriod.Hour, DateTime.MinValue))
+                        || (window < day && window >= FrequencyWindows.Key(CapPeriod.Day, DateTime.MinValue))
+                        || (window < week && window >= FrequencyWindows.Key(CapPeriod.Week, DateTime.MinValue)))
+                    {
+                        viewer.Counts.Remove(key);
+                    }
+                }
+            }
+        }
+
         private void Replay(in ReplayRequest sampled, ForecastSource source, TimeZoneInfo zone, long midnight, int siteDay, ForecastDay day, int dayIndex, ShardResult result)
         {
             var sample = source.Day;
@@ -203,15 +228,13 @@ public static class ForecastReplay
             var local = new DateTime(midnight + (sampled.Seconds * TimeSpan.TicksPerSecond), DateTimeKind.Unspecified);
             var offset = zone.SupportsDaylightSavingTime ? zone.GetUtcOffset(local) : zone.BaseUtcOffset;
             var now = new DateTimeOffset(local.Ticks - offset.Ticks, TimeSpan.Zero);
+            // A viewer's counts exist from its first capped impression on: until then its history is empty.
             ViewerCounts? viewer = null;
+            var viewerKey = -1L;
             if (sampled.Viewer >= 0 && _snapshot.HasFrequencyCaps)
             {
-                var key = ((long)sampled.Viewer << 8) | (uint)source.Replica;
-                if (!_viewers.TryGetValue(key, out viewer))
-                {
-                    viewer = new ViewerCounts();
-                    _viewers.Add(key, viewer);
-                }
+                viewerKey = ((long)sampled.Viewer << 8) | (uint)source.Replica;
+                _viewers.TryGetValue(viewerKey, out viewer);
             }
 
             var request = sampled.Request;
@@ -241,8 +264,14 @@ public static class ForecastReplay
                     }
 
                     // A fill becomes an impression, and counts against the viewer's cap, at the day's share.
-                    if (viewer is not null && won.CapImpressions > 0 && (share >= 1 || _random.NextDouble() < share))
+                    if (viewerKey >= 0 && won.CapImpressions > 0 && (share >= 1 || _random.NextDouble() < share))
                     {
+                        if (viewer is null)
+                        {
+                            viewer = new ViewerCounts();
+                            _viewers.Add(viewerKey, viewer);
+                        }
+
                         var cap = new FrequencyKey(won.Id, FrequencyWindows.Key(won.CapPeriod, local));
                         viewer.Counts[cap] = viewer.Counts.GetValueOrDefault(cap) + 1;
                     }

@@ -126,20 +126,45 @@ public sealed class ForecastsApiTests
     }
 
     [Fact]
-    public async Task Forecast_SharedExclusionLabel_LeavesTheOtherCampaignsPages()
+    public async Task Forecast_FrequencyCapPerWeek_HoldsAcrossTheDaysOfTheRange()
     {
-        // Two slots a page: the sponsorship takes one, and shares the draft's label, so the draft gets nothing on those pages.
-        using var server = await RecordedAsync(TestCatalog.Campaign("sponsor", "country == 'MY'") with { Priority = "sponsorship", ExclusionLabels = ["airline"], Placements = ["sidebar"] });
+        using var server = await RecordedAsync();
         var admin = server.CreateAdminClient();
         var draft = Draft("ferry");
-        draft["exclusionLabels"] = new JsonArray("airline");
-        var unlabelled = Draft("ferry");
+        draft["frequencyCap"] = new JsonObject { ["impressions"] = 2, ["per"] = "week" };
 
-        var labelled = (await admin.SendAsync(HttpMethod.Post, "/v1/admin/forecasts", SampleTraffic.Forecast(draft).ToJsonString())).Expect(HttpStatusCode.OK);
-        var free = (await admin.SendAsync(HttpMethod.Post, "/v1/admin/forecasts", SampleTraffic.Forecast(unlabelled).ToJsonString())).Expect(HttpStatusCode.OK);
+        // Monday to Sunday: one week, ten viewers, two impressions each, all on the first day.
+        var reply = (await admin.SendAsync(HttpMethod.Post, "/v1/admin/forecasts", SampleTraffic.Forecast(draft).ToJsonString())).Expect(HttpStatusCode.OK);
 
-        // One sidebar slot a page: the sponsorship wins MY either way; the label changes nothing here but must not break.
-        Assert.Equal((long)free.Body!["available"]!, (long)labelled.Body!["available"]!);
+        Assert.Equal(20, (long)reply.Body!["available"]!);
+        Assert.Equal(20, (long)reply.Body["days"]![0]!["available"]!);
+    }
+
+    [Fact]
+    public async Task Forecast_SharedExclusionLabel_LosesThePagesWhereTheOtherCampaignWinsFirst()
+    {
+        // Pages ask for the sidebar, then the top. The sponsorship wins the sidebar in MY and carries the label "airline".
+        TestRedis.Connect().Dispose();
+        using var server = new AdsServerFactory(
+            TestCatalog.Document(TestCatalog.Campaign("sponsor", "country == 'MY'") with { Priority = "sponsorship", ExclusionLabels = ["airline"], Placements = ["sidebar"] }),
+            now: new DateTimeOffset(SampleTraffic.FirstDay.ToDateTime(TimeOnly.MinValue), SampleTraffic.SiteOffset),
+            settings: SampleTraffic.RecordAll());
+        await SampleTraffic.RecordWeekAsync(server, placements: ["sidebar", "article-top"]);
+        var admin = server.CreateAdminClient();
+        JsonObject TopOnly(string id, params string[] labels)
+        {
+            var draft = Draft(id);
+            draft["placements"] = new JsonArray("article-top");
+            draft["creatives"]![0]!["size"] = "728x90";
+            draft["exclusionLabels"] = new JsonArray([.. labels.Select(l => (JsonNode)l)]);
+            return draft;
+        }
+
+        var labelled = (await admin.SendAsync(HttpMethod.Post, "/v1/admin/forecasts", SampleTraffic.Forecast(TopOnly("ferry", "airline")).ToJsonString())).Expect(HttpStatusCode.OK);
+        var free = (await admin.SendAsync(HttpMethod.Post, "/v1/admin/forecasts", SampleTraffic.Forecast(TopOnly("ferry")).ToJsonString())).Expect(HttpStatusCode.OK);
+
+        Assert.Equal(700, (long)free.Body!["available"]!);
+        Assert.Equal(700, (long)labelled.Body!["matched"]!);
         Assert.Equal(350, (long)labelled.Body["available"]!);
     }
 

@@ -34,7 +34,7 @@ internal static class SampleTraffic
     /// viewer <c>reader-(i mod viewers)</c>, in MY when i is even and SG when odd. Then the clock is set to the next
     /// morning and the sample written.
     /// </summary>
-    public static async Task RecordWeekAsync(AdsServerFactory server, int perDay = 100, int viewers = 10)
+    public static async Task RecordWeekAsync(AdsServerFactory server, int perDay = 100, int viewers = 10, params string[] placements)
     {
         var client = server.CreateClient();
         for (var day = 0; day < 7; day++)
@@ -43,7 +43,7 @@ internal static class SampleTraffic
             for (var i = 0; i < perDay; i++)
             {
                 server.Time.SetUtcNow(midnight.AddSeconds(i * (86_400 / perDay)).ToUniversalTime());
-                await DecideAsync(client, i % 2 == 0 ? "MY" : "SG", $"reader-{i % viewers}");
+                await DecideAsync(client, i % 2 == 0 ? "MY" : "SG", $"reader-{i % viewers}", placements: placements);
             }
         }
 
@@ -51,13 +51,19 @@ internal static class SampleTraffic
         await server.Services.GetRequiredService<TrafficSampleWriter>().FlushAsync();
     }
 
-    public static async Task DecideAsync(HttpClient client, string country, string viewer, string url = "https://suara.example/news/story")
+    public static async Task DecideAsync(HttpClient client, string country, string viewer, string url = "https://suara.example/news/story", params string[] placements)
     {
+        var slots = new JsonArray();
+        foreach (var placement in placements.Length == 0 ? ["sidebar"] : placements)
+        {
+            slots.Add(new JsonObject { ["id"] = placement, ["placement"] = placement });
+        }
+
         var body = new JsonObject
         {
             ["site"] = "suara",
             ["page"] = new JsonObject { ["url"] = url, ["section"] = "news" },
-            ["slots"] = new JsonArray(new JsonObject { ["id"] = "s", ["placement"] = "sidebar" }),
+            ["slots"] = slots,
             ["user"] = new JsonObject { ["id"] = viewer },
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/decisions") { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
