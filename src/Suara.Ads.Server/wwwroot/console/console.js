@@ -425,6 +425,18 @@
 
   function forecast() { return timed('console:forecast', runForecast); }
 
+  // One row per item: the first cell as text, the others as counts; the table is shown only with rows.
+  function forecastTable(id, items, cells) {
+    var body = $(id).querySelector('tbody');
+    clear(body);
+    items.forEach(function (item) {
+      var tr = el('tr');
+      cells(item).forEach(function (value, i) { tr.appendChild(i === 0 ? el('td', null, value) : el('td', { 'class': 'num' }, count(value))); });
+      body.appendChild(tr);
+    });
+    $(id + '-wrap').hidden = items.length === 0;
+  }
+
   async function runForecast() {
     var summary = $('forecast-summary');
     var campaign = read.campaign();
@@ -439,25 +451,8 @@
         ' (' + f.basis.timeZone + '); projected from ' + f.basis.recordedDays + ' recorded days, ' + count(f.basis.sampledRequests) + ' sampled requests.';
       summary.setAttribute('data-valid', f.basis.recordedDays > 0 ? 'true' : 'false');
       if (!f.basis.recordedDays) { summary.textContent += ' No traffic has been recorded yet: the forecast is empty.'; }
-      var rows = $('forecast-contended').querySelector('tbody');
-      clear(rows);
-      f.contendedWith.forEach(function (c) {
-        var tr = el('tr');
-        tr.appendChild(el('td', null, c.campaignId));
-        tr.appendChild(el('td', { 'class': 'num' }, count(c.impressions)));
-        rows.appendChild(tr);
-      });
-      $('forecast-contended-wrap').hidden = f.contendedWith.length === 0;
-      var days = $('forecast-days').querySelector('tbody');
-      clear(days);
-      f.days.forEach(function (d) {
-        var tr = el('tr');
-        tr.appendChild(el('td', null, d.date));
-        tr.appendChild(el('td', { 'class': 'num' }, count(d.matched)));
-        tr.appendChild(el('td', { 'class': 'num' }, count(d.available)));
-        days.appendChild(tr);
-      });
-      $('forecast-days-wrap').hidden = f.days.length === 0;
+      forecastTable('forecast-contended', f.contendedWith, function (c) { return [c.campaignId, c.impressions]; });
+      forecastTable('forecast-days', f.days, function (d) { return [d.date, d.matched, d.available]; });
     } catch (e) {
       // The campaign's own mistakes are marked on its fields, as a save would mark them.
       if (e.errors) {
