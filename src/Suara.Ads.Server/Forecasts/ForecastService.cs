@@ -27,6 +27,9 @@ internal sealed class ForecastService
     private readonly ILogger<ForecastService> _logger;
     private readonly int _retentionDays;
 
+    // A forecast keeps the instance's cores busy for a second or more: one at a time, the others wait their turn.
+    private readonly SemaphoreSlim _replaying = new(1, 1);
+
     public ForecastService(CatalogSnapshotHolder catalog, TrafficSampleStore store, IDeliveryLedger delivery, TimeProvider time, IOptions<AdsOptions> options, ILogger<ForecastService> logger)
     {
         _catalog = catalog;
@@ -95,21 +98,35 @@ internal sealed class ForecastService
             return (null, errors);
         }
 
+        await _replaying.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (await ReplayAsync(forecast, body.From.Value, body.To!.Value, snapshot, zone, today, cancellationToken).ConfigureAwait(false), null);
+        }
+        finally
+        {
+            _replaying.Release();
+        }
+    }
+
+    private async Task<ForecastResponse> ReplayAsync(Campaign forecast, DateOnly from, DateOnly to, CatalogSnapshot snapshot, TimeZoneInfo zone, DateOnly today, CancellationToken cancellationToken)
+    {
+        var document = snapshot.Document;
         var started = Stopwatch.GetTimestamp();
         var sites = forecast.Placements.Select(p => document.Placements.First(x => x.Id == p).Site).Distinct(StringComparer.Ordinal).ToArray();
         var recorded = await _store.LoadAsync(sites, today.AddDays(-_retentionDays), today.AddDays(-1), cancellationToken).ConfigureAwait(false);
 
         // A range that starts after today is preceded by the days from today, so that goals and caps have moved as they will have.
-        var simulateFrom = body.From.Value < today ? body.From.Value : today;
-        var days = ForecastPlanner.Plan(recorded, simulateFrom, body.From.Value, body.To!.Value);
+        var simulateFrom = from < today ? from : today;
+        var days = ForecastPlanner.Plan(recorded, simulateFrom, from, to);
         var outcome = await Task.Run(() => ForecastReplay.Run(snapshot, forecast.Id, days, Delivered), cancellationToken).ConfigureAwait(false);
         var used = days.SelectMany(d => d.Sources).Select(s => s.Day).Distinct().ToArray();
-        _logger.ForecastDone(forecast.Id, Day(body.From.Value), Day(body.To.Value), outcome.Replayed, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return (new ForecastResponse
+        _logger.ForecastDone(forecast.Id, Day(from), Day(to), outcome.Replayed, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return new ForecastResponse
         {
             CampaignId = forecast.Id,
-            From = body.From.Value,
-            To = body.To.Value,
+            From = from,
+            To = to,
             Matched = Round(outcome.Matched),
             Available = Round(outcome.Available),
             ContendedWith = outcome.ContendedWith.Select(c => new ContendedImpressions { CampaignId = c.Key, Impressions = Round(c.Value) }).Where(c => c.Impressions > 0).ToArray(),
@@ -125,7 +142,7 @@ internal sealed class ForecastService
                 ImpressionShare = used.Length == 0 ? 1 : Math.Round(used.Sum(d => d.ImpressionShare * d.Counts.Requests) / Math.Max(1, used.Sum(d => d.Counts.Requests)), 4),
                 Replayed = outcome.Replayed,
             },
-        }, null);
+        };
     }
 
     /// <summary>What a campaign in force has delivered of its flight goal so far (a new id: nothing).</summary>
