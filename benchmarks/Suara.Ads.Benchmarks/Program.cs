@@ -32,6 +32,18 @@ if (args.Length > 0 && args[0] == "--counting")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--backtest")
+{
+    Suara.Ads.Benchmarks.Forecasting.BacktestCommand.Run(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "--forecast")
+{
+    Suara.Ads.Benchmarks.Forecasting.ForecastTimingCommand.Run(args[1..]);
+    return;
+}
+
 // benchmarks/http.sh: the seed catalog and the decision requests it sends with wrk (Http/HttpFixtures.cs).
 if (args.Length > 0 && args[0] == "--write-catalog")
 {

@@ -27,6 +27,12 @@ public sealed partial class DecisionEngine
     [ThreadStatic]
     private static TargetingContext? t_context;
 
+    [ThreadStatic]
+    private static CompiledCreative?[]? t_chosen;
+
+    [ThreadStatic]
+    private static CompiledPlacement?[]? t_placements;
+
     private readonly IDeliveryLedger _ledger;
     private readonly IRandomSource _random;
 
@@ -47,15 +53,74 @@ public sealed partial class DecisionEngine
     public DecisionResult Decide(CatalogSnapshot snapshot, DecisionRequest request, ViewerHistory history, DateTimeOffset now, bool explain = false)
     {
         var slotCount = request.Slots.Count;
-        var results = new SlotDecision?[slotCount];
-        string?[]? errors = null;
         if (!snapshot.Sites.TryGetValue(request.Site, out var site))
         {
             var unknown = new ValidationErrors();
             unknown.Add("site", $"unknown site '{request.Site}'");
-            return new DecisionResult(results, explain ? [] : null, now.UtcDateTime, 0, unknown);
+            return new DecisionResult(new SlotDecision?[slotCount], explain ? [] : null, now.UtcDateTime, 0, unknown);
         }
 
+        // The choices are made into per-thread scratch arrays, and the answer's slots built from them once at the end.
+        var chosenScratch = Scratch(ref t_chosen, slotCount);
+        var placementScratch = Scratch(ref t_placements, slotCount);
+        var chosen = chosenScratch;
+        var placements = placementScratch;
+        var explanations = explain ? new SlotExplanation[slotCount] : null;
+        try
+        {
+            var (localTime, siteDay, errors) = DecideCore(snapshot, site, request, history, now, ref chosen, ref placements, ref explanations);
+            var results = new SlotDecision?[slotCount];
+            for (var i = 0; i < slotCount; i++)
+            {
+                if (chosen[i] is { } creative)
+                {
+                    results[i] = new SlotDecision(request.Slots[i].Id, placements[i]!, creative);
+                }
+            }
+
+            return new DecisionResult(results, explanations, localTime, siteDay, slotErrors: errors);
+        }
+        finally
+        {
+            // Do not keep a retired snapshot's creatives alive from a pool thread.
+            Array.Clear(chosenScratch, 0, slotCount);
+            Array.Clear(placementScratch, 0, slotCount);
+        }
+    }
+
+    /// <summary>
+    /// Decides every slot as <see cref="Decide"/> does, into <paramref name="chosen"/> (one entry per slot, <c>null</c> a
+    /// no-fill), allocating nothing when no roadblock has to be resolved and every slot can be decided: for replaying
+    /// many requests (forecasts). <c>false</c> for a site the snapshot lacks. Nothing is recorded.
+    /// </summary>
+    internal bool DecideInto(CatalogSnapshot snapshot, DecisionRequest request, ViewerHistory history, DateTimeOffset now, CompiledCreative?[] chosen, CompiledPlacement?[] placements)
+    {
+        var slotCount = request.Slots.Count;
+        Array.Clear(chosen, 0, slotCount);
+        if (!snapshot.Sites.TryGetValue(request.Site, out var site))
+        {
+            return false;
+        }
+
+        var into = chosen;
+        var placed = placements;
+        SlotExplanation[]? explanations = null;
+        DecideCore(snapshot, site, request, history, now, ref into, ref placed, ref explanations);
+        if (into != chosen)
+        {
+            // A roadblock was resolved on arrays of its own.
+            Array.Copy(into, chosen, slotCount);
+            Array.Copy(placed, placements, slotCount);
+        }
+
+        return true;
+    }
+
+    /// <summary>The shared body of <see cref="Decide"/> and <see cref="DecideInto"/>: the site-local time, the site day and the slot errors.</summary>
+    [SkipLocalsInit]
+    private (DateTime LocalTime, int SiteDay, string?[]? Errors) DecideCore(CatalogSnapshot snapshot, CompiledSite site, DecisionRequest request, ViewerHistory history, DateTimeOffset now, ref CompiledCreative?[] chosen, ref CompiledPlacement?[] placements, ref SlotExplanation[]? explanations)
+    {
+        string?[]? errors = null;
         var local = TimeZoneInfo.ConvertTime(now, site.TimeZone);
         var localTime = local.DateTime;
         var siteDay = (int)(localTime.Ticks / TimeSpan.TicksPerDay);
@@ -69,18 +134,17 @@ public sealed partial class DecisionEngine
         context.Weekday = localTime.DayOfWeek;
 
         var eval = new Evaluation(now.UtcTicks, localTime, siteDay, dayStartUtcTicks, context, request.UserId, history, _ledger, snapshot.Labels);
-        var explanations = explain ? new SlotExplanation[slotCount] : null;
         try
         {
             RoadblockPlan? plan = null;
-            DecidePage(snapshot, request, in eval, results, explanations, ref errors, ref plan, out _);
+            DecidePage(snapshot, request, in eval, chosen, placements, explanations, ref errors, ref plan, out _);
 
             // Roadblocks: a roadblock that won a slot must fill every requested slot it lists, or none. One that could
             // not fill them even alone was left out as it won (above); one that could, but did not win them all, has
             // the page decided again with it in all its slots, or else without it (docs/selection.md).
             if (plan is not null)
             {
-                ResolveRoadblocks(snapshot, request, in eval, ref results, ref explanations, plan);
+                ResolveRoadblocks(snapshot, request, in eval, ref chosen, ref placements, ref explanations, plan);
             }
         }
         finally
@@ -89,8 +153,12 @@ public sealed partial class DecisionEngine
             context.Release();
         }
 
-        return new DecisionResult(results, explanations, localTime, siteDay, slotErrors: errors);
+        return (localTime, siteDay, errors);
     }
+
+    private static T?[] Scratch<T>(ref T?[]? slot, int length)
+        where T : class =>
+        slot is { } array && array.Length >= length ? array : (slot = new T?[Math.Max(length, 8)]);
 
     /// <summary>
     /// One pass over the page's slots in page order. With a <paramref name="plan"/> that forces a roadblock, the
@@ -98,7 +166,7 @@ public sealed partial class DecisionEngine
     /// cannot take one. With a plan that excludes roadblocks, they are not candidates.
     /// </summary>
     [SkipLocalsInit]
-    private bool DecidePage(CatalogSnapshot snapshot, DecisionRequest request, in Evaluation eval, SlotDecision?[] results, SlotExplanation[]? explanations, ref string?[]? errors, ref RoadblockPlan? plan, out string? failure)
+    private bool DecidePage(CatalogSnapshot snapshot, DecisionRequest request, in Evaluation eval, CompiledCreative?[] results, CompiledPlacement?[] placements, SlotExplanation[]? explanations, ref string?[]? errors, ref RoadblockPlan? plan, out string? failure)
     {
         failure = null;
         var slotCount = request.Slots.Count;
@@ -170,7 +238,8 @@ public sealed partial class DecisionEngine
                 explanations[i] = new SlotExplanation(slot.Id, placement.Id, traces!);
             }
 
-            results[i] = chosen is null ? null : new SlotDecision(slot.Id, placement, chosen);
+            results[i] = chosen;
+            placements[i] = placement;
             if (chosen is not null)
             {
                 page.Add(chosen);
@@ -185,8 +254,9 @@ public sealed partial class DecisionEngine
     /// them; if it cannot take one (not eligible there, or a higher tier has a candidate there), decide the page
     /// without it, and explain says why. Each roadblock is tried at most once.
     /// </summary>
-    private void ResolveRoadblocks(CatalogSnapshot snapshot, DecisionRequest request, in Evaluation eval, ref SlotDecision?[] results, ref SlotExplanation[]? explanations, RoadblockPlan learnt)
+    private void ResolveRoadblocks(CatalogSnapshot snapshot, DecisionRequest request, in Evaluation eval, ref CompiledCreative?[] results, ref CompiledPlacement?[] placements, ref SlotExplanation[]? explanations, RoadblockPlan learnt)
     {
+        var slotCount = request.Slots.Count;
         for (var attempt = 0; attempt < 8; attempt++)
         {
             if (IncompleteRoadblock(snapshot, request, results) is not { } roadblock)
@@ -195,39 +265,43 @@ public sealed partial class DecisionEngine
             }
 
             string?[]? ignored = null;
-            var forcedResults = new SlotDecision?[results.Length];
-            var forcedExplanations = explanations is null ? null : new SlotExplanation[results.Length];
+            var forcedResults = new CompiledCreative?[slotCount];
+            var forcedPlacements = new CompiledPlacement?[slotCount];
+            var forcedExplanations = explanations is null ? null : new SlotExplanation[slotCount];
             RoadblockPlan? forced = learnt.Forcing(roadblock);
-            if (DecidePage(snapshot, request, in eval, forcedResults, forcedExplanations, ref ignored, ref forced, out var failure))
+            if (DecidePage(snapshot, request, in eval, forcedResults, forcedPlacements, forcedExplanations, ref ignored, ref forced, out var failure))
             {
                 results = forcedResults;
+                placements = forcedPlacements;
                 explanations = forcedExplanations;
                 return;
             }
 
             learnt = learnt.Unforced();
             learnt.Exclude(roadblock, failure!);
-            results = new SlotDecision?[results.Length];
-            explanations = explanations is null ? null : new SlotExplanation[results.Length];
+            results = new CompiledCreative?[slotCount];
+            placements = new CompiledPlacement?[slotCount];
+            explanations = explanations is null ? null : new SlotExplanation[slotCount];
             RoadblockPlan? without = learnt;
-            DecidePage(snapshot, request, in eval, results, explanations, ref ignored, ref without, out _);
+            DecidePage(snapshot, request, in eval, results, placements, explanations, ref ignored, ref without, out _);
             learnt = without!;
         }
     }
 
     /// <summary>The first roadblock (in page order) that won a slot but not every requested slot it lists; else <c>null</c>.</summary>
-    private static CompiledCampaign? IncompleteRoadblock(CatalogSnapshot snapshot, DecisionRequest request, SlotDecision?[] results)
+    private static CompiledCampaign? IncompleteRoadblock(CatalogSnapshot snapshot, DecisionRequest request, CompiledCreative?[] results)
     {
-        for (var i = 0; i < results.Length; i++)
+        var slotCount = request.Slots.Count;
+        for (var i = 0; i < slotCount; i++)
         {
-            if (results[i]?.CompiledCreative.Campaign is not { Roadblock: true } roadblock)
+            if (results[i]?.Campaign is not { Roadblock: true } roadblock)
             {
                 continue;
             }
 
-            for (var j = 0; j < results.Length; j++)
+            for (var j = 0; j < slotCount; j++)
             {
-                if (results[j]?.CompiledCreative.Campaign != roadblock
+                if (results[j]?.Campaign != roadblock
                     && snapshot.Placements.TryGetValue(request.Slots[j].Placement, out var placement)
                     && EntryOf(placement, roadblock) is not null)
                 {

@@ -21,9 +21,11 @@ internal sealed class DecisionPipeline
     private readonly TrafficFilter _traffic;
     private readonly AdsOptions _options;
     private readonly AdsMetrics _metrics;
+    private readonly ITrafficRecorder _recorder;
 
-    public DecisionPipeline(CatalogSnapshotHolder catalog, DecisionService decisions, TrafficFilter traffic, IOptions<AdsOptions> options, AdsMetrics metrics)
+    public DecisionPipeline(CatalogSnapshotHolder catalog, DecisionService decisions, TrafficFilter traffic, IOptions<AdsOptions> options, AdsMetrics metrics, ITrafficRecorder recorder)
     {
+        _recorder = recorder;
         _catalog = catalog;
         _decisions = decisions;
         _traffic = traffic;
@@ -103,6 +105,11 @@ internal sealed class DecisionPipeline
             }
         }
 
+        if (!explain && invalid == InvalidReason.None)
+        {
+            // The traffic sample for forecasts: counted and enqueued in memory, written in the background.
+            _recorder.Decided(request, result);
+        }
 
         var (filled, empty) = (0, 0);
         for (var i = 0; i < result.Slots.Count; i++)

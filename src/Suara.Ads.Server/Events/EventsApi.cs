@@ -28,7 +28,7 @@ internal static class EventsApi
         return app;
     }
 
-    private static IResult Handle(string token, HttpContext http, SigningKeyProvider signing, EventAggregate aggregate, CatalogSnapshotHolder catalog, TrafficFilter traffic, TimeProvider time, AdsMetrics metrics)
+    private static IResult Handle(string token, HttpContext http, SigningKeyProvider signing, EventAggregate aggregate, CatalogSnapshotHolder catalog, TrafficFilter traffic, TimeProvider time, AdsMetrics metrics, ITrafficRecorder recorder)
     {
         http.Response.Headers.CacheControl = "no-store";
         var now = time.GetUtcNow();
@@ -65,7 +65,14 @@ internal static class EventsApi
         }
         else
         {
-            var accepted = aggregate.AddEvent(Describe(claims, key, viewer, snapshot, now));
+            var counted = Describe(claims, key, viewer, snapshot, now);
+            var accepted = aggregate.AddEvent(counted);
+            if (accepted && kind == CounterKind.Impression)
+            {
+                // The traffic sample's share of fills that became impressions.
+                recorder.Impression(claims.Site, counted.SiteDay);
+            }
+
             metrics.Event(TypeName(claims.Type), accepted ? "accepted" : aggregate.Pending >= aggregate.Capacity ? "dropped" : "duplicate");
         }
 

@@ -49,6 +49,21 @@ public sealed class AdsOptions
     public TimeSpan AuditRetention { get; set; } = TimeSpan.FromDays(400);
 
     /// <summary>
+    /// Share of decision requests recorded (anonymised) in the traffic sample that forecasts replay, 0 (none) to 1. A
+    /// request with a viewer is sampled by its viewer, so a sampled viewer's every request is recorded.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double TrafficSampleRate { get; set; } = 0.01;
+
+    /// <summary>How long a day of the traffic sample (and its counts) is kept.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "400.00:00:00")]
+    public TimeSpan TrafficSampleRetention { get; set; } = TimeSpan.FromDays(28);
+
+    /// <summary>Most records the traffic sample keeps per site and site-local hour (all instances together): the bound on its size.</summary>
+    [Range(1, 1_000_000)]
+    public int TrafficSampleMaxPerHour { get; set; } = 5_000;
+
+    /// <summary>
     /// Absolute base URL of this ad server as pages reach it (e.g. <c>https://ads.example</c>), used in creative
     /// markup (click, beacon and image links). Required outside Development; there, when unset, the scheme and host
     /// of each request are used.

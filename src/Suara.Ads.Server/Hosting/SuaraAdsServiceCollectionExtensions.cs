@@ -2,6 +2,7 @@ using Suara.Ads.Server.Catalog;
 using Suara.Ads.Server.Decisions;
 using Suara.Ads.Server.Delivery;
 using Suara.Ads.Server.Events;
+using Suara.Ads.Server.Forecasts;
 using Suara.Ads.Server.Hosting;
 using Suara.Ads.Server.Reports;
 using Suara.Ads.Server.Traffic;
@@ -24,7 +25,8 @@ public static class SuaraAdsServiceCollectionExtensions
             .AddAdsDelivery()
             .AddAdsCatalog()
             .AddAdsDecisions()
-            .AddAdsReports();
+            .AddAdsReports()
+            .AddAdsForecasts();
 
     /// <summary>Adds the middleware and maps every endpoint.</summary>
     public static WebApplication UseSuaraAds(this WebApplication app)
@@ -44,6 +46,7 @@ public static class SuaraAdsServiceCollectionExtensions
         app.MapCreativePreviewApi();
         app.MapWhoAmIApi();
         app.MapReportsApi();
+        app.MapForecastsApi();
         app.MapDeliveryApi();
         app.MapOperations();
         return app;

@@ -10,7 +10,7 @@ namespace Suara.Ads.Server.Tests.Hosting;
 /// </summary>
 public sealed partial class FlowDependencyTests
 {
-    private static readonly string[] s_flows = ["Catalog", "Decisions", "Delivery", "Events", "Hosting", "Reports", "Traffic"];
+    private static readonly string[] s_flows = ["Catalog", "Decisions", "Delivery", "Events", "Forecasts", "Hosting", "Reports", "Traffic"];
 
     /// <summary>The allowed edges; the composition root (namespace Microsoft.Extensions.DependencyInjection) may see all.</summary>
     private static readonly Dictionary<string, string[]> s_allowed = new()
@@ -20,6 +20,7 @@ public sealed partial class FlowDependencyTests
         ["Decisions"] = ["Hosting", "Traffic"],
         ["Delivery"] = ["Hosting"],
         ["Events"] = ["Delivery", "Hosting", "Traffic"],
+        ["Forecasts"] = ["Hosting", "Traffic"],
         ["Reports"] = ["Events", "Hosting"],
         ["Traffic"] = ["Hosting"],
     };

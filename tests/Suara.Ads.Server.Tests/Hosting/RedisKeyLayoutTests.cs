@@ -44,7 +44,8 @@ public sealed partial class RedisKeyLayoutTests
             Goal = new CampaignGoal { Impressions = 1_000, Per = "flight" },
             FrequencyCap = new FrequencyCap { Impressions = 3, Per = "day" },
         };
-        using var seeded = new AdsServerFactory(TestCatalog.Document(campaign));
+        // Every request sampled, so that the traffic sample's keys are written too.
+        using var seeded = new AdsServerFactory(TestCatalog.Document(campaign), settings: new Dictionary<string, string?> { ["Ads:TrafficSampleRate"] = "1" });
         using var server = seeded.WithWebHostBuilder(b => b.ConfigureAppConfiguration((_, config) =>
             config.AddInMemoryCollection(new Dictionary<string, string?> { ["Ads:AdminKey"] = null, ["Ads:SigningKey"] = null })));
         var db = redis.GetDatabase();
@@ -71,6 +72,7 @@ public sealed partial class RedisKeyLayoutTests
             using var beacon = await client.GetAsync((string)slot["impressionUrl"]!);
             Assert.Equal(HttpStatusCode.NoContent, beacon.StatusCode);
             await server.Services.GetRequiredService<CountingFlusher>().FlushAsync();
+            await server.Services.GetRequiredService<Suara.Ads.Server.Forecasts.TrafficSampleWriter>().FlushAsync();
         }
 
         // A day counted, closed and packed; then today's counts.

@@ -289,6 +289,11 @@
     form.querySelector('button[type=submit]').hidden = !mayChange();
     form.hidden = false;
     $('editor').hidden = false;
+    if (kind === 'campaign') {
+      resetForecast();
+      // An existing campaign shows its forecast as it opens; a new one once it has been filled in.
+      if (id && mayChange()) { forecast(); }
+    }
     $('editor').scrollIntoView({ block: 'start' });
     (id ? form.querySelector('fieldset.body input:not([readonly]), fieldset.body select') : idInput).focus();
   }
@@ -402,6 +407,65 @@
       return c;
     },
   };
+
+  // ---- Forecast: the form as it stands, replayed over the traffic sample (POST /v1/admin/forecasts) --------------------
+
+  function isoDay(date) { return date.toISOString().slice(0, 10); }
+  function count(n) { return Number(n || 0).toLocaleString('en'); }
+
+  function resetForecast() {
+    var today = new Date();
+    $('forecast-from').value = isoDay(today);
+    $('forecast-to').value = isoDay(new Date(today.getTime() + 6 * 86400000));
+    $('forecast-summary').textContent = '';
+    $('forecast-summary').removeAttribute('data-valid');
+    $('forecast-contended-wrap').hidden = true;
+    $('forecast-days-wrap').hidden = true;
+  }
+
+  function forecast() { return timed('console:forecast', runForecast); }
+
+  // One row per item: the first cell as text, the others as counts; the table is shown only with rows.
+  function forecastTable(id, items, cells) {
+    var body = $(id).querySelector('tbody');
+    clear(body);
+    items.forEach(function (item) {
+      var tr = el('tr');
+      cells(item).forEach(function (value, i) { tr.appendChild(i === 0 ? el('td', null, value) : el('td', { 'class': 'num' }, count(value))); });
+      body.appendChild(tr);
+    });
+    $(id + '-wrap').hidden = items.length === 0;
+  }
+
+  async function runForecast() {
+    var summary = $('forecast-summary');
+    var campaign = read.campaign();
+    if (!campaign.id) { summary.textContent = 'Give the campaign an id to forecast it.'; summary.setAttribute('data-valid', 'false'); return; }
+    summary.removeAttribute('data-valid');
+    summary.textContent = 'Forecasting…';
+    $('forecast-run').disabled = true;
+    try {
+      var f = await api('POST', '/v1/admin/forecasts', { campaign: campaign, from: $('forecast-from').value, to: $('forecast-to').value });
+      var share = f.matched > 0 ? ' (' + Math.round(100 * f.available / f.matched) + ' %)' : '';
+      summary.textContent = count(f.available) + ' impressions available' + share + ' of ' + count(f.matched) + ' matched, ' + f.from + ' to ' + f.to +
+        ' (' + f.basis.timeZone + '); projected from ' + f.basis.recordedDays + ' recorded days, ' + count(f.basis.sampledRequests) + ' sampled requests.';
+      summary.setAttribute('data-valid', f.basis.recordedDays > 0 ? 'true' : 'false');
+      if (!f.basis.recordedDays) { summary.textContent += ' No traffic has been recorded yet: the forecast is empty.'; }
+      forecastTable('forecast-contended', f.contendedWith, function (c) { return [c.campaignId, c.impressions]; });
+      forecastTable('forecast-days', f.days, function (d) { return [d.date, d.matched, d.available]; });
+    } catch (e) {
+      // The campaign's own mistakes are marked on its fields, as a save would mark them.
+      if (e.errors) {
+        var errors = {};
+        Object.keys(e.errors).forEach(function (path) { errors[path.replace(/^campaign\./, '')] = e.errors[path]; });
+        showProblems(formOf('campaign'), { message: e.message, errors: errors });
+      }
+      summary.textContent = describe(e);
+      summary.setAttribute('data-valid', 'false');
+    } finally {
+      $('forecast-run').disabled = false;
+    }
+  }
 
   async function save(event) {
     event.preventDefault();
@@ -768,6 +832,7 @@
     $('new-site').addEventListener('click', function () { openEditor('site', null); });
     $('new-placement').addEventListener('click', function () { openEditor('placement', null); });
     $('new-advertiser').addEventListener('click', function () { openEditor('advertiser', null); });
+    $('forecast-run').addEventListener('click', function () { forecast(); });
     $('add-creative').addEventListener('click', function () { addCreative({ format: 'image' }).querySelector('[data-name="id"]').focus(); });
     $('report-key-close').addEventListener('click', function () { $('report-key').hidden = true; clear($('report-key-value')); });
     try {
