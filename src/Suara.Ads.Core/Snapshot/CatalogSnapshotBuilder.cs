@@ -51,27 +51,29 @@ public static class CatalogSnapshotBuilder
 
     private static CatalogSnapshot Build(CatalogDocument document, long version, TargetingRule?[] rules)
     {
+        // Campaigns in id order, the order a catalog read from Redis has: a snapshot changed incrementally then draws
+        // exactly as one built whole from the same catalog (candidate lists keep catalog order).
+        var order = new int[document.Campaigns.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        if (!IsSorted(document.Campaigns, c => c.Id))
+        {
+            Array.Sort(order, (a, b) => string.CompareOrdinal(document.Campaigns[a].Id, document.Campaigns[b].Id));
+        }
+
+        document = Sorted(document, order);
         var sites = document.Sites.ToFrozenDictionary(s => s.Id, s => new CompiledSite(s), StringComparer.Ordinal);
 
         var labels = new Dictionary<string, int>(StringComparer.Ordinal);
+        var labelNames = new List<string>();
         var campaigns = new CompiledCampaign[document.Campaigns.Count];
-        var creatives = new List<CompiledCreative>();
+        var creativeIndex = 0;
         for (var i = 0; i < campaigns.Length; i++)
         {
-            var source = document.Campaigns[i];
-            var labelIds = source.ExclusionLabels.Distinct(StringComparer.Ordinal)
-                .Select(l => labels.TryGetValue(l, out var id) ? id : labels[l] = labels.Count)
-                .ToArray();
-            var campaign = new CompiledCampaign(i, source, rules[i] ?? TargetingRule.Everyone, labelIds);
-            var compiledCreatives = new CompiledCreative[source.Creatives.Count];
-            for (var j = 0; j < compiledCreatives.Length; j++)
-            {
-                compiledCreatives[j] = new CompiledCreative(creatives.Count, campaign, source.Creatives[j]);
-                creatives.Add(compiledCreatives[j]);
-            }
-
-            campaign.Creatives = compiledCreatives;
-            campaigns[i] = campaign;
+            campaigns[i] = Compile(i, ref creativeIndex, document.Campaigns[i], rules[order[i]] ?? TargetingRule.Everyone, labels, labelNames);
         }
 
         // Which campaigns list each placement, in catalog order.
@@ -91,30 +93,333 @@ public static class CatalogSnapshotBuilder
 
         var placements = document.Placements.ToFrozenDictionary(
             p => p.Id,
-            p => BuildPlacement(p, sites[p.Site], byPlacement.GetValueOrDefault(p.Id) ?? []),
+            p => BuildPlacement(p, sites[p.Site], [.. (byPlacement.GetValueOrDefault(p.Id) ?? []).Select(c => Entry(c, p))]),
             StringComparer.Ordinal);
 
-        var labelNames = new string[labels.Count];
-        foreach (var (name, id) in labels)
+        var byId = new Dictionary<string, CompiledCampaign>(campaigns.Length, StringComparer.Ordinal);
+        foreach (var campaign in campaigns)
         {
-            labelNames[id] = name;
+            byId[campaign.Id] = campaign;
         }
 
-        return new CatalogSnapshot(document, version, sites, placements, campaigns, [.. creatives], labelNames);
+        return new CatalogSnapshot(document, version, sites, placements, campaigns, byId, labels, [.. labelNames], campaigns.Length, creativeIndex);
     }
 
-    private static CompiledPlacement BuildPlacement(Placement placement, CompiledSite site, List<CompiledCampaign> campaigns)
+    /// <summary>
+    /// Applies <paramref name="delta"/> to <paramref name="previous"/>: validates only what changed (and what refers to
+    /// it: campaigns of a removed advertiser), compiles only the changed campaigns and re-indexes only the placements
+    /// they are or were in; everything else (compiled campaigns, their rules, the other placements, the sites) is
+    /// shared with <paramref name="previous"/>. A change to sites or placements, which every campaign in them depends
+    /// on, validates and builds the whole catalog. The result decides exactly as <see cref="TryBuild"/> of the same
+    /// catalog would; errors name fields as whole-catalog validation does (<c>campaigns[3].advertiserId</c>).
+    /// </summary>
+    public static bool TryApply(CatalogSnapshot previous, CatalogDelta delta, long version, out CatalogSnapshot? snapshot, out ValidationErrors errors)
     {
-        var all = new PlacementEntry[campaigns.Count];
-        var serving = new List<PlacementEntry>[3] { [], [], [] };
-        for (var i = 0; i < campaigns.Count; i++)
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(delta);
+        var document = Apply(previous.Document, delta);
+        if (delta.Sites.Count > 0 || delta.RemovedSites.Count > 0 || delta.Placements.Count > 0 || delta.RemovedPlacements.Count > 0)
         {
-            var campaign = campaigns[i];
-            var fitting = campaign.Creatives.Where(c => CatalogValidator.Fits(c.Source, placement)).ToArray();
-            all[i] = new PlacementEntry(campaign, fitting);
-            if (campaign.Status == CampaignStatus.Active && fitting.Length > 0 && !ExcludesPlacement(campaign.Rule, placement, site))
+            return TryBuild(document, version, out snapshot, out errors);
+        }
+
+        errors = new ValidationErrors();
+        foreach (var advertiser in delta.Advertisers)
+        {
+            CatalogValidator.ValidateAdvertiser(advertiser, $"advertisers[{IndexOf(document.Advertisers, advertiser.Id, a => a.Id)}].", errors);
+        }
+
+        bool AdvertiserExists(string id) => IndexOf(document.Advertisers, id, a => a.Id) >= 0;
+        if (delta.RemovedAdvertisers.Count > 0)
+        {
+            // What whole-catalog validation reports: every campaign left with an unknown advertiser.
+            var removed = delta.RemovedAdvertisers.Where(id => !AdvertiserExists(id)).ToHashSet(StringComparer.Ordinal);
+            for (var i = 0; i < document.Campaigns.Count; i++)
             {
-                serving[(int)campaign.Tier].Add(all[i]);
+                if (removed.Contains(document.Campaigns[i].AdvertiserId))
+                {
+                    errors.Add($"campaigns[{i}].advertiserId", $"unknown advertiser '{document.Campaigns[i].AdvertiserId}'");
+                }
+            }
+        }
+
+        var changed = new Dictionary<string, TargetingRule>(StringComparer.Ordinal);
+        foreach (var campaign in delta.Campaigns)
+        {
+            var rule = CatalogValidator.ValidateCampaign(
+                campaign,
+                $"campaigns[{IndexOf(document.Campaigns, campaign.Id, c => c.Id)}].",
+                errors,
+                AdvertiserExists,
+                id => previous.Placements.TryGetValue(id, out var p) ? p.Source : null);
+            changed[campaign.Id] = rule ?? TargetingRule.Everyone;
+        }
+
+        if (!errors.IsEmpty)
+        {
+            snapshot = null;
+            return false;
+        }
+
+        foreach (var id in delta.RemovedCampaigns)
+        {
+            changed.TryAdd(id, TargetingRule.Everyone);
+        }
+
+        snapshot = changed.Count == 0
+            ? new CatalogSnapshot(document, version, previous.Sites, previous.Placements, previous.Campaigns, previous.CampaignsById, previous.LabelIds, previous.Labels, previous.NextCampaignIndex, previous.NextCreativeIndex)
+            : ApplyCampaigns(previous, document, version, changed);
+        return true;
+    }
+
+    /// <summary>The document (ordered by id) with <paramref name="delta"/> applied, still ordered by id.</summary>
+    public static CatalogDocument Apply(CatalogDocument document, CatalogDelta delta)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(delta);
+        return new CatalogDocument
+        {
+            Sites = Merge(document.Sites, delta.Sites, delta.RemovedSites, s => s.Id),
+            Placements = Merge(document.Placements, delta.Placements, delta.RemovedPlacements, p => p.Id),
+            Advertisers = Merge(document.Advertisers, delta.Advertisers, delta.RemovedAdvertisers, a => a.Id),
+            Campaigns = Merge(document.Campaigns, delta.Campaigns, delta.RemovedCampaigns, c => c.Id),
+        };
+    }
+
+    private static CatalogSnapshot ApplyCampaigns(CatalogSnapshot previous, CatalogDocument document, long version, Dictionary<string, TargetingRule> changed)
+    {
+        var labels = previous.LabelIds;
+        var labelNames = previous.Labels;
+        var campaignIndex = previous.NextCampaignIndex;
+        var creativeIndex = previous.NextCreativeIndex;
+        var byId = new Dictionary<string, CompiledCampaign>(previous.CampaignsById, StringComparer.Ordinal);
+        var compiled = new Dictionary<string, CompiledCampaign>(StringComparer.Ordinal);
+        var affected = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (id, _) in changed)
+        {
+            if (byId.Remove(id, out var old))
+            {
+                affected.UnionWith(old.Source.Placements);
+            }
+        }
+
+        // Campaigns in document (id) order: reuse the previous compiled campaign unless it changed.
+        var campaigns = new CompiledCampaign[document.Campaigns.Count];
+        List<string>? newLabels = null;
+        Dictionary<string, int>? labelCopy = null;
+        for (int i = 0, j = 0; i < campaigns.Length; i++)
+        {
+            var source = document.Campaigns[i];
+            while (j < previous.Campaigns.Length && string.CompareOrdinal(previous.Campaigns[j].Id, source.Id) < 0)
+            {
+                j++;
+            }
+
+            if (!changed.TryGetValue(source.Id, out var rule))
+            {
+                campaigns[i] = previous.Campaigns[j];
+                continue;
+            }
+
+            if (labelCopy is null && source.ExclusionLabels.Any(l => !labels.ContainsKey(l)))
+            {
+                labelCopy = new Dictionary<string, int>(labels, StringComparer.Ordinal);
+                newLabels = [.. labelNames];
+                labels = labelCopy;
+            }
+
+            var names = newLabels ?? [];
+            var campaign = Compile(campaignIndex++, ref creativeIndex, source, rule, labels, names);
+            campaigns[i] = campaign;
+            compiled[source.Id] = campaign;
+            byId[source.Id] = campaign;
+            affected.UnionWith(source.Placements);
+        }
+
+        var placements = new Dictionary<string, CompiledPlacement>(previous.Placements, StringComparer.Ordinal);
+        foreach (var placementId in affected)
+        {
+            if (!previous.Placements.TryGetValue(placementId, out var placement))
+            {
+                continue;
+            }
+
+            // The placement's entries in catalog order: the unchanged ones as they were, the changed ones anew.
+            var entries = new List<PlacementEntry>(placement.All.Length + 1);
+            var added = compiled.Values.Where(c => c.Source.Placements.Contains(placementId)).OrderBy(c => c.Id, StringComparer.Ordinal).ToArray();
+            var k = 0;
+            foreach (var entry in placement.All)
+            {
+                while (k < added.Length && string.CompareOrdinal(added[k].Id, entry.Campaign.Id) < 0)
+                {
+                    entries.Add(Entry(added[k++], placement.Source));
+                }
+
+                if (!changed.ContainsKey(entry.Campaign.Id))
+                {
+                    entries.Add(entry);
+                }
+            }
+
+            while (k < added.Length)
+            {
+                entries.Add(Entry(added[k++], placement.Source));
+            }
+
+            placements[placementId] = BuildPlacement(placement.Source, placement.Site, [.. entries]);
+        }
+
+        return new CatalogSnapshot(
+            document,
+            version,
+            previous.Sites,
+            placements.ToFrozenDictionary(StringComparer.Ordinal),
+            campaigns,
+            byId,
+            labels,
+            newLabels is null ? labelNames : [.. newLabels],
+            campaignIndex,
+            creativeIndex);
+    }
+
+    private static CompiledCampaign Compile(int index, ref int creativeIndex, Campaign source, TargetingRule rule, Dictionary<string, int> labels, List<string> labelNames)
+    {
+        var labelIds = source.ExclusionLabels.Distinct(StringComparer.Ordinal)
+            .Select(l =>
+            {
+                if (!labels.TryGetValue(l, out var id))
+                {
+                    labels[l] = id = labels.Count;
+                    labelNames.Add(l);
+                }
+
+                return id;
+            })
+            .ToArray();
+        var campaign = new CompiledCampaign(index, source, rule, labelIds);
+        var compiledCreatives = new CompiledCreative[source.Creatives.Count];
+        for (var j = 0; j < compiledCreatives.Length; j++)
+        {
+            compiledCreatives[j] = new CompiledCreative(creativeIndex++, campaign, source.Creatives[j]);
+        }
+
+        campaign.Creatives = compiledCreatives;
+        return campaign;
+    }
+
+    private static PlacementEntry Entry(CompiledCampaign campaign, Placement placement) =>
+        new(campaign, campaign.Creatives.Where(c => CatalogValidator.Fits(c.Source, placement)).ToArray());
+
+    /// <summary><paramref name="items"/> (ordered by id) with <paramref name="upserts"/> put in and <paramref name="removed"/> taken out, still ordered.</summary>
+    private static T[] Merge<T>(IReadOnlyList<T> items, IReadOnlyList<T> upserts, IReadOnlyList<string> removed, Func<T, string> idOf)
+    {
+        if (upserts.Count == 0 && removed.Count == 0)
+        {
+            return items as T[] ?? [.. items];
+        }
+
+        var list = new List<T>(items.Count + upserts.Count);
+        list.AddRange(items);
+        foreach (var id in removed)
+        {
+            var i = IndexOf(list, id, idOf);
+            if (i >= 0)
+            {
+                list.RemoveAt(i);
+            }
+        }
+
+        foreach (var item in upserts)
+        {
+            var i = IndexOf(list, idOf(item), idOf);
+            if (i >= 0)
+            {
+                list[i] = item;
+            }
+            else
+            {
+                list.Insert(~i, item);
+            }
+        }
+
+        return [.. list];
+    }
+
+    /// <summary>Binary search by id in a list ordered by id: the index, or the complement of where it would go.</summary>
+    private static int IndexOf<T>(IReadOnlyList<T> items, string id, Func<T, string> idOf)
+    {
+        int low = 0, high = items.Count - 1;
+        while (low <= high)
+        {
+            var mid = low + ((high - low) / 2);
+            var c = string.CompareOrdinal(idOf(items[mid]), id);
+            if (c == 0)
+            {
+                return mid;
+            }
+
+            if (c < 0)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        return ~low;
+    }
+
+    private static bool IsSorted<T>(IReadOnlyList<T> items, Func<T, string> idOf)
+    {
+        for (var i = 1; i < items.Count; i++)
+        {
+            if (string.CompareOrdinal(idOf(items[i - 1]), idOf(items[i])) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The document with every collection ordered by id (campaigns in <paramref name="campaignOrder"/>).</summary>
+    private static CatalogDocument Sorted(CatalogDocument document, int[] campaignOrder)
+    {
+        static IReadOnlyList<T> ById<T>(IReadOnlyList<T> items, Func<T, string> idOf) =>
+            IsSorted(items, idOf) ? items : [.. items.OrderBy(idOf, StringComparer.Ordinal)];
+
+        var campaigns = document.Campaigns;
+        if (!IsSorted(campaigns, c => c.Id))
+        {
+            var ordered = new Campaign[campaigns.Count];
+            for (var i = 0; i < ordered.Length; i++)
+            {
+                ordered[i] = campaigns[campaignOrder[i]];
+            }
+
+            campaigns = ordered;
+        }
+
+        return new CatalogDocument
+        {
+            Sites = ById(document.Sites, s => s.Id),
+            Placements = ById(document.Placements, p => p.Id),
+            Advertisers = ById(document.Advertisers, a => a.Id),
+            Campaigns = campaigns,
+        };
+    }
+
+    private static CompiledPlacement BuildPlacement(Placement placement, CompiledSite site, PlacementEntry[] all)
+    {
+        var serving = new List<PlacementEntry>[3] { [], [], [] };
+        foreach (var entry in all)
+        {
+            var campaign = entry.Campaign;
+            if (campaign.Status == CampaignStatus.Active && entry.Fitting.Length > 0 && !ExcludesPlacement(campaign.Rule, placement, site))
+            {
+                serving[(int)campaign.Tier].Add(entry);
             }
         }
 

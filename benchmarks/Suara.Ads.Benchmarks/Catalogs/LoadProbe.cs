@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Suara.Ads.Core.Catalog;
+using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Server.Catalog;
+
+namespace Suara.Ads.Benchmarks.Catalogs;
+
+/// <summary>
+/// <c>--load-probe [campaigns]</c>: where the time and the memory of loading a big catalog go, without Redis. The
+/// generated catalog is held as Redis holds it (one UTF-8 JSON value per entity); the probe times deserializing them,
+/// validating the document (which compiles every targeting rule) and building the snapshot, and reports the managed
+/// heap the document and the snapshot keep after a full collection. Stopwatch figures from one cold run.
+/// </summary>
+internal static class LoadProbe
+{
+    public static void Run(string[] args)
+    {
+        var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
+        var generated = CatalogGenerator.Generate(count);
+        var stored = generated.Campaigns.Select(c => JsonSerializer.SerializeToUtf8Bytes(c, CatalogJsonContext.Default.Campaign)).ToArray();
+        var others = generated with { Campaigns = [] };
+        generated = null;
+        var heap0 = Heap();
+
+        var clock = Stopwatch.StartNew();
+        var campaigns = new Campaign[stored.Length];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            campaigns[i] = JsonSerializer.Deserialize(stored[i], CatalogJsonContext.Default.Campaign)!;
+        }
+
+        var deserialize = clock.Elapsed;
+        var document = others with { Campaigns = campaigns };
+        var heapDocument = Heap() - heap0;
+
+        clock.Restart();
+        CatalogValidator.ValidateDocument(document, out _);
+        var validate = clock.Elapsed;
+        var heapRules = Heap() - heap0 - heapDocument;
+        clock.Restart();
+        var snapshot = CatalogSnapshotBuilder.Build(document, 1);
+        var build = clock.Elapsed;
+        var heapSnapshot = Heap() - heap0;
+        GC.KeepAlive(snapshot);
+        GC.KeepAlive(stored);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{count:N0} campaigns ({stored.Sum(s => (long)s.Length) / 1e6:F1} MB of JSON): deserialize {deserialize.TotalMilliseconds:F0} ms, validate (compiles the rules) {validate.TotalMilliseconds:F0} ms, validate again + build {build.TotalMilliseconds:F0} ms; heap kept: document {heapDocument / 1e6:F0} MB, rules {heapRules / 1e6:F0} MB, document + snapshot {heapSnapshot / 1e6:F0} MB; GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms"));
+    }
+
+    private static long Heap()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: false);
+    }
+}
