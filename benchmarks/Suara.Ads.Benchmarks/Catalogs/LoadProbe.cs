@@ -43,8 +43,31 @@ internal static class LoadProbe
         var snapshot = CatalogSnapshotBuilder.Build(document, 1);
         var build = clock.Elapsed;
         var heapSnapshot = Heap() - heap0;
-        GC.KeepAlive(snapshot);
         GC.KeepAlive(stored);
+
+        // One campaign changed at a time, as an instance applies a change notice.
+        var random = new Random(7);
+        var applies = new List<double>();
+        var cpu = new List<double>();
+        for (var n = 0; n < 30; n++)
+        {
+            var changed = campaigns[random.Next(campaigns.Length)] with { Weight = 1 + random.Next(1000) };
+            var cpuBefore = Environment.CpuUsage.UserTime + Environment.CpuUsage.PrivilegedTime;
+            clock.Restart();
+            if (!CatalogSnapshotBuilder.TryApply(snapshot, new CatalogDelta { Campaigns = [changed] }, snapshot.Version + 1, out var next, out var errors))
+            {
+                throw new InvalidOperationException(errors.ToString());
+            }
+
+            applies.Add(clock.Elapsed.TotalMilliseconds);
+            cpu.Add((Environment.CpuUsage.UserTime + Environment.CpuUsage.PrivilegedTime - cpuBefore).TotalMilliseconds);
+            snapshot = next!;
+        }
+
+        applies.Sort();
+        cpu.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"one campaign changed (TryApply), 30 times: median {applies[15]:F1} ms (process CPU {cpu[15]:F1} ms), max {applies[^1]:F1} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{count:N0} campaigns ({stored.Sum(s => (long)s.Length) / 1e6:F1} MB of JSON): deserialize {deserialize.TotalMilliseconds:F0} ms, validate (compiles the rules) {validate.TotalMilliseconds:F0} ms, validate again + build {build.TotalMilliseconds:F0} ms; heap kept: document {heapDocument / 1e6:F0} MB, rules {heapRules / 1e6:F0} MB, document + snapshot {heapSnapshot / 1e6:F0} MB; GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms"));
     }

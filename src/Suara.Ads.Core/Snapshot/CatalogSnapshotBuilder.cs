@@ -96,13 +96,7 @@ public static class CatalogSnapshotBuilder
             p => BuildPlacement(p, sites[p.Site], [.. (byPlacement.GetValueOrDefault(p.Id) ?? []).Select(c => Entry(c, p))]),
             StringComparer.Ordinal);
 
-        var byId = new Dictionary<string, CompiledCampaign>(campaigns.Length, StringComparer.Ordinal);
-        foreach (var campaign in campaigns)
-        {
-            byId[campaign.Id] = campaign;
-        }
-
-        return new CatalogSnapshot(document, version, sites, placements, campaigns, byId, labels, [.. labelNames], campaigns.Length, creativeIndex);
+        return new CatalogSnapshot(document, version, sites, placements, campaigns, CampaignLookup.Of(campaigns), labels, [.. labelNames], campaigns.Length, creativeIndex);
     }
 
     /// <summary>
@@ -192,12 +186,13 @@ public static class CatalogSnapshotBuilder
         var labelNames = previous.Labels;
         var campaignIndex = previous.NextCampaignIndex;
         var creativeIndex = previous.NextCreativeIndex;
-        var byId = new Dictionary<string, CompiledCampaign>(previous.CampaignsById, StringComparer.Ordinal);
         var compiled = new Dictionary<string, CompiledCampaign>(StringComparer.Ordinal);
+        var byId = new Dictionary<string, CompiledCampaign?>(StringComparer.Ordinal);
         var affected = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (id, _) in changed)
         {
-            if (byId.Remove(id, out var old))
+            byId[id] = null;
+            if (previous.CampaignsById.TryGetValue(id, out var old))
             {
                 affected.UnionWith(old.Source.Placements);
             }
@@ -244,29 +239,22 @@ public static class CatalogSnapshotBuilder
                 continue;
             }
 
-            // The placement's entries in catalog order: the unchanged ones as they were, the changed ones anew.
-            var entries = new List<PlacementEntry>(placement.All.Length + 1);
-            var added = compiled.Values.Where(c => c.Source.Placements.Contains(placementId)).OrderBy(c => c.Id, StringComparer.Ordinal).ToArray();
-            var k = 0;
-            foreach (var entry in placement.All)
+            // The placement's entries in catalog order: the unchanged ones as they were, the changed ones anew; in
+            // each tier only the candidate lists the changed campaigns were or are filed in are made anew.
+            var added = compiled.Values.Where(c => c.Source.Placements.Contains(placementId)).OrderBy(c => c.Id, StringComparer.Ordinal)
+                .Select(c => Entry(c, placement.Source)).ToList();
+            var removedEntries = placement.All.Where(e => changed.ContainsKey(e.Campaign.Id)).ToArray();
+            var all = Replace(placement.All, [.. changed.Keys], added);
+            var tiers = new TierIndex[placement.Tiers.Length];
+            for (var t = 0; t < tiers.Length; t++)
             {
-                while (k < added.Length && string.CompareOrdinal(added[k].Id, entry.Campaign.Id) < 0)
-                {
-                    entries.Add(Entry(added[k++], placement.Source));
-                }
-
-                if (!changed.ContainsKey(entry.Campaign.Id))
-                {
-                    entries.Add(entry);
-                }
+                tiers[t] = UpdateTier(
+                    placement.Tiers[t],
+                    [.. removedEntries.Where(e => (int)e.Campaign.Tier == t && Serves(e, placement.Source, placement.Site))],
+                    [.. added.Where(e => (int)e.Campaign.Tier == t && Serves(e, placement.Source, placement.Site))]);
             }
 
-            while (k < added.Length)
-            {
-                entries.Add(Entry(added[k++], placement.Source));
-            }
-
-            placements[placementId] = BuildPlacement(placement.Source, placement.Site, [.. entries]);
+            placements[placementId] = new CompiledPlacement(placement.Source, placement.Site, tiers, all);
         }
 
         return new CatalogSnapshot(
@@ -275,7 +263,7 @@ public static class CatalogSnapshotBuilder
             previous.Sites,
             placements.ToFrozenDictionary(StringComparer.Ordinal),
             campaigns,
-            byId,
+            previous.CampaignsById.With(byId, campaigns),
             labels,
             newLabels is null ? labelNames : [.. newLabels],
             campaignIndex,
@@ -311,38 +299,58 @@ public static class CatalogSnapshotBuilder
         new(campaign, campaign.Creatives.Where(c => CatalogValidator.Fits(c.Source, placement)).ToArray());
 
     /// <summary><paramref name="items"/> (ordered by id) with <paramref name="upserts"/> put in and <paramref name="removed"/> taken out, still ordered.</summary>
-    private static T[] Merge<T>(IReadOnlyList<T> items, IReadOnlyList<T> upserts, IReadOnlyList<string> removed, Func<T, string> idOf)
+    private static IReadOnlyList<T> Merge<T>(IReadOnlyList<T> items, IReadOnlyList<T> upserts, IReadOnlyList<string> removed, Func<T, string> idOf)
     {
         if (upserts.Count == 0 && removed.Count == 0)
         {
-            return items as T[] ?? [.. items];
+            return items;
         }
 
-        var list = new List<T>(items.Count + upserts.Count);
-        list.AddRange(items);
+        // The changes in id order (the last one of an id wins), each null for a removal; then one pass over the items.
+        var changes = new SortedDictionary<string, (bool Put, T Item)>(StringComparer.Ordinal);
         foreach (var id in removed)
         {
-            var i = IndexOf(list, id, idOf);
-            if (i >= 0)
-            {
-                list.RemoveAt(i);
-            }
+            changes[id] = (false, default!);
         }
 
         foreach (var item in upserts)
         {
-            var i = IndexOf(list, idOf(item), idOf);
-            if (i >= 0)
+            changes[idOf(item)] = (true, item);
+        }
+
+        var size = items.Count;
+        foreach (var (id, change) in changes)
+        {
+            size += (IndexOf(items, id, idOf) >= 0 ? -1 : 0) + (change.Put ? 1 : 0);
+        }
+
+        var result = new T[size];
+        int i = 0, n = 0;
+        foreach (var (id, change) in changes)
+        {
+            var at = IndexOf(items, id, idOf);
+            for (var stop = at >= 0 ? at : ~at; i < stop; i++)
             {
-                list[i] = item;
+                result[n++] = items[i];
             }
-            else
+
+            if (change.Put)
             {
-                list.Insert(~i, item);
+                result[n++] = change.Item;
+            }
+
+            if (at >= 0)
+            {
+                i = at + 1;
             }
         }
 
-        return [.. list];
+        for (; i < items.Count; i++)
+        {
+            result[n++] = items[i];
+        }
+
+        return result;
     }
 
     /// <summary>Binary search by id in a list ordered by id: the index, or the complement of where it would go.</summary>
@@ -416,10 +424,9 @@ public static class CatalogSnapshotBuilder
         var serving = new List<PlacementEntry>[3] { [], [], [] };
         foreach (var entry in all)
         {
-            var campaign = entry.Campaign;
-            if (campaign.Status == CampaignStatus.Active && entry.Fitting.Length > 0 && !ExcludesPlacement(campaign.Rule, placement, site))
+            if (Serves(entry, placement, site))
             {
-                serving[(int)campaign.Tier].Add(entry);
+                serving[(int)entry.Campaign.Tier].Add(entry);
             }
         }
 
@@ -455,6 +462,171 @@ public static class CatalogSnapshotBuilder
         return false;
     }
 
+    /// <summary>
+    /// The constraint an entry is filed under in its tier's index: the one with the smallest share of its field's
+    /// values; <c>null</c> (unkeyed) when there is none, or when even the best admits most of its field's values.
+    /// </summary>
+    private static IndexableConstraint? Filing(PlacementEntry entry)
+    {
+        IndexableConstraint? best = null;
+        var bestShare = double.MaxValue;
+        foreach (var c in entry.Campaign.Rule.IndexableConstraints)
+        {
+            if (s_fieldCardinality.TryGetValue(c.Field, out var cardinality) && c.Values.Count > 0)
+            {
+                var share = c.Values.Count / cardinality;
+                if (share < bestShare)
+                {
+                    best = c;
+                    bestShare = share;
+                }
+            }
+        }
+
+        // A constraint admitting most of its field's values filters little: keep such entries unkeyed.
+        return best is null || bestShare > 0.5 ? null : best;
+    }
+
+    private static bool Serves(PlacementEntry entry, Placement placement, CompiledSite site) =>
+        entry.Campaign.Status == CampaignStatus.Active && entry.Fitting.Length > 0 && !ExcludesPlacement(entry.Campaign.Rule, placement, site);
+
+    /// <summary>
+    /// <paramref name="tier"/> with <paramref name="removedEntries"/> taken out and
+    /// <paramref name="added"/> (ordered by campaign id) put in: only the candidate lists they are filed in are made
+    /// anew; every other list is shared. The result is what <see cref="BuildTier"/> makes of the same entries.
+    /// </summary>
+    private static TierIndex UpdateTier(TierIndex tier, IReadOnlyCollection<PlacementEntry> removedEntries, List<PlacementEntry> added)
+    {
+        if (removedEntries.Count == 0 && added.Count == 0)
+        {
+            return tier;
+        }
+
+        var removed = removedEntries.Select(e => e.Campaign.Id).ToHashSet(StringComparer.Ordinal);
+        var addedUnkeyed = new List<PlacementEntry>();
+        var addedKeyed = new Dictionary<TargetingField, Dictionary<string, List<PlacementEntry>>>();
+        var countDelta = new Dictionary<TargetingField, int>();
+        var touchedUnkeyed = false;
+        foreach (var entry in removedEntries)
+        {
+            if (Filing(entry) is { } c)
+            {
+                countDelta[c.Field] = countDelta.GetValueOrDefault(c.Field) - 1;
+                foreach (var value in c.Values)
+                {
+                    Bucket(addedKeyed, c.Field, value);
+                }
+            }
+            else
+            {
+                touchedUnkeyed = true;
+            }
+        }
+
+        foreach (var entry in added)
+        {
+            if (Filing(entry) is { } c)
+            {
+                countDelta[c.Field] = countDelta.GetValueOrDefault(c.Field) + 1;
+                foreach (var value in c.Values)
+                {
+                    Bucket(addedKeyed, c.Field, value).Add(entry);
+                }
+            }
+            else
+            {
+                touchedUnkeyed = true;
+                addedUnkeyed.Add(entry);
+            }
+        }
+
+        var unkeyed = touchedUnkeyed ? new CandidateList(Replace(tier.Unkeyed.Entries, removed, addedUnkeyed)) : tier.Unkeyed;
+        var fields = new List<FieldIndex>();
+        foreach (var field in tier.Fields.Select(f => f.Field).Union(addedKeyed.Keys).Order())
+        {
+            var old = Array.Find(tier.Fields, f => f.Field == field);
+            var count = (old?.EntryCount ?? 0) + countDelta.GetValueOrDefault(field);
+            if (count <= 0)
+            {
+                continue;
+            }
+
+            if (!addedKeyed.TryGetValue(field, out var touched))
+            {
+                fields.Add(old!);
+                continue;
+            }
+
+            var byValue = new Dictionary<string, CandidateList>(StringComparer.OrdinalIgnoreCase);
+            if (old is not null)
+            {
+                foreach (var (value, list) in old.ByValue)
+                {
+                    byValue[value] = list;
+                }
+            }
+
+            foreach (var (value, entries) in touched)
+            {
+                var current = byValue.TryGetValue(value, out var list) ? list.Entries : [];
+                var next = Replace(current, removed, entries);
+                if (next.Length == 0)
+                {
+                    byValue.Remove(value);
+                }
+                else
+                {
+                    byValue[value] = new CandidateList(next);
+                }
+            }
+
+            fields.Add(new FieldIndex(field, byValue.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), count));
+        }
+
+        return new TierIndex(unkeyed, [.. fields]);
+
+        static List<PlacementEntry> Bucket(Dictionary<TargetingField, Dictionary<string, List<PlacementEntry>>> keyed, TargetingField field, string value)
+        {
+            if (!keyed.TryGetValue(field, out var byValue))
+            {
+                keyed[field] = byValue = new Dictionary<string, List<PlacementEntry>>(StringComparer.OrdinalIgnoreCase);
+            }
+
+            if (!byValue.TryGetValue(value, out var list))
+            {
+                byValue[value] = list = [];
+            }
+
+            return list;
+        }
+    }
+
+    /// <summary><paramref name="entries"/> (by campaign id) without the campaigns in <paramref name="removed"/>, with <paramref name="added"/> (by campaign id) merged in.</summary>
+    private static PlacementEntry[] Replace(PlacementEntry[] entries, HashSet<string> removed, List<PlacementEntry> added)
+    {
+        var result = new List<PlacementEntry>(entries.Length + added.Count);
+        var k = 0;
+        foreach (var entry in entries)
+        {
+            while (k < added.Count && string.CompareOrdinal(added[k].Campaign.Id, entry.Campaign.Id) < 0)
+            {
+                result.Add(added[k++]);
+            }
+
+            if (!removed.Contains(entry.Campaign.Id))
+            {
+                result.Add(entry);
+            }
+        }
+
+        while (k < added.Count)
+        {
+            result.Add(added[k++]);
+        }
+
+        return [.. result];
+    }
+
     private static TierIndex BuildTier(List<PlacementEntry> entries)
     {
         if (entries.Count == 0)
@@ -467,23 +639,8 @@ public static class CatalogSnapshotBuilder
         var keyedCounts = new Dictionary<TargetingField, int>();
         foreach (var entry in entries)
         {
-            IndexableConstraint? best = null;
-            var bestShare = double.MaxValue;
-            foreach (var c in entry.Campaign.Rule.IndexableConstraints)
-            {
-                if (s_fieldCardinality.TryGetValue(c.Field, out var cardinality) && c.Values.Count > 0)
-                {
-                    var share = c.Values.Count / cardinality;
-                    if (share < bestShare)
-                    {
-                        best = c;
-                        bestShare = share;
-                    }
-                }
-            }
-
-            // A constraint admitting most of its field's values filters little: keep such entries unkeyed.
-            if (best is null || bestShare > 0.5)
+            var best = Filing(entry);
+            if (best is null)
             {
                 unkeyed.Add(entry);
                 continue;
