@@ -20,7 +20,8 @@ public sealed class CatalogSnapshot
         Dictionary<string, int> labelIds,
         string[] labels,
         int nextCampaignIndex,
-        int nextCreativeIndex)
+        int nextCreativeIndex,
+        int? cappedCampaigns = null)
     {
         Document = document;
         Version = version;
@@ -32,8 +33,12 @@ public sealed class CatalogSnapshot
         CampaignsById = campaignsById;
         NextCampaignIndex = nextCampaignIndex;
         NextCreativeIndex = nextCreativeIndex;
-        HasFrequencyCaps = Array.Exists(campaigns, c => c.CapImpressions > 0);
-        HasRoadblocks = Array.Exists(campaigns, c => c.Roadblock && c.Status == CampaignStatus.Active);
+        CappedCampaigns = cappedCampaigns ?? campaigns.Count(c => c.CapImpressions > 0);
+        HasFrequencyCaps = CappedCampaigns > 0;
+
+        // Every campaign lists at least one of the placements, so the placements' roadblock lists (short) say it
+        // without a walk over every campaign.
+        HasRoadblocks = placements.Values.Any(p => Array.Exists(p.Roadblocks, e => e.Campaign.Status == CampaignStatus.Active));
     }
 
     /// <summary>An empty catalog: every slot is a no-fill.</summary>
@@ -83,6 +88,9 @@ public sealed class CatalogSnapshot
             : TimeZoneInfo.Utc;
 
     internal string[] Labels { get; }
+
+    /// <summary>Number of campaigns with a frequency cap.</summary>
+    internal int CappedCampaigns { get; }
 
     /// <summary>Whether any campaign has a frequency cap (if none, viewer state need not be read).</summary>
     public bool HasFrequencyCaps { get; }

@@ -246,14 +246,49 @@ internal sealed class RedisCatalogStore
     private async Task<Dictionary<string, T>> ScanAsync<T>(CatalogKind kind, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CatalogStrings strings)
         where T : class
     {
-        // HSCAN may return an entry twice (while the hash is resized): keyed by id, the last one read wins.
-        var items = new Dictionary<string, T>(StringComparer.Ordinal);
+        // Each page is deserialized on the thread pool while the next one is read: on more than one core the load
+        // takes about as long as the slower of the two, not their sum. A page shares strings within itself.
+        var pages = new List<Task<(string Id, T Item)[]>>();
+        var page = new List<(string Id, RedisValue Json)>(ScanPageSize);
         await foreach (var entry in _redis.Database.HashScanAsync(Keys[(int)kind + 2], pageSize: ScanPageSize).ConfigureAwait(false))
         {
-            items[(string)entry.Name!] = Deserialize(((ReadOnlyMemory<byte>)entry.Value).Span, type, strings);
+            page.Add(((string)entry.Name!, entry.Value));
+            if (page.Count == ScanPageSize)
+            {
+                pages.Add(DeserializeAsync(page, type));
+                page = new List<(string Id, RedisValue Json)>(ScanPageSize);
+            }
+        }
+
+        // HSCAN may return an entry twice (while the hash is resized): keyed by id, the last one read wins.
+        var items = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var (id, json) in page)
+        {
+            items[id] = Deserialize(((ReadOnlyMemory<byte>)json).Span, type, strings);
+        }
+
+        foreach (var task in pages)
+        {
+            foreach (var (id, item) in await task.ConfigureAwait(false))
+            {
+                items[id] = item;
+            }
         }
 
         return items;
+
+        static Task<(string Id, T Item)[]> DeserializeAsync(List<(string Id, RedisValue Json)> page, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+            Task.Run(() =>
+            {
+                var strings = new CatalogStrings();
+                var items = new (string Id, T Item)[page.Count];
+                for (var i = 0; i < items.Length; i++)
+                {
+                    items[i] = (page[i].Id, Deserialize(((ReadOnlyMemory<byte>)page[i].Json).Span, type, strings));
+                }
+
+                return items;
+            });
     }
 
     private static void Overlay<T>(Dictionary<string, T> items, StoredChange change, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CatalogStrings strings)
