@@ -76,30 +76,32 @@ internal sealed class CatalogService
             ? System.Text.Json.JsonSerializer.Deserialize(json, kind.Json)
             : null;
 
-    /// <summary>Every entity of one kind, ordered by id.</summary>
     /// <summary>
-    /// Every entity of <paramref name="kind"/>, ordered by id. When the catalog in force is the stored version (one
-    /// GET of the version), its entities are listed from memory, sorted once per snapshot; otherwise (a change made on
-    /// another instance less than a second ago) they are read from Redis, so a list always shows every write.
+    /// Every entity of <paramref name="kind"/>, ordered by id. When the catalog in force is the stored version (one GET
+    /// of the version), or can be brought to it from the change log (a change made on another instance less than a
+    /// second ago), its entities are listed from memory: a snapshot's document is ordered by id. Otherwise the catalog
+    /// is read, so a list always shows every write.
     /// </summary>
     public async Task<IReadOnlyList<T>> ListAsync<T>(EntityKind<T> kind)
         where T : class
     {
         var snapshot = _holder.Current;
-        if (_holder.IsLoaded && snapshot.Version == await _store.GetVersionAsync().ConfigureAwait(false))
+        if (_holder.IsLoaded)
         {
-            var sorted = s_sorted.GetValue(snapshot.Document, _ => new System.Collections.Concurrent.ConcurrentDictionary<CatalogKind, object>());
-            return (IReadOnlyList<T>)sorted.GetOrAdd(kind.Kind, _ => kind.List(snapshot.Document).OrderBy(kind.IdOf, StringComparer.Ordinal).ToArray());
+            var stored = await _store.GetVersionAsync().ConfigureAwait(false);
+            if (snapshot.Version > 0 && snapshot.Version < stored && await CatchUpAsync(snapshot).ConfigureAwait(false) is { Snapshot: { } newer })
+            {
+                snapshot = newer;
+            }
+
+            if (snapshot.Version == stored)
+            {
+                return kind.List(snapshot.Document);
+            }
         }
 
-        return (await _store.GetAllJsonAsync(kind.Kind).ConfigureAwait(false))
-            .Select(json => System.Text.Json.JsonSerializer.Deserialize(json, kind.Json)!)
-            .OrderBy(kind.IdOf, StringComparer.Ordinal)
-            .ToArray();
+        return kind.List((await _store.LoadAsync().ConfigureAwait(false)).Document);
     }
-
-    /// <summary>The entities of each kind of a catalog in force, sorted by id, kept as long as that catalog is.</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CatalogDocument, System.Collections.Concurrent.ConcurrentDictionary<CatalogKind, object>> s_sorted = new();
 
     public async Task<ChangeResult> PutAsync<T>(EntityKind<T> kind, string id, T entity, string? ifMatch, Actor actor, bool createOnly = false)
         where T : class

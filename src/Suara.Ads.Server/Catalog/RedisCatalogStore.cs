@@ -359,14 +359,6 @@ internal sealed class RedisCatalogStore
         return value.IsNull ? null : (string)value!;
     }
 
-    /// <summary>The JSON of every entity of one kind.</summary>
-    public async Task<IReadOnlyList<string>> GetAllJsonAsync(CatalogKind kind)
-    {
-        var entries = await _redis.Database.HashGetAllAsync(Keys[(int)kind + 2]).ConfigureAwait(false);
-        return entries.Select(e => (string)e.Value!).ToArray();
-    }
-
-    /// <summary>The newest audit entries first.</summary>
     /// <summary>The newest audit entries first, at most <paramref name="limit"/> of those that <paramref name="match"/>.</summary>
     public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit, Func<AuditEntry, bool>? match = null)
     {

@@ -27,6 +27,13 @@ public sealed class IndexConformanceTests
     private static readonly string[] s_capPeriods = ["hour", "day", "week", "flight"];
     private static readonly TimeZoneInfo s_zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur");
 
+    /// <summary>The test time in the site's zone: local time, site day and the UTC ticks where that day starts.</summary>
+    internal static (DateTime LocalNow, int SiteDay, long DayStartUtcTicks) SiteClock()
+    {
+        var localNow = TimeZoneInfo.ConvertTime(TestCatalog.Now, s_zone).DateTime;
+        return (localNow, (int)(localNow.Ticks / TimeSpan.TicksPerDay), TestCatalog.Now.UtcTicks - (localNow.Ticks % TimeSpan.TicksPerDay));
+    }
+
     internal static string RandomRule(Random r)
     {
         string Pick(string[] values) => values[r.Next(values.Length)];
@@ -168,9 +175,7 @@ public sealed class IndexConformanceTests
     [InlineData(150, 400, 30)]
     public void Decide_RandomCatalogsAndPages_AgreesWithNaiveOracle(int minCampaigns, int maxCampaigns, int iterations)
     {
-        var localNow = TimeZoneInfo.ConvertTime(TestCatalog.Now, s_zone).DateTime;
-        var siteDay = (int)(localNow.Ticks / TimeSpan.TicksPerDay);
-        var dayStartUtcTicks = TestCatalog.Now.UtcTicks - (localNow.Ticks % TimeSpan.TicksPerDay);
+        var (localNow, siteDay, dayStartUtcTicks) = SiteClock();
         Gen.Int[0, int.MaxValue].Sample(
             seed =>
             {

@@ -16,8 +16,6 @@ namespace Suara.Ads.Core.Tests.Snapshot;
 /// </summary>
 public sealed class IncrementalSnapshotTests
 {
-    private static readonly TimeZoneInfo s_zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur");
-
     private static CatalogDelta RandomDelta(Random r, CatalogDocument document, ref int next)
     {
         var campaigns = new List<Campaign>();
@@ -54,9 +52,7 @@ public sealed class IncrementalSnapshotTests
     [Fact]
     public void TryApply_RandomChainsOfChanges_DecidesAsAFullBuildOfTheSameCatalog()
     {
-        var localNow = TimeZoneInfo.ConvertTime(TestCatalog.Now, s_zone).DateTime;
-        var siteDay = (int)(localNow.Ticks / TimeSpan.TicksPerDay);
-        var dayStartUtcTicks = TestCatalog.Now.UtcTicks - (localNow.Ticks % TimeSpan.TicksPerDay);
+        var (localNow, siteDay, dayStartUtcTicks) = IndexConformanceTests.SiteClock();
         Gen.Int[0, int.MaxValue].Sample(
             seed =>
             {
