@@ -14,6 +14,12 @@ if (args.Length > 0 && args[0] == "--rebuild")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--load-probe")
+{
+    Suara.Ads.Benchmarks.Catalogs.LoadProbe.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--report")
 {
     await ReportHarness.RunAsync(args[1..]).ConfigureAwait(false);

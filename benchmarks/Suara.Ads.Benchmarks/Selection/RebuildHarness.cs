@@ -16,7 +16,8 @@ namespace Suara.Ads.Benchmarks.Selection;
 /// continuously on <see cref="CatalogSnapshotHolder.Current"/>, as the decision endpoint does; first alone, then while
 /// another thread rebuilds the catalog over and over the way <c>CatalogSync</c> does (deserialize every campaign from
 /// its stored JSON, build the snapshot, publish it). Reports per-decision latency percentiles for both phases and the
-/// rebuild times. Stopwatch figures, not BenchmarkDotNet: what matters here is the tail while something else runs.
+/// rebuild times. With <c>--incremental</c> the second thread applies one-campaign changes instead, as an instance does
+/// on a change notice (<see cref="CatalogSnapshotBuilder.TryApply"/>), one every 50 ms. Stopwatch figures, not BenchmarkDotNet: what matters here is the tail while something else runs.
 /// </summary>
 internal static class RebuildHarness
 {
@@ -24,6 +25,7 @@ internal static class RebuildHarness
     {
         var campaigns = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
         var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+        var incremental = args.Contains("--incremental");
         var phase = TimeSpan.FromSeconds(seconds);
 
         var document = CatalogGenerator.Generate(campaigns);
@@ -65,12 +67,34 @@ internal static class RebuildHarness
         var rebuilder = new Thread(() =>
         {
             var version = 2L;
+            var random = new Random(7);
             while (!stop.IsCancellationRequested)
             {
                 var sw = Stopwatch.StartNew();
-                var snapshot = Rebuild(stored, version++);
+                CatalogSnapshot snapshot;
+                if (incremental)
+                {
+                    // One campaign changed, as CatalogSync applies a change notice: read its stored JSON, apply the change.
+                    var i = random.Next(stored.Campaigns.Length);
+                    var changed = JsonSerializer.Deserialize(stored.Campaigns[i], CatalogJsonContext.Default.Campaign)! with { Weight = 1 + random.Next(1000) };
+                    if (!CatalogSnapshotBuilder.TryApply(holder.Current, new CatalogDelta { Campaigns = [changed] }, version++, out var next, out var errors))
+                    {
+                        throw new InvalidOperationException(errors.ToString());
+                    }
+
+                    snapshot = next!;
+                }
+                else
+                {
+                    snapshot = Rebuild(stored, version++);
+                }
+
                 holder.PublishIfNewer(snapshot);
                 rebuilds.Add(sw.Elapsed.TotalMilliseconds);
+                if (incremental)
+                {
+                    Thread.Sleep(50); // a change every ~50 ms: far more often than people make them
+                }
             }
         }) { IsBackground = true, Name = "rebuild" };
         rebuilder.Start();
@@ -84,7 +108,7 @@ internal static class RebuildHarness
 
         rebuilds.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"rebuilds (deserialize + build + publish): {rebuilds.Count}, min {rebuilds[0]:F0} ms, median {rebuilds[rebuilds.Count / 2]:F0} ms, max {rebuilds[^1]:F0} ms; snapshot in force: version {holder.Current.Version}"));
+            $"{(incremental ? "incremental changes (deserialize one campaign + TryApply + publish, then 50 ms idle)" : "rebuilds (deserialize + build + publish)")}: {rebuilds.Count}, min {rebuilds[0]:F0} ms, median {rebuilds[rebuilds.Count / 2]:F0} ms, max {rebuilds[^1]:F0} ms; snapshot in force: version {holder.Current.Version}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"GC pauses: alone {pauseAlone.TotalMilliseconds:F0} ms in all; during rebuilds {pauseDuring.TotalMilliseconds:F0} ms in all over {gcs} GCs ({gen2} gen2)"));
     }

@@ -441,7 +441,7 @@ public sealed partial class DecisionEngine
             var entry = shown[i].AsSpan();
             var slash = entry.IndexOf('/');
             var campaignId = slash < 0 ? entry : entry[..slash];
-            if (!snapshot.CampaignsById.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(campaignId, out var campaign))
+            if (!snapshot.CampaignsById.TryGetValue(campaignId, out var campaign))
             {
                 continue;
             }

@@ -16,25 +16,35 @@ public sealed class CatalogSnapshot
         FrozenDictionary<string, CompiledSite> sites,
         FrozenDictionary<string, CompiledPlacement> placements,
         CompiledCampaign[] campaigns,
-        CompiledCreative[] creatives,
-        string[] labels)
+        CampaignLookup campaignsById,
+        Dictionary<string, int> labelIds,
+        string[] labels,
+        int nextCampaignIndex,
+        int nextCreativeIndex,
+        int? cappedCampaigns = null)
     {
         Document = document;
         Version = version;
         Sites = sites;
         Placements = placements;
         Campaigns = campaigns;
-        Creatives = creatives;
+        LabelIds = labelIds;
         Labels = labels;
-        CampaignsById = campaigns.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
-        HasFrequencyCaps = Array.Exists(campaigns, c => c.CapImpressions > 0);
-        HasRoadblocks = Array.Exists(campaigns, c => c.Roadblock && c.Status == CampaignStatus.Active);
+        CampaignsById = campaignsById;
+        NextCampaignIndex = nextCampaignIndex;
+        NextCreativeIndex = nextCreativeIndex;
+        CappedCampaigns = cappedCampaigns ?? campaigns.Count(c => c.CapImpressions > 0);
+        HasFrequencyCaps = CappedCampaigns > 0;
+
+        // Every campaign lists at least one of the placements, so the placements' roadblock lists (short) say it
+        // without a walk over every campaign.
+        HasRoadblocks = placements.Values.Any(p => Array.Exists(p.Roadblocks, e => e.Campaign.Status == CampaignStatus.Active));
     }
 
     /// <summary>An empty catalog: every slot is a no-fill.</summary>
     public static CatalogSnapshot Empty { get; } = CatalogSnapshotBuilder.Build(new CatalogDocument(), 0);
 
-    /// <summary>The document the snapshot was built from.</summary>
+    /// <summary>The document the snapshot was built from, each collection ordered by id (ordinal).</summary>
     public CatalogDocument Document { get; }
 
     /// <summary>Catalog version (increases with every change; 0 for an empty catalog).</summary>
@@ -49,9 +59,20 @@ public sealed class CatalogSnapshot
 
     internal CompiledCampaign[] Campaigns { get; }
 
-    internal FrozenDictionary<string, CompiledCampaign> CampaignsById { get; }
+    /// <summary>The campaigns by id (shared in part with the snapshots derived from the same full build).</summary>
+    internal CampaignLookup CampaignsById { get; }
 
-    internal CompiledCreative[] Creatives { get; }
+    /// <summary>Interned exclusion labels by name (positions in <see cref="Labels"/>).</summary>
+    internal Dictionary<string, int> LabelIds { get; }
+
+    /// <summary>
+    /// The <see cref="CompiledCampaign.Index"/> the next campaign compiled into a snapshot derived from this one takes.
+    /// Indexes identify campaigns on a page, so they need only be unique within a snapshot, not dense.
+    /// </summary>
+    internal int NextCampaignIndex { get; }
+
+    /// <summary>The <see cref="CompiledCreative.Index"/> the next compiled creative takes (as <see cref="NextCampaignIndex"/>).</summary>
+    internal int NextCreativeIndex { get; }
 
     /// <summary>
     /// The time zone a campaign's days are counted in (goals per day, reports, flat rates): its first placement's
@@ -67,6 +88,9 @@ public sealed class CatalogSnapshot
             : TimeZoneInfo.Utc;
 
     internal string[] Labels { get; }
+
+    /// <summary>Number of campaigns with a frequency cap.</summary>
+    internal int CappedCampaigns { get; }
 
     /// <summary>Whether any campaign has a frequency cap (if none, viewer state need not be read).</summary>
     public bool HasFrequencyCaps { get; }

@@ -26,6 +26,7 @@ public static class CatalogSnapshotBuilder
     /// <summary>Validates and builds; returns <c>false</c> with every error when the document is invalid.</summary>
     public static bool TryBuild(CatalogDocument document, long version, out CatalogSnapshot? snapshot, out ValidationErrors errors)
     {
+        CompileRulesInParallel(document);
         errors = CatalogValidator.ValidateDocument(document, out var rules);
         if (!errors.IsEmpty)
         {
@@ -35,6 +36,33 @@ public static class CatalogSnapshotBuilder
 
         snapshot = Build(document, version, rules);
         return true;
+    }
+
+    /// <summary>Catalogs from this many campaigns on have their targeting rules compiled on every core first.</summary>
+    public const int ParallelCompileFrom = 2_000;
+
+    /// <summary>
+    /// Compiling the rules is most of the work of validating a big catalog (some 60k distinct rules at 100k
+    /// campaigns): compile the distinct ones on every core into <see cref="TargetingRuleCache"/>, which validation then
+    /// reads. Errors are left for validation to report, in order.
+    /// </summary>
+    private static void CompileRulesInParallel(CatalogDocument document)
+    {
+        if (document.Campaigns is not { Count: >= ParallelCompileFrom } campaigns || Environment.ProcessorCount < 2)
+        {
+            return;
+        }
+
+        var rules = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var campaign in campaigns)
+        {
+            if (campaign?.Targeting is { Length: > 0 } targeting && !string.IsNullOrWhiteSpace(targeting))
+            {
+                rules.Add(targeting);
+            }
+        }
+
+        Parallel.ForEach(rules, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, rule => TargetingRuleCache.Compile(rule));
     }
 
     /// <summary>Builds a snapshot from a document that must be valid.</summary>
@@ -51,27 +79,29 @@ public static class CatalogSnapshotBuilder
 
     private static CatalogSnapshot Build(CatalogDocument document, long version, TargetingRule?[] rules)
     {
+        // Campaigns in id order, the order a catalog read from Redis has: a snapshot changed incrementally then draws
+        // exactly as one built whole from the same catalog (candidate lists keep catalog order).
+        var order = new int[document.Campaigns.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        if (!IsSorted(document.Campaigns, c => c.Id))
+        {
+            Array.Sort(order, (a, b) => string.CompareOrdinal(document.Campaigns[a].Id, document.Campaigns[b].Id));
+        }
+
+        document = Sorted(document, order);
         var sites = document.Sites.ToFrozenDictionary(s => s.Id, s => new CompiledSite(s), StringComparer.Ordinal);
 
         var labels = new Dictionary<string, int>(StringComparer.Ordinal);
+        var labelNames = new List<string>();
         var campaigns = new CompiledCampaign[document.Campaigns.Count];
-        var creatives = new List<CompiledCreative>();
+        var creativeIndex = 0;
         for (var i = 0; i < campaigns.Length; i++)
         {
-            var source = document.Campaigns[i];
-            var labelIds = source.ExclusionLabels.Distinct(StringComparer.Ordinal)
-                .Select(l => labels.TryGetValue(l, out var id) ? id : labels[l] = labels.Count)
-                .ToArray();
-            var campaign = new CompiledCampaign(i, source, rules[i] ?? TargetingRule.Everyone, labelIds);
-            var compiledCreatives = new CompiledCreative[source.Creatives.Count];
-            for (var j = 0; j < compiledCreatives.Length; j++)
-            {
-                compiledCreatives[j] = new CompiledCreative(creatives.Count, campaign, source.Creatives[j]);
-                creatives.Add(compiledCreatives[j]);
-            }
-
-            campaign.Creatives = compiledCreatives;
-            campaigns[i] = campaign;
+            campaigns[i] = Compile(i, ref creativeIndex, document.Campaigns[i], rules[order[i]] ?? TargetingRule.Everyone, labels, labelNames);
         }
 
         // Which campaigns list each placement, in catalog order.
@@ -91,30 +121,342 @@ public static class CatalogSnapshotBuilder
 
         var placements = document.Placements.ToFrozenDictionary(
             p => p.Id,
-            p => BuildPlacement(p, sites[p.Site], byPlacement.GetValueOrDefault(p.Id) ?? []),
+            p => BuildPlacement(p, sites[p.Site], [.. (byPlacement.GetValueOrDefault(p.Id) ?? []).Select(c => Entry(c, p))]),
             StringComparer.Ordinal);
 
-        var labelNames = new string[labels.Count];
-        foreach (var (name, id) in labels)
-        {
-            labelNames[id] = name;
-        }
-
-        return new CatalogSnapshot(document, version, sites, placements, campaigns, [.. creatives], labelNames);
+        return new CatalogSnapshot(document, version, sites, placements, campaigns, CampaignLookup.Of(campaigns), labels, [.. labelNames], campaigns.Length, creativeIndex);
     }
 
-    private static CompiledPlacement BuildPlacement(Placement placement, CompiledSite site, List<CompiledCampaign> campaigns)
+    /// <summary>
+    /// Applies <paramref name="delta"/> to <paramref name="previous"/>: validates only what changed (and what refers to
+    /// it: campaigns of a removed advertiser), compiles only the changed campaigns and re-indexes only the placements
+    /// they are or were in; everything else (compiled campaigns, their rules, the other placements, the sites) is
+    /// shared with <paramref name="previous"/>. A change to sites or placements, which every campaign in them depends
+    /// on, validates and builds the whole catalog. The result decides exactly as <see cref="TryBuild"/> of the same
+    /// catalog would; errors name fields as whole-catalog validation does (<c>campaigns[3].advertiserId</c>).
+    /// </summary>
+    public static bool TryApply(CatalogSnapshot previous, CatalogDelta delta, long version, out CatalogSnapshot? snapshot, out ValidationErrors errors)
     {
-        var all = new PlacementEntry[campaigns.Count];
-        var serving = new List<PlacementEntry>[3] { [], [], [] };
-        for (var i = 0; i < campaigns.Count; i++)
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(delta);
+        var document = Apply(previous.Document, delta);
+        if (delta.Sites.Count > 0 || delta.RemovedSites.Count > 0 || delta.Placements.Count > 0 || delta.RemovedPlacements.Count > 0)
         {
-            var campaign = campaigns[i];
-            var fitting = campaign.Creatives.Where(c => CatalogValidator.Fits(c.Source, placement)).ToArray();
-            all[i] = new PlacementEntry(campaign, fitting);
-            if (campaign.Status == CampaignStatus.Active && fitting.Length > 0 && !ExcludesPlacement(campaign.Rule, placement, site))
+            return TryBuild(document, version, out snapshot, out errors);
+        }
+
+        errors = new ValidationErrors();
+        foreach (var advertiser in delta.Advertisers)
+        {
+            CatalogValidator.ValidateAdvertiser(advertiser, $"advertisers[{IndexOf(document.Advertisers, advertiser.Id, a => a.Id)}].", errors);
+        }
+
+        bool AdvertiserExists(string id) => IndexOf(document.Advertisers, id, a => a.Id) >= 0;
+        if (delta.RemovedAdvertisers.Count > 0)
+        {
+            // What whole-catalog validation reports: every campaign left with an unknown advertiser.
+            var removed = delta.RemovedAdvertisers.Where(id => !AdvertiserExists(id)).ToHashSet(StringComparer.Ordinal);
+            for (var i = 0; i < document.Campaigns.Count; i++)
             {
-                serving[(int)campaign.Tier].Add(all[i]);
+                if (removed.Contains(document.Campaigns[i].AdvertiserId))
+                {
+                    errors.Add($"campaigns[{i}].advertiserId", $"unknown advertiser '{document.Campaigns[i].AdvertiserId}'");
+                }
+            }
+        }
+
+        var changed = new Dictionary<string, TargetingRule>(StringComparer.Ordinal);
+        foreach (var campaign in delta.Campaigns)
+        {
+            var rule = CatalogValidator.ValidateCampaign(
+                campaign,
+                $"campaigns[{IndexOf(document.Campaigns, campaign.Id, c => c.Id)}].",
+                errors,
+                AdvertiserExists,
+                id => previous.Placements.TryGetValue(id, out var p) ? p.Source : null);
+            changed[campaign.Id] = rule ?? TargetingRule.Everyone;
+        }
+
+        if (!errors.IsEmpty)
+        {
+            snapshot = null;
+            return false;
+        }
+
+        foreach (var id in delta.RemovedCampaigns)
+        {
+            changed.TryAdd(id, TargetingRule.Everyone);
+        }
+
+        snapshot = changed.Count == 0
+            ? new CatalogSnapshot(document, version, previous.Sites, previous.Placements, previous.Campaigns, previous.CampaignsById, previous.LabelIds, previous.Labels, previous.NextCampaignIndex, previous.NextCreativeIndex)
+            : ApplyCampaigns(previous, document, version, changed);
+        return true;
+    }
+
+    /// <summary>The document (ordered by id) with <paramref name="delta"/> applied, still ordered by id.</summary>
+    public static CatalogDocument Apply(CatalogDocument document, CatalogDelta delta)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(delta);
+        return new CatalogDocument
+        {
+            Sites = Merge(document.Sites, delta.Sites, delta.RemovedSites, s => s.Id),
+            Placements = Merge(document.Placements, delta.Placements, delta.RemovedPlacements, p => p.Id),
+            Advertisers = Merge(document.Advertisers, delta.Advertisers, delta.RemovedAdvertisers, a => a.Id),
+            Campaigns = Merge(document.Campaigns, delta.Campaigns, delta.RemovedCampaigns, c => c.Id),
+        };
+    }
+
+    private static CatalogSnapshot ApplyCampaigns(CatalogSnapshot previous, CatalogDocument document, long version, Dictionary<string, TargetingRule> changed)
+    {
+        var labels = previous.LabelIds;
+        var labelNames = previous.Labels;
+        var campaignIndex = previous.NextCampaignIndex;
+        var creativeIndex = previous.NextCreativeIndex;
+        var compiled = new Dictionary<string, CompiledCampaign>(StringComparer.Ordinal);
+        var byId = new Dictionary<string, CompiledCampaign?>(StringComparer.Ordinal);
+        var affected = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (id, _) in changed)
+        {
+            byId[id] = null;
+            if (previous.CampaignsById.TryGetValue(id, out var old))
+            {
+                affected.UnionWith(old.Source.Placements);
+            }
+        }
+
+        // The changed campaigns, compiled in id order; every other compiled campaign is shared, and the arrays are
+        // spliced by position (binary searches and block copies), never walked campaign by campaign: at 100k
+        // campaigns each walk is some 100k cache misses.
+        List<string>? newLabels = null;
+        var cappedCampaigns = previous.CappedCampaigns;
+        foreach (var (id, _) in changed)
+        {
+            if (previous.CampaignsById.TryGetValue(id, out var old) && old.CapImpressions > 0)
+            {
+                cappedCampaigns--;
+            }
+        }
+
+        var sources = changed.Keys.Select(id => IndexOf(document.Campaigns, id, c => c.Id)).Where(i => i >= 0).Order().Select(i => document.Campaigns[i]).ToArray();
+        var added = new CompiledCampaign[sources.Length];
+        for (var i = 0; i < sources.Length; i++)
+        {
+            var source = sources[i];
+            if (newLabels is null && source.ExclusionLabels.Any(l => !labels.ContainsKey(l)))
+            {
+                labels = new Dictionary<string, int>(labels, StringComparer.Ordinal);
+                newLabels = [.. labelNames];
+            }
+
+            var campaign = Compile(campaignIndex++, ref creativeIndex, source, changed[source.Id], labels, newLabels ?? []);
+            added[i] = campaign;
+            compiled[source.Id] = campaign;
+            byId[source.Id] = campaign;
+            affected.UnionWith(source.Placements);
+            cappedCampaigns += campaign.CapImpressions > 0 ? 1 : 0;
+        }
+
+        var campaigns = Splice(previous.Campaigns, c => c.Id, changed.Keys, added);
+
+        var placements = new Dictionary<string, CompiledPlacement>(previous.Placements, StringComparer.Ordinal);
+        foreach (var placementId in affected)
+        {
+            if (!previous.Placements.TryGetValue(placementId, out var placement))
+            {
+                continue;
+            }
+
+            // The placement's entries in catalog order: the unchanged ones as they were, the changed ones anew; in
+            // each tier only the candidate lists the changed campaigns were or are filed in are made anew.
+            var entries = added.Where(c => c.Source.Placements.Contains(placementId)).Select(c => Entry(c, placement.Source)).ToList();
+            var removedEntries = changed.Keys.Select(id => IndexOf(placement.All, id, e => e.Campaign.Id)).Where(i => i >= 0).Select(i => placement.All[i]).ToArray();
+            var all = Splice(placement.All, e => e.Campaign.Id, changed.Keys, entries);
+            var roadblocks = Splice(placement.Roadblocks, e => e.Campaign.Id, changed.Keys, [.. entries.Where(e => e.Campaign.Roadblock)]);
+            var tiers = new TierIndex[placement.Tiers.Length];
+            for (var t = 0; t < tiers.Length; t++)
+            {
+                tiers[t] = UpdateTier(
+                    placement.Tiers[t],
+                    [.. removedEntries.Where(e => (int)e.Campaign.Tier == t && Serves(e, placement.Source, placement.Site))],
+                    [.. entries.Where(e => (int)e.Campaign.Tier == t && Serves(e, placement.Source, placement.Site))]);
+            }
+
+            placements[placementId] = new CompiledPlacement(placement.Source, placement.Site, tiers, all, roadblocks);
+        }
+
+        return new CatalogSnapshot(
+            document,
+            version,
+            previous.Sites,
+            placements.ToFrozenDictionary(StringComparer.Ordinal),
+            campaigns,
+            previous.CampaignsById.With(byId, campaigns),
+            labels,
+            newLabels is null ? labelNames : [.. newLabels],
+            campaignIndex,
+            creativeIndex,
+            cappedCampaigns);
+    }
+
+    private static CompiledCampaign Compile(int index, ref int creativeIndex, Campaign source, TargetingRule rule, Dictionary<string, int> labels, List<string> labelNames)
+    {
+        var labelIds = source.ExclusionLabels.Distinct(StringComparer.Ordinal)
+            .Select(l =>
+            {
+                if (!labels.TryGetValue(l, out var id))
+                {
+                    labels[l] = id = labels.Count;
+                    labelNames.Add(l);
+                }
+
+                return id;
+            })
+            .ToArray();
+        var campaign = new CompiledCampaign(index, source, rule, labelIds);
+        var compiledCreatives = new CompiledCreative[source.Creatives.Count];
+        for (var j = 0; j < compiledCreatives.Length; j++)
+        {
+            compiledCreatives[j] = new CompiledCreative(creativeIndex++, campaign, source.Creatives[j]);
+        }
+
+        campaign.Creatives = compiledCreatives;
+        return campaign;
+    }
+
+    private static PlacementEntry Entry(CompiledCampaign campaign, Placement placement) =>
+        new(campaign, campaign.Creatives.Where(c => CatalogValidator.Fits(c.Source, placement)).ToArray());
+
+    /// <summary><paramref name="items"/> (ordered by id) with <paramref name="upserts"/> put in and <paramref name="removed"/> taken out, still ordered.</summary>
+    private static IReadOnlyList<T> Merge<T>(IReadOnlyList<T> items, IReadOnlyList<T> upserts, IReadOnlyList<string> removed, Func<T, string> idOf)
+    {
+        if (upserts.Count == 0 && removed.Count == 0)
+        {
+            return items;
+        }
+
+        // The changes in id order (the last one of an id wins), each null for a removal; then one pass over the items.
+        var changes = new SortedDictionary<string, (bool Put, T Item)>(StringComparer.Ordinal);
+        foreach (var id in removed)
+        {
+            changes[id] = (false, default!);
+        }
+
+        foreach (var item in upserts)
+        {
+            changes[idOf(item)] = (true, item);
+        }
+
+        var size = items.Count;
+        foreach (var (id, change) in changes)
+        {
+            size += (IndexOf(items, id, idOf) >= 0 ? -1 : 0) + (change.Put ? 1 : 0);
+        }
+
+        var result = new T[size];
+        int i = 0, n = 0;
+        foreach (var (id, change) in changes)
+        {
+            var at = IndexOf(items, id, idOf);
+            for (var stop = at >= 0 ? at : ~at; i < stop; i++)
+            {
+                result[n++] = items[i];
+            }
+
+            if (change.Put)
+            {
+                result[n++] = change.Item;
+            }
+
+            if (at >= 0)
+            {
+                i = at + 1;
+            }
+        }
+
+        for (; i < items.Count; i++)
+        {
+            result[n++] = items[i];
+        }
+
+        return result;
+    }
+
+    /// <summary>Binary search by id in a list ordered by id: the index, or the complement of where it would go.</summary>
+    private static int IndexOf<T>(IReadOnlyList<T> items, string id, Func<T, string> idOf)
+    {
+        int low = 0, high = items.Count - 1;
+        while (low <= high)
+        {
+            var mid = low + ((high - low) / 2);
+            var c = string.CompareOrdinal(idOf(items[mid]), id);
+            if (c == 0)
+            {
+                return mid;
+            }
+
+            if (c < 0)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        return ~low;
+    }
+
+    private static bool IsSorted<T>(IReadOnlyList<T> items, Func<T, string> idOf)
+    {
+        for (var i = 1; i < items.Count; i++)
+        {
+            if (string.CompareOrdinal(idOf(items[i - 1]), idOf(items[i])) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The document with every collection ordered by id (campaigns in <paramref name="campaignOrder"/>).</summary>
+    private static CatalogDocument Sorted(CatalogDocument document, int[] campaignOrder)
+    {
+        static IReadOnlyList<T> ById<T>(IReadOnlyList<T> items, Func<T, string> idOf) =>
+            IsSorted(items, idOf) ? items : [.. items.OrderBy(idOf, StringComparer.Ordinal)];
+
+        var campaigns = document.Campaigns;
+        if (!IsSorted(campaigns, c => c.Id))
+        {
+            var ordered = new Campaign[campaigns.Count];
+            for (var i = 0; i < ordered.Length; i++)
+            {
+                ordered[i] = campaigns[campaignOrder[i]];
+            }
+
+            campaigns = ordered;
+        }
+
+        return new CatalogDocument
+        {
+            Sites = ById(document.Sites, s => s.Id),
+            Placements = ById(document.Placements, p => p.Id),
+            Advertisers = ById(document.Advertisers, a => a.Id),
+            Campaigns = campaigns,
+        };
+    }
+
+    private static CompiledPlacement BuildPlacement(Placement placement, CompiledSite site, PlacementEntry[] all)
+    {
+        var serving = new List<PlacementEntry>[3] { [], [], [] };
+        foreach (var entry in all)
+        {
+            if (Serves(entry, placement, site))
+            {
+                serving[(int)entry.Campaign.Tier].Add(entry);
             }
         }
 
@@ -150,6 +492,200 @@ public static class CatalogSnapshotBuilder
         return false;
     }
 
+    /// <summary>
+    /// The constraint an entry is filed under in its tier's index: the one with the smallest share of its field's
+    /// values; <c>null</c> (unkeyed) when there is none, or when even the best admits most of its field's values.
+    /// </summary>
+    private static IndexableConstraint? Filing(PlacementEntry entry)
+    {
+        IndexableConstraint? best = null;
+        var bestShare = double.MaxValue;
+        foreach (var c in entry.Campaign.Rule.IndexableConstraints)
+        {
+            if (s_fieldCardinality.TryGetValue(c.Field, out var cardinality) && c.Values.Count > 0)
+            {
+                var share = c.Values.Count / cardinality;
+                if (share < bestShare)
+                {
+                    best = c;
+                    bestShare = share;
+                }
+            }
+        }
+
+        // A constraint admitting most of its field's values filters little: keep such entries unkeyed.
+        return best is null || bestShare > 0.5 ? null : best;
+    }
+
+    private static bool Serves(PlacementEntry entry, Placement placement, CompiledSite site) =>
+        entry.Campaign.Status == CampaignStatus.Active && entry.Fitting.Length > 0 && !ExcludesPlacement(entry.Campaign.Rule, placement, site);
+
+    /// <summary>
+    /// <paramref name="tier"/> with <paramref name="removedEntries"/> taken out and
+    /// <paramref name="added"/> (ordered by campaign id) put in: only the candidate lists they are filed in are made
+    /// anew; every other list is shared. The result is what <see cref="BuildTier"/> makes of the same entries.
+    /// </summary>
+    private static TierIndex UpdateTier(TierIndex tier, IReadOnlyCollection<PlacementEntry> removedEntries, List<PlacementEntry> added)
+    {
+        if (removedEntries.Count == 0 && added.Count == 0)
+        {
+            return tier;
+        }
+
+        var removed = removedEntries.Select(e => e.Campaign.Id).ToHashSet(StringComparer.Ordinal);
+        var addedUnkeyed = new List<PlacementEntry>();
+        var addedKeyed = new Dictionary<TargetingField, Dictionary<string, List<PlacementEntry>>>();
+        var countDelta = new Dictionary<TargetingField, int>();
+        var touchedUnkeyed = false;
+        foreach (var entry in removedEntries)
+        {
+            if (Filing(entry) is { } c)
+            {
+                countDelta[c.Field] = countDelta.GetValueOrDefault(c.Field) - 1;
+                foreach (var value in c.Values)
+                {
+                    Bucket(addedKeyed, c.Field, value);
+                }
+            }
+            else
+            {
+                touchedUnkeyed = true;
+            }
+        }
+
+        foreach (var entry in added)
+        {
+            if (Filing(entry) is { } c)
+            {
+                countDelta[c.Field] = countDelta.GetValueOrDefault(c.Field) + 1;
+                foreach (var value in c.Values)
+                {
+                    Bucket(addedKeyed, c.Field, value).Add(entry);
+                }
+            }
+            else
+            {
+                touchedUnkeyed = true;
+                addedUnkeyed.Add(entry);
+            }
+        }
+
+        var unkeyed = touchedUnkeyed ? new CandidateList(Replace(tier.Unkeyed.Entries, removed, addedUnkeyed)) : tier.Unkeyed;
+        var fields = new List<FieldIndex>();
+        foreach (var field in tier.Fields.Select(f => f.Field).Union(addedKeyed.Keys).Order())
+        {
+            var old = Array.Find(tier.Fields, f => f.Field == field);
+            var count = (old?.EntryCount ?? 0) + countDelta.GetValueOrDefault(field);
+            if (count <= 0)
+            {
+                continue;
+            }
+
+            if (!addedKeyed.TryGetValue(field, out var touched))
+            {
+                fields.Add(old!);
+                continue;
+            }
+
+            var byValue = new Dictionary<string, CandidateList>(StringComparer.OrdinalIgnoreCase);
+            if (old is not null)
+            {
+                foreach (var (value, list) in old.ByValue)
+                {
+                    byValue[value] = list;
+                }
+            }
+
+            foreach (var (value, entries) in touched)
+            {
+                var current = byValue.TryGetValue(value, out var list) ? list.Entries : [];
+                var next = Replace(current, removed, entries);
+                if (next.Length == 0)
+                {
+                    byValue.Remove(value);
+                }
+                else
+                {
+                    byValue[value] = new CandidateList(next);
+                }
+            }
+
+            fields.Add(new FieldIndex(field, byValue.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), count));
+        }
+
+        return new TierIndex(unkeyed, [.. fields]);
+
+        static List<PlacementEntry> Bucket(Dictionary<TargetingField, Dictionary<string, List<PlacementEntry>>> keyed, TargetingField field, string value)
+        {
+            if (!keyed.TryGetValue(field, out var byValue))
+            {
+                keyed[field] = byValue = new Dictionary<string, List<PlacementEntry>>(StringComparer.OrdinalIgnoreCase);
+            }
+
+            if (!byValue.TryGetValue(value, out var list))
+            {
+                byValue[value] = list = [];
+            }
+
+            return list;
+        }
+    }
+
+    /// <summary><paramref name="entries"/> (by campaign id) without the campaigns in <paramref name="removed"/>, with <paramref name="added"/> (by campaign id) merged in.</summary>
+    private static PlacementEntry[] Replace(PlacementEntry[] entries, HashSet<string> removed, List<PlacementEntry> added) =>
+        Splice(entries, e => e.Campaign.Id, removed, added);
+
+    /// <summary>
+    /// <paramref name="items"/> (ordered by id) without the items whose ids are in <paramref name="removed"/> and with
+    /// <paramref name="added"/> (ordered by id, none of them among the items kept) merged in: positions found by binary
+    /// search, the rest moved in blocks.
+    /// </summary>
+    private static T[] Splice<T>(T[] items, Func<T, string> idOf, IEnumerable<string> removed, IReadOnlyList<T> added)
+    {
+        var cuts = new List<(int At, bool Remove, int Order, T Item)>();
+        foreach (var id in removed)
+        {
+            var at = IndexOf(items, id, idOf);
+            if (at >= 0)
+            {
+                cuts.Add((at, true, 0, default!));
+            }
+        }
+
+        for (var i = 0; i < added.Count; i++)
+        {
+            var at = IndexOf(items, idOf(added[i]), idOf);
+            cuts.Add((at >= 0 ? at : ~at, false, i, added[i]));
+        }
+
+        if (cuts.Count == 0)
+        {
+            return items;
+        }
+
+        // At one position the removal of the item there comes after the insertions before it (they sort lower).
+        cuts.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Remove != b.Remove ? a.Remove.CompareTo(b.Remove) : a.Order.CompareTo(b.Order));
+        var result = new T[items.Length + added.Count - cuts.Count(c => c.Remove)];
+        int from = 0, to = 0;
+        foreach (var (at, remove, _, item) in cuts)
+        {
+            Array.Copy(items, from, result, to, at - from);
+            to += at - from;
+            from = at;
+            if (remove)
+            {
+                from++;
+            }
+            else
+            {
+                result[to++] = item;
+            }
+        }
+
+        Array.Copy(items, from, result, to, items.Length - from);
+        return result;
+    }
+
     private static TierIndex BuildTier(List<PlacementEntry> entries)
     {
         if (entries.Count == 0)
@@ -162,23 +698,8 @@ public static class CatalogSnapshotBuilder
         var keyedCounts = new Dictionary<TargetingField, int>();
         foreach (var entry in entries)
         {
-            IndexableConstraint? best = null;
-            var bestShare = double.MaxValue;
-            foreach (var c in entry.Campaign.Rule.IndexableConstraints)
-            {
-                if (s_fieldCardinality.TryGetValue(c.Field, out var cardinality) && c.Values.Count > 0)
-                {
-                    var share = c.Values.Count / cardinality;
-                    if (share < bestShare)
-                    {
-                        best = c;
-                        bestShare = share;
-                    }
-                }
-            }
-
-            // A constraint admitting most of its field's values filters little: keep such entries unkeyed.
-            if (best is null || bestShare > 0.5)
+            var best = Filing(entry);
+            if (best is null)
             {
                 unkeyed.Add(entry);
                 continue;

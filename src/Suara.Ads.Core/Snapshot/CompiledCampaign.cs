@@ -37,7 +37,7 @@ internal sealed class CompiledCampaign
         }
     }
 
-    /// <summary>Position in <see cref="CatalogSnapshot.Campaigns"/>.</summary>
+    /// <summary>Identifies the campaign on a page: unique within a snapshot (<see cref="CatalogSnapshot.NextCampaignIndex"/>).</summary>
     public int Index { get; }
 
     public Campaign Source { get; }

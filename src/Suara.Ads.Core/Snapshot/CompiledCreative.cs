@@ -16,7 +16,7 @@ internal sealed class CompiledCreative
         Size = size;
     }
 
-    /// <summary>Position in <see cref="CatalogSnapshot.Creatives"/>: identifies the creative on a page.</summary>
+    /// <summary>Identifies the creative on a page: unique within a snapshot (<see cref="CatalogSnapshot.NextCreativeIndex"/>).</summary>
     public int Index { get; }
 
     public CompiledCampaign Campaign { get; }

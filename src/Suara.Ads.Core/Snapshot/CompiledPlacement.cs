@@ -5,13 +5,13 @@ namespace Suara.Ads.Core.Snapshot;
 /// <summary>A placement with its candidate index.</summary>
 internal sealed class CompiledPlacement
 {
-    public CompiledPlacement(Placement source, CompiledSite site, TierIndex[] tiers, PlacementEntry[] all)
+    public CompiledPlacement(Placement source, CompiledSite site, TierIndex[] tiers, PlacementEntry[] all, PlacementEntry[]? roadblocks = null)
     {
         Source = source;
         Site = site;
         Tiers = tiers;
         All = all;
-        Roadblocks = Array.FindAll(all, e => e.Campaign.Roadblock);
+        Roadblocks = roadblocks ?? Array.FindAll(all, e => e.Campaign.Roadblock);
         Sizes = [.. source.Sizes.Select(text => CreativeSize.TryParse(text, out var size) ? size : default)];
     }
 

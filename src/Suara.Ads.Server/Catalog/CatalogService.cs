@@ -76,30 +76,32 @@ internal sealed class CatalogService
             ? System.Text.Json.JsonSerializer.Deserialize(json, kind.Json)
             : null;
 
-    /// <summary>Every entity of one kind, ordered by id.</summary>
     /// <summary>
-    /// Every entity of <paramref name="kind"/>, ordered by id. When the catalog in force is the stored version (one
-    /// GET of the version), its entities are listed from memory, sorted once per snapshot; otherwise (a change made on
-    /// another instance less than a second ago) they are read from Redis, so a list always shows every write.
+    /// Every entity of <paramref name="kind"/>, ordered by id. When the catalog in force is the stored version (one GET
+    /// of the version), or can be brought to it from the change log (a change made on another instance less than a
+    /// second ago), its entities are listed from memory: a snapshot's document is ordered by id. Otherwise the catalog
+    /// is read, so a list always shows every write.
     /// </summary>
     public async Task<IReadOnlyList<T>> ListAsync<T>(EntityKind<T> kind)
         where T : class
     {
         var snapshot = _holder.Current;
-        if (_holder.IsLoaded && snapshot.Version == await _store.GetVersionAsync().ConfigureAwait(false))
+        if (_holder.IsLoaded)
         {
-            var sorted = s_sorted.GetValue(snapshot.Document, _ => new System.Collections.Concurrent.ConcurrentDictionary<CatalogKind, object>());
-            return (IReadOnlyList<T>)sorted.GetOrAdd(kind.Kind, _ => kind.List(snapshot.Document).OrderBy(kind.IdOf, StringComparer.Ordinal).ToArray());
+            var stored = await _store.GetVersionAsync().ConfigureAwait(false);
+            if (snapshot.Version > 0 && snapshot.Version < stored && await CatchUpAsync(snapshot).ConfigureAwait(false) is { Snapshot: { } newer })
+            {
+                snapshot = newer;
+            }
+
+            if (snapshot.Version == stored)
+            {
+                return kind.List(snapshot.Document);
+            }
         }
 
-        return (await _store.GetAllJsonAsync(kind.Kind).ConfigureAwait(false))
-            .Select(json => System.Text.Json.JsonSerializer.Deserialize(json, kind.Json)!)
-            .OrderBy(kind.IdOf, StringComparer.Ordinal)
-            .ToArray();
+        return kind.List((await _store.LoadAsync().ConfigureAwait(false)).Document);
     }
-
-    /// <summary>The entities of each kind of a catalog in force, sorted by id, kept as long as that catalog is.</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CatalogDocument, System.Collections.Concurrent.ConcurrentDictionary<CatalogKind, object>> s_sorted = new();
 
     public async Task<ChangeResult> PutAsync<T>(EntityKind<T> kind, string id, T entity, string? ifMatch, Actor actor, bool createOnly = false)
         where T : class
@@ -136,7 +138,7 @@ internal sealed class CatalogService
 
             var status = existing is null ? ChangeStatus.Created : ChangeStatus.Replaced;
             var diff = AuditDiff.Of(existing is null ? null : kind.Serialize(existing), json);
-            var plan = new ChangePlan(kind.Upsert(document, entity), changes, Audit(existing is null ? "create" : "replace", kind.Name, id, actor) with { Changes = diff });
+            var plan = new ChangePlan(kind.Upserted(entity), changes, Audit(existing is null ? "create" : "replace", kind.Name, id, actor) with { Changes = diff });
             return (new ChangeResult(status) { ETag = kind.ETag(entity), ReportKey = reportKey }, plan);
         }).ConfigureAwait(false);
     }
@@ -168,7 +170,7 @@ internal sealed class CatalogService
                 changes.Add(new CatalogChange(CatalogKind.ReportKeys, id, null));
             }
 
-            var plan = new ChangePlan(kind.Remove(document, id), changes, Audit("delete", kind.Name, id, actor) with { Changes = AuditDiff.Of(kind.Serialize(existing), null) });
+            var plan = new ChangePlan(kind.Removed(id), changes, Audit("delete", kind.Name, id, actor) with { Changes = AuditDiff.Of(kind.Serialize(existing), null) });
             return (new ChangeResult(ChangeStatus.Deleted), plan);
         });
 
@@ -191,7 +193,7 @@ internal sealed class CatalogService
             changes.AddRange(document.Advertisers
                 .Where(a => !imported.Advertisers.Any(i => i.Id == a.Id))
                 .Select(a => new CatalogChange(CatalogKind.ReportKeys, a.Id, null)));
-            var plan = new ChangePlan(imported, changes, Audit(onlyIfEmpty ? "seed" : "import", "catalog", "", actor), ReplaceAll: true);
+            var plan = new ChangePlan(s_unchanged, changes, Audit(onlyIfEmpty ? "seed" : "import", "catalog", "", actor), Imported: imported);
             return (new ChangeResult(ChangeStatus.Replaced), plan);
         });
 
@@ -204,7 +206,7 @@ internal sealed class CatalogService
             }
 
             var key = SecretComparer.NewKey();
-            var plan = new ChangePlan(document, [new CatalogChange(CatalogKind.ReportKeys, advertiserId, SecretComparer.Hash(key))], Audit("rotate-report-key", "advertiser", advertiserId, actor));
+            var plan = new ChangePlan(s_unchanged, [new CatalogChange(CatalogKind.ReportKeys, advertiserId, SecretComparer.Hash(key))], Audit("rotate-report-key", "advertiser", advertiserId, actor));
             return (new ChangeResult(ChangeStatus.Replaced) { ReportKey = key }, plan);
         });
 
@@ -220,7 +222,7 @@ internal sealed class CatalogService
             var secret = NamedKeyResolver.Format(id, SecretComparer.NewKey());
             var key = new NamedKey { Id = id, Name = name, Role = role, Created = _time.GetUtcNow(), KeyHash = SecretComparer.Hash(secret) };
             var json = System.Text.Json.JsonSerializer.Serialize(key, CatalogJsonContext.Default.NamedKey);
-            var plan = new ChangePlan(document, [new CatalogChange(CatalogKind.Keys, id, json)], Audit("create-key", "key", id, actor) with { Changes = [new AuditChange { Path = "name", To = name }, new AuditChange { Path = "role", To = role }] });
+            var plan = new ChangePlan(s_unchanged, [new CatalogChange(CatalogKind.Keys, id, json)], Audit("create-key", "key", id, actor) with { Changes = [new AuditChange { Path = "name", To = name }, new AuditChange { Path = "role", To = role }] });
             return (new ChangeResult(ChangeStatus.Created) { CreatedKey = NamedKeyResponse.Of(key, secret) }, plan);
         });
 
@@ -238,7 +240,7 @@ internal sealed class CatalogService
         }
 
         return await ChangeAsync((document, _) =>
-            (new ChangeResult(ChangeStatus.Deleted), new ChangePlan(document, [new CatalogChange(CatalogKind.Keys, id, null)], Audit("revoke-key", "key", id, actor)))).ConfigureAwait(false);
+            (new ChangeResult(ChangeStatus.Deleted), new ChangePlan(s_unchanged, [new CatalogChange(CatalogKind.Keys, id, null)], Audit("revoke-key", "key", id, actor)))).ConfigureAwait(false);
     }
 
     private async Task<ChangeResult> ChangeAsync(Func<CatalogDocument, long, (ChangeResult Result, ChangePlan? Plan)> decide)
@@ -252,20 +254,27 @@ internal sealed class CatalogService
         {
             for (var attempt = 0; attempt < Attempts; attempt++)
             {
-                var (document, version) = await _store.LoadAsync().ConfigureAwait(false);
+                var (basis, document, version) = await CurrentAsync().ConfigureAwait(false);
                 var (result, plan) = decide(document, version);
                 if (plan is null)
                 {
                     return result;
                 }
 
-                // Validate the catalog as it will be, whole, before anything is written.
-                if (!CatalogSnapshotBuilder.TryBuild(plan.Document, version + 1, out var snapshot, out var errors))
+                // Validate the catalog as it will be before anything is written: an import whole; one change against
+                // the snapshot in force (what changed, and what refers to it), or, when this instance could not bring
+                // its snapshot to the stored version, whole as read.
+                CatalogSnapshot? snapshot;
+                ValidationErrors errors;
+                var valid = plan.Imported is not null ? CatalogSnapshotBuilder.TryBuild(plan.Imported, version + 1, out snapshot, out errors)
+                    : basis is not null ? CatalogSnapshotBuilder.TryApply(basis, plan.Delta, version + 1, out snapshot, out errors)
+                    : CatalogSnapshotBuilder.TryBuild(CatalogSnapshotBuilder.Apply(document, plan.Delta), version + 1, out snapshot, out errors);
+                if (!valid)
                 {
                     return new ChangeResult(ChangeStatus.Invalid) { Errors = errors };
                 }
 
-                var written = await _store.ApplyAsync(version, plan.Changes, plan.Audit with { At = _time.GetUtcNow(), Time = _time.GetUtcNow() }, plan.ReplaceAll).ConfigureAwait(false);
+                var written = await _store.ApplyAsync(version, plan.Changes, plan.Audit with { At = _time.GetUtcNow(), Time = _time.GetUtcNow() }, replaceAll: plan.Imported is not null).ConfigureAwait(false);
                 if (written < 0)
                 {
                     _logger.CatalogChangeConflict(version);
@@ -278,12 +287,103 @@ internal sealed class CatalogService
 
             return new ChangeResult(ChangeStatus.Unavailable);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or System.Text.Json.JsonException)
         {
             _logger.CatalogChangeFailed(ex.Message);
             return new ChangeResult(ChangeStatus.Unavailable);
         }
     }
+
+    /// <summary>
+    /// The catalog a change is decided on: the snapshot in force when it is the stored version (the usual case, one
+    /// GET of the version); when this instance is behind (a change made elsewhere less than a second ago), that
+    /// snapshot brought up to the stored version from the change log; else (an import, a log that cannot tell, no
+    /// snapshot yet) the stored catalog read whole, with no snapshot to change incrementally.
+    /// </summary>
+    private async Task<(CatalogSnapshot? Basis, CatalogDocument Document, long Version)> CurrentAsync()
+    {
+        var snapshot = _holder.Current;
+        var stored = await _store.GetVersionAsync().ConfigureAwait(false);
+        if (_holder.IsLoaded && stored > 0 && snapshot.Version > 0)
+        {
+            if (snapshot.Version == stored)
+            {
+                return (snapshot, snapshot.Document, stored);
+            }
+
+            if (snapshot.Version < stored && await CatchUpAsync(snapshot).ConfigureAwait(false) is { Snapshot: { } newer })
+            {
+                return (newer, newer.Document, newer.Version);
+            }
+        }
+
+        var (document, version) = await _store.LoadAsync().ConfigureAwait(false);
+        return (null, document, version);
+    }
+
+    /// <summary>
+    /// Brings <paramref name="snapshot"/> up to the stored version by applying what the change log says changed since
+    /// (<see cref="RedisCatalogStore.ChangesSinceAsync"/>, <see cref="CatalogSnapshotBuilder.TryApply"/>) and publishes
+    /// the result. <c>null</c> when the log cannot tell (then only a whole load will do); a result with errors when
+    /// the stored catalog does not build.
+    /// </summary>
+    public async Task<CatchUp?> CatchUpAsync(CatalogSnapshot snapshot)
+    {
+        if (await _store.ChangesSinceAsync(snapshot.Version).ConfigureAwait(false) is not { } stored)
+        {
+            return null;
+        }
+
+        if (stored.Version <= snapshot.Version)
+        {
+            return new CatchUp(snapshot, stored.Version, null);
+        }
+
+        var strings = new CatalogStrings();
+        List<Site> sites = [];
+        List<Placement> placements = [];
+        List<Advertiser> advertisers = [];
+        List<Campaign> campaigns = [];
+        List<string> removedSites = [], removedPlacements = [], removedAdvertisers = [], removedCampaigns = [];
+        foreach (var change in stored.Changes)
+        {
+            switch (change.Kind)
+            {
+                case CatalogKind.Sites: Add(change, sites, removedSites, CatalogJsonContext.Default.Site); break;
+                case CatalogKind.Placements: Add(change, placements, removedPlacements, CatalogJsonContext.Default.Placement); break;
+                case CatalogKind.Advertisers: Add(change, advertisers, removedAdvertisers, CatalogJsonContext.Default.Advertiser); break;
+                case CatalogKind.Campaigns: Add(change, campaigns, removedCampaigns, CatalogJsonContext.Default.Campaign); break;
+            }
+        }
+
+        var delta = new CatalogDelta
+        {
+            Sites = sites, Placements = placements, Advertisers = advertisers, Campaigns = campaigns,
+            RemovedSites = removedSites, RemovedPlacements = removedPlacements, RemovedAdvertisers = removedAdvertisers, RemovedCampaigns = removedCampaigns,
+        };
+        if (!CatalogSnapshotBuilder.TryApply(snapshot, delta, stored.Version, out var next, out var errors))
+        {
+            return new CatchUp(null, stored.Version, errors);
+        }
+
+        await _publisher.PublishAsync(next!).ConfigureAwait(false);
+        return new CatchUp(next, stored.Version, null);
+
+        void Add<T>(StoredChange change, List<T> upserts, List<string> removed, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+            where T : class
+        {
+            if (change.Json is null)
+            {
+                removed.Add(change.Id);
+            }
+            else
+            {
+                upserts.Add(RedisCatalogStore.Deserialize(change.Json, type, strings));
+            }
+        }
+    }
+
+    private static readonly CatalogDelta s_unchanged = new();
 
     private static bool Matches<T>(EntityKind<T> kind, T? existing, string? ifMatch)
         where T : class =>
@@ -293,5 +393,12 @@ internal sealed class CatalogService
     private static AuditEntry Audit(string action, string kind, string id, Actor actor) =>
         new() { Action = action, Kind = kind, Id = id, Key = actor.Fingerprint, KeyName = actor.Name };
 
-    private sealed record ChangePlan(CatalogDocument Document, IReadOnlyList<CatalogChange> Changes, AuditEntry Audit, bool ReplaceAll = false);
+    /// <summary>A change to make: what it does to the catalog (or the catalog it imports whole), what is written, the audit entry.</summary>
+    private sealed record ChangePlan(CatalogDelta Delta, IReadOnlyList<CatalogChange> Changes, AuditEntry Audit, CatalogDocument? Imported = null);
 }
+
+/// <summary>
+/// What <see cref="CatalogService.CatchUpAsync"/> made of the change log: the snapshot at <see cref="Version"/>, or
+/// the errors of a stored catalog that does not build.
+/// </summary>
+internal sealed record CatchUp(CatalogSnapshot? Snapshot, long Version, ValidationErrors? Errors);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Suara.Ads.Core.Catalog;
+using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Core.Utilities;
 
 namespace Suara.Ads.Server.Catalog;
@@ -35,6 +36,12 @@ internal sealed class EntityKind<T>
     /// <summary>Who refers to the entity with this id (e.g. the campaigns that use a placement).</summary>
     public required Func<CatalogDocument, string, IReadOnlyList<string>> ReferencedBy { get; init; }
 
+    /// <summary>The change that puts <c>entity</c> in (creating or replacing it).</summary>
+    public required Func<T, CatalogDelta> Upserted { get; init; }
+
+    /// <summary>The change that takes the entity with id out.</summary>
+    public required Func<string, CatalogDelta> Removed { get; init; }
+
     public T? Find(CatalogDocument document, string id) => List(document).FirstOrDefault(e => IdOf(e) == id);
 
     public string Serialize(T entity) => JsonSerializer.Serialize(entity, Json);
@@ -46,16 +53,6 @@ internal sealed class EntityKind<T>
         SHA256.HashData(Encoding.UTF8.GetBytes(Serialize(entity)), hash);
         return "\"" + Convert.ToHexStringLower(hash[..12]) + "\"";
     }
-
-    public CatalogDocument Upsert(CatalogDocument document, T entity)
-    {
-        var id = IdOf(entity);
-        var items = List(document).Where(e => IdOf(e) != id).Append(entity).OrderBy(IdOf, StringComparer.Ordinal).ToArray();
-        return Replace(document, items);
-    }
-
-    public CatalogDocument Remove(CatalogDocument document, string id) =>
-        Replace(document, List(document).Where(e => IdOf(e) != id).ToArray());
 }
 
 /// <summary>The four entity kinds.</summary>
@@ -71,6 +68,8 @@ internal static class EntityKinds
         WithId = (s, id) => s with { Id = id },
         List = d => d.Sites,
         Replace = (d, items) => d with { Sites = items },
+        Upserted = e => new CatalogDelta { Sites = [e] },
+        Removed = id => new CatalogDelta { RemovedSites = [id] },
         Validate = (s, _, errors) => CatalogValidator.ValidateSite(s, "", errors),
         ReferencedBy = (d, id) => d.Placements.Where(p => p.Site == id).Select(p => $"placement '{p.Id}'").ToArray(),
     };
@@ -85,6 +84,8 @@ internal static class EntityKinds
         WithId = (p, id) => p with { Id = id },
         List = d => d.Placements,
         Replace = (d, items) => d with { Placements = items },
+        Upserted = e => new CatalogDelta { Placements = [e] },
+        Removed = id => new CatalogDelta { RemovedPlacements = [id] },
         Validate = (p, d, errors) => CatalogValidator.ValidatePlacement(p, "", errors, id => d.Sites.Any(s => s.Id == id)),
         ReferencedBy = (d, id) => d.Campaigns.Where(c => c.Placements.Contains(id)).Select(c => $"campaign '{c.Id}'").ToArray(),
     };
@@ -99,6 +100,8 @@ internal static class EntityKinds
         WithId = (a, id) => a with { Id = id },
         List = d => d.Advertisers,
         Replace = (d, items) => d with { Advertisers = items },
+        Upserted = e => new CatalogDelta { Advertisers = [e] },
+        Removed = id => new CatalogDelta { RemovedAdvertisers = [id] },
         Validate = (a, _, errors) => CatalogValidator.ValidateAdvertiser(a, "", errors),
         ReferencedBy = (d, id) => d.Campaigns.Where(c => c.AdvertiserId == id).Select(c => $"campaign '{c.Id}'").ToArray(),
     };
@@ -113,6 +116,8 @@ internal static class EntityKinds
         WithId = (c, id) => c with { Id = id },
         List = d => d.Campaigns,
         Replace = (d, items) => d with { Campaigns = items },
+        Upserted = e => new CatalogDelta { Campaigns = [e] },
+        Removed = id => new CatalogDelta { RemovedCampaigns = [id] },
         Validate = (c, d, errors) => CatalogValidator.ValidateCampaign(c, "", errors, id => d.Advertisers.Any(a => a.Id == id), id => d.Placements.FirstOrDefault(p => p.Id == id)),
         ReferencedBy = (_, _) => [],
     };

@@ -27,5 +27,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "Subscribing to catalog change notices failed ({Error}); polling until Redis is back")]
     public static partial void CatalogSubscribeFailed(this ILogger logger, string error);
 
-    // Next free id in this area: 46.
+    [LoggerMessage(EventId = 46, Level = LogLevel.Information, Message = "Catalog version {Version} in force, changed from version {From} by the change log in {Milliseconds} ms")]
+    public static partial void CatalogChangesApplied(this ILogger logger, long version, long from, double milliseconds);
+
+    [LoggerMessage(EventId = 47, Level = LogLevel.Information, Message = "Catalog version {Version} read whole in {ReadMilliseconds} ms, validated and built in {BuildMilliseconds} ms")]
+    public static partial void CatalogLoadTimes(this ILogger logger, long version, double readMilliseconds, double buildMilliseconds);
+
+    // Next free id in this area: 48.
 }

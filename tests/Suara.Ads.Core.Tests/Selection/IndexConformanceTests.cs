@@ -27,7 +27,14 @@ public sealed class IndexConformanceTests
     private static readonly string[] s_capPeriods = ["hour", "day", "week", "flight"];
     private static readonly TimeZoneInfo s_zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kuala_Lumpur");
 
-    private static string RandomRule(Random r)
+    /// <summary>The test time in the site's zone: local time, site day and the UTC ticks where that day starts.</summary>
+    internal static (DateTime LocalNow, int SiteDay, long DayStartUtcTicks) SiteClock()
+    {
+        var localNow = TimeZoneInfo.ConvertTime(TestCatalog.Now, s_zone).DateTime;
+        return (localNow, (int)(localNow.Ticks / TimeSpan.TicksPerDay), TestCatalog.Now.UtcTicks - (localNow.Ticks % TimeSpan.TicksPerDay));
+    }
+
+    internal static string RandomRule(Random r)
     {
         string Pick(string[] values) => values[r.Next(values.Length)];
         string List(string[] values) => string.Join(", ", values.Where(v => v.Length > 0).OrderBy(_ => r.Next()).Take(r.Next(1, 4)).Select(v => $"'{v}'"));
@@ -46,7 +53,7 @@ public sealed class IndexConformanceTests
         return r.Next(6) == 0 ? "" : string.Join(" and ", Enumerable.Range(0, r.Next(1, 4)).Select(_ => Clause()));
     }
 
-    private static Campaign RandomCampaign(Random r, int i)
+    internal static Campaign RandomCampaign(Random r, int i)
     {
         var placements = s_placements.Where(_ => r.Next(2) == 0).DefaultIfEmpty("sidebar").ToArray();
         var creatives = new List<Creative>();
@@ -81,7 +88,7 @@ public sealed class IndexConformanceTests
     }
 
     /// <summary>Random delivered counts: some campaigns at their goal, some just either side of their even-pacing line.</summary>
-    private static InMemoryDeliveryLedger RandomLedger(Random r, CatalogDocument document, int siteDay, long dayStartUtcTicks)
+    internal static InMemoryDeliveryLedger RandomLedger(Random r, CatalogDocument document, int siteDay, long dayStartUtcTicks)
     {
         var ledger = new InMemoryDeliveryLedger();
         foreach (var c in document.Campaigns.Where(c => c.Goal is not null))
@@ -106,7 +113,7 @@ public sealed class IndexConformanceTests
     }
 
     /// <summary>A viewer who has seen some capped campaigns up to (or past) their cap in the current window.</summary>
-    private static ViewerHistory RandomHistory(Random r, CatalogDocument document, DateTime localTime)
+    internal static ViewerHistory RandomHistory(Random r, CatalogDocument document, DateTime localTime)
     {
         var counts = new Dictionary<FrequencyKey, int>();
         foreach (var c in document.Campaigns.Where(c => c.FrequencyCap is not null && r.Next(2) == 0))
@@ -118,7 +125,7 @@ public sealed class IndexConformanceTests
         return new ViewerHistory(counts);
     }
 
-    private static DecisionRequest RandomRequest(Random r) => new()
+    internal static DecisionRequest RandomRequest(Random r) => new()
     {
         Site = "suara",
         Slots = Enumerable.Range(0, r.Next(1, 5)).Select(i =>
@@ -168,9 +175,7 @@ public sealed class IndexConformanceTests
     [InlineData(150, 400, 30)]
     public void Decide_RandomCatalogsAndPages_AgreesWithNaiveOracle(int minCampaigns, int maxCampaigns, int iterations)
     {
-        var localNow = TimeZoneInfo.ConvertTime(TestCatalog.Now, s_zone).DateTime;
-        var siteDay = (int)(localNow.Ticks / TimeSpan.TicksPerDay);
-        var dayStartUtcTicks = TestCatalog.Now.UtcTicks - (localNow.Ticks % TimeSpan.TicksPerDay);
+        var (localNow, siteDay, dayStartUtcTicks) = SiteClock();
         Gen.Int[0, int.MaxValue].Sample(
             seed =>
             {

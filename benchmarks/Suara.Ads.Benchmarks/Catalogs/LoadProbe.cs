@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Suara.Ads.Core.Catalog;
+using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Server.Catalog;
+
+namespace Suara.Ads.Benchmarks.Catalogs;
+
+/// <summary>
+/// <c>--load-probe [campaigns]</c>: where the time and the memory of loading a big catalog go, without Redis. The
+/// generated catalog is held as Redis holds it (one UTF-8 JSON value per entity); the probe times deserializing them,
+/// validating the document (which compiles every targeting rule) and building the snapshot, and reports the managed
+/// heap the document and the snapshot keep after a full collection. Stopwatch figures from one cold run.
+/// </summary>
+internal static class LoadProbe
+{
+    public static void Run(string[] args)
+    {
+        var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
+        var generated = CatalogGenerator.Generate(count);
+        var stored = generated.Campaigns.Select(c => JsonSerializer.SerializeToUtf8Bytes(c, CatalogJsonContext.Default.Campaign)).ToArray();
+        var others = generated with { Campaigns = [] };
+        generated = null;
+        var heap0 = Heap();
+
+        var clock = Stopwatch.StartNew();
+        var campaigns = new Campaign[stored.Length];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            campaigns[i] = JsonSerializer.Deserialize(stored[i], CatalogJsonContext.Default.Campaign)!;
+        }
+
+        var deserialize = clock.Elapsed;
+        var document = others with { Campaigns = campaigns };
+        var heapDocument = Heap() - heap0;
+
+        clock.Restart();
+        CatalogValidator.ValidateDocument(document, out _);
+        var validate = clock.Elapsed;
+        var heapRules = Heap() - heap0 - heapDocument;
+        clock.Restart();
+        var snapshot = CatalogSnapshotBuilder.Build(document, 1);
+        var build = clock.Elapsed;
+        var heapSnapshot = Heap() - heap0;
+        GC.KeepAlive(stored);
+
+        // One campaign changed at a time, as an instance applies a change notice.
+        var random = new Random(7);
+        var applies = new List<double>();
+        var cpu = new List<double>();
+        for (var n = 0; n < 30; n++)
+        {
+            var changed = campaigns[random.Next(campaigns.Length)] with { Weight = 1 + random.Next(1000) };
+            var cpuBefore = Environment.CpuUsage.UserTime + Environment.CpuUsage.PrivilegedTime;
+            clock.Restart();
+            if (!CatalogSnapshotBuilder.TryApply(snapshot, new CatalogDelta { Campaigns = [changed] }, snapshot.Version + 1, out var next, out var errors))
+            {
+                throw new InvalidOperationException(errors.ToString());
+            }
+
+            applies.Add(clock.Elapsed.TotalMilliseconds);
+            cpu.Add((Environment.CpuUsage.UserTime + Environment.CpuUsage.PrivilegedTime - cpuBefore).TotalMilliseconds);
+            snapshot = next!;
+        }
+
+        applies.Sort();
+        cpu.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"one campaign changed (TryApply), 30 times: median {applies[15]:F1} ms (process CPU {cpu[15]:F1} ms), max {applies[^1]:F1} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{count:N0} campaigns ({stored.Sum(s => (long)s.Length) / 1e6:F1} MB of JSON): deserialize {deserialize.TotalMilliseconds:F0} ms, validate (compiles the rules) {validate.TotalMilliseconds:F0} ms, validate again + build {build.TotalMilliseconds:F0} ms; heap kept: document {heapDocument / 1e6:F0} MB, rules {heapRules / 1e6:F0} MB, document + snapshot {heapSnapshot / 1e6:F0} MB; GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms"));
+    }
+
+    private static long Heap()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: false);
+    }
+}
