@@ -147,7 +147,7 @@ internal sealed class ForecastService
 
     /// <summary>What a campaign in force has delivered of its flight goal so far (a new id: nothing).</summary>
     private double Delivered(string campaignId) =>
-        _catalog.Current.CampaignsById.ContainsKey(campaignId) && _delivery.TryGetFlightDelivered(campaignId, out var delivered) ? delivered : 0;
+        _catalog.Current.CampaignsById.TryGetValue(campaignId, out _) && _delivery.TryGetFlightDelivered(campaignId, out var delivered) ? delivered : 0;
 
     private static long Round(double impressions) => (long)Math.Round(impressions, MidpointRounding.AwayFromZero);
 
