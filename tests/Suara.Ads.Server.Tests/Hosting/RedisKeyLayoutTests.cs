@@ -45,7 +45,8 @@ public sealed partial class RedisKeyLayoutTests
             FrequencyCap = new FrequencyCap { Impressions = 3, Per = "day" },
         };
         // Every request sampled, so that the traffic sample's keys are written too.
-        using var seeded = new AdsServerFactory(TestCatalog.Document(campaign), settings: new Dictionary<string, string?> { ["Ads:TrafficSampleRate"] = "1" });
+        // Every request sampled; the test runs the packing pass itself (the hourly one would race it once the clock moves on).
+        using var seeded = new AdsServerFactory(TestCatalog.Document(campaign), settings: new Dictionary<string, string?> { ["Ads:TrafficSampleRate"] = "1", ["Ads:Reports:PackingInterval"] = "00:00:00" });
         using var server = seeded.WithWebHostBuilder(b => b.ConfigureAppConfiguration((_, config) =>
             config.AddInMemoryCollection(new Dictionary<string, string?> { ["Ads:AdminKey"] = null, ["Ads:SigningKey"] = null })));
         var db = redis.GetDatabase();

@@ -213,7 +213,7 @@ public sealed class PackedDaysTests
                 JsonSerializer.Serialize(writer, report, ReportsJsonContext.Written.CampaignReport);
             }
 
-            var pipe = new Pipe();
+            var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0)); // read after the whole report is written
             await CampaignReportJson.WriteAsync(pipe.Writer, report, CancellationToken.None);
             await pipe.Writer.CompleteAsync();
             var streamed = await pipe.Reader.ReadAsync();
