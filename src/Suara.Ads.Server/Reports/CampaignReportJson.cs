@@ -95,18 +95,31 @@ internal static class CampaignReportJson
         }
 
         Write(pipe, ",\"rows\":["u8);
-        for (var c = 0; c < chunks; c++)
+        try
         {
-            var (buffer, length) = await formatted[c].ConfigureAwait(false);
-            formatted[c] = null!;
-            if (c + ahead < chunks)
+            for (var c = 0; c < chunks; c++)
             {
-                formatted[c + ahead] = FormatChunkAsync(rows, c + ahead);
+                var (buffer, length) = await formatted[c].ConfigureAwait(false);
+                formatted[c] = null!;
+                if (c + ahead < chunks)
+                {
+                    formatted[c + ahead] = FormatChunkAsync(rows, c + ahead);
+                }
+
+                pipe.Write(buffer.AsSpan(0, length));
+                ArrayPool<byte>.Shared.Return(buffer);
+                await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // The reader went away: let the chunks being formatted finish before the rows' arrays are given back.
+            foreach (var chunk in formatted.Where(f => f is not null))
+            {
+                await chunk.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
             }
 
-            pipe.Write(buffer.AsSpan(0, length));
-            ArrayPool<byte>.Shared.Return(buffer);
-            await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
+            throw;
         }
 
         Write(pipe, "]}"u8);

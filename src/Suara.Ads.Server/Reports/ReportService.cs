@@ -80,7 +80,7 @@ internal sealed class ReportService
     /// A campaign report's rows, made as they are read (written to JSON or CSV): a long report has hundreds of thousands,
     /// and holding each as an object until the last is written cost more in garbage collection than writing them.
     /// </summary>
-    internal sealed class CampaignRowList(List<PricedRow> rows, decimal?[]? spends, CellReader cells, bool hourly, TimeZoneInfo zone) : IReadOnlyList<CampaignReportRow>
+    internal sealed class CampaignRowList(List<PricedRow> rows, decimal?[]? spends, CellReader cells, bool hourly, TimeZoneInfo zone) : IReadOnlyList<CampaignReportRow>, IDisposable
     {
         private static readonly long[] s_none = new long[Columns];
         private readonly System.Collections.Concurrent.ConcurrentDictionary<DateTime, string> _times = [];
@@ -118,6 +118,9 @@ internal sealed class ReportService
         }
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        /// <summary>Gives the read's rented arrays back, once the rows are written (a list not disposed leaves them to the collector).</summary>
+        public void Dispose() => cells.Dispose();
     }
 
     /// <summary>A row to price: its time, creative and placement, the counts it is priced by, and its counts' index in the read (-1 for none).</summary>
@@ -548,7 +551,7 @@ internal sealed class ReportService
     /// are interned once per report as small numbers, so a row's key is one number: a report's hundreds of thousands of
     /// rows are found with a lookup of a number, not of a text. (Optimised from the first call: a report is rare.)
     /// </summary>
-    internal sealed class CellReader
+    internal sealed class CellReader : IDisposable
     {
         private const int IdBits = 21;
         private const long IdMask = (1L << IdBits) - 1;
@@ -558,8 +561,10 @@ internal sealed class ReportService
         private readonly List<DateTime> _buckets = []; // by time id; DateTime.MinValue: outside the range
         private readonly Func<long, DateTime> _bucketOf;
         private readonly Dictionary<long, int> _fieldRows = []; // rows made from counter fields, by key (a row's fields come one by one)
-        private long[] _keys = new long[64];
-        private long[] _counts = new long[Columns * 64];
+        // Rented (a long report's are megabytes: new ones each report made the collector run a full collection for
+        // them); given back by Dispose, after the report is written.
+        private long[] _keys = System.Buffers.ArrayPool<long>.Shared.Rent(64);
+        private long[] _counts = System.Buffers.ArrayPool<long>.Shared.Rent(Columns * 64);
         private int _count;
         private int[] _partIds = new int[16];
         private long _lastTime = -1;
@@ -603,12 +608,32 @@ internal sealed class ReportService
         public void Expect(int rows)
         {
             var needed = _count + rows;
-            if (needed > _keys.Length)
+            if (needed > _keys.Length || needed * Columns > _counts.Length)
             {
                 var size = Math.Max(needed, _keys.Length * 2);
-                Array.Resize(ref _keys, size);
-                Array.Resize(ref _counts, size * Columns);
+                _keys = Grow(_keys, _count, size);
+                _counts = Grow(_counts, _count * Columns, size * Columns);
             }
+        }
+
+        /// <summary>Gives the rented arrays back.</summary>
+        public void Dispose()
+        {
+            var (keys, counts) = (_keys, _counts);
+            (_keys, _counts, _count) = ([], [], 0);
+            if (keys.Length > 0)
+            {
+                System.Buffers.ArrayPool<long>.Shared.Return(keys);
+                System.Buffers.ArrayPool<long>.Shared.Return(counts);
+            }
+        }
+
+        private static long[] Grow(long[] array, int used, int size)
+        {
+            var larger = System.Buffers.ArrayPool<long>.Shared.Rent(size);
+            array.AsSpan(0, used).CopyTo(larger);
+            System.Buffers.ArrayPool<long>.Shared.Return(array);
+            return larger;
         }
 
         /// <summary>Adds counter fields (<c>TIME|PLACEMENT|CREATIVE|KIND</c>, a count each).</summary>
@@ -684,6 +709,7 @@ internal sealed class ReportService
         {
             Expect(1);
             _keys[_count] = key;
+            Counts(_count).Clear(); // a rented array holds what its last user left
             return _count++;
         }
 
@@ -723,8 +749,8 @@ internal sealed class ReportService
         {
             var timeRanks = Ranks(_buckets, Comparer<DateTime>.Default, out var timeCount);
             var nameRanks = Ranks(_names.All, StringComparer.Ordinal, out _);
-            var keys = new long[_count];
-            var rows = new int[_count];
+            var keys = System.Buffers.ArrayPool<long>.Shared.Rent(_count);
+            var rows = System.Buffers.ArrayPool<int>.Shared.Rent(_count);
             for (var i = 0; i < _count; i++)
             {
                 var key = _keys[i];
@@ -732,7 +758,7 @@ internal sealed class ReportService
                 rows[i] = i;
             }
 
-            Array.Sort(keys, rows);
+            Array.Sort(keys, rows, 0, _count);
             var buckets = new DateTime[timeCount];
             var names = new string[_names.All.Count];
             for (var t = 0; t < _buckets.Count; t++)
@@ -745,8 +771,8 @@ internal sealed class ReportService
                 names[nameRanks[n]] = _names.All[n];
             }
 
-            var ordered = new List<PricedRow>(keys.Length);
-            for (var j = 0; j < keys.Length; j++)
+            var ordered = new List<PricedRow>(_count);
+            for (var j = 0; j < _count; j++)
             {
                 var counts = Counts(rows[j]);
                 if (j > 0 && keys[j] == keys[j - 1])
@@ -769,6 +795,8 @@ internal sealed class ReportService
                 ordered.Add(new PricedRow(buckets[(int)(keys[j] >> (2 * IdBits))], names[(int)((keys[j] >> IdBits) & IdMask)], names[(int)(keys[j] & IdMask)], counts[1], counts[3], rows[j]));
             }
 
+            System.Buffers.ArrayPool<long>.Shared.Return(keys);
+            System.Buffers.ArrayPool<int>.Shared.Return(rows);
             return ordered;
         }
 

@@ -61,6 +61,7 @@ internal static class ReportsApi
                 Counts(csvText.Text(r.Time).Text(r.CreativeId).Text(r.Placement), r).Text(report.Totals.Currency).EndRow();
             }
 
+            (report.Rows as IDisposable)?.Dispose();
             return Results.File(csvText.ToBytes(), "text/csv; charset=utf-8", $"{campaign.Id}-{report.From}-{report.To}.csv");
         }).Produces<CampaignReport>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -210,10 +211,17 @@ internal static class ReportsApi
     /// <summary>A campaign report as JSON, streamed row by row (<see cref="CampaignReportJson"/>): it can be tens of megabytes.</summary>
     private sealed class CampaignJsonReport(CampaignReport report) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext)
+        public async Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.ContentType = "application/json; charset=utf-8";
-            return CampaignReportJson.WriteAsync(httpContext.Response.BodyWriter, report, httpContext.RequestAborted);
+            try
+            {
+                await CampaignReportJson.WriteAsync(httpContext.Response.BodyWriter, report, httpContext.RequestAborted).ConfigureAwait(false);
+            }
+            finally
+            {
+                (report.Rows as IDisposable)?.Dispose();
+            }
         }
     }
 
