@@ -57,29 +57,27 @@ if [ "$projects" -lt 2 ]; then
   failed=$((failed + 1))
 fi
 
-# benchmarks/http.sh in smoke mode (2 s a phase, 200 campaigns, RESULTS.md untouched), so that the HTTP harness cannot
-# rot: a failed request, a phase without requests or a server that never gets ready fails the run.
-echo "HTTP harness smoke run: benchmarks/http.sh --smoke --no-build"
-set +e
-benchmarks/http.sh --smoke --no-build 2>&1 | tee "$work/http-smoke.log"
-smoke=${PIPESTATUS[0]}
-set -e
-if [ "$smoke" -ne 0 ]; then
-  echo "benchmarks/http.sh --smoke failed (exit $smoke); its output is above." >&2
-  failed=$((failed + 1))
-fi
+# smoke NAME COMMAND...: a harness in smoke mode; a run that fails counts as a failure, its output above.
+smoke() {
+  local name=$1 status
+  shift
+  echo "$name smoke run: $*"
+  set +e
+  "$@" 2>&1 | tee "$work/$name-smoke.log"
+  status=${PIPESTATUS[0]}
+  set -e
+  if [ "$status" -ne 0 ]; then
+    echo "$* failed (exit $status); its output is above." >&2
+    failed=$((failed + 1))
+  fi
+}
 
-# benchmarks/cluster.sh in smoke mode (2 instances on a 3-shard Redis Cluster, 2 s a phase): the server works on a
-# Cluster unchanged, and every beacon sent to another instance than the one that served it is counted once.
-echo "Cluster smoke run: benchmarks/cluster.sh --smoke --no-build"
-set +e
-benchmarks/cluster.sh --smoke --no-build 2>&1 | tee "$work/cluster-smoke.log"
-smoke=${PIPESTATUS[0]}
-set -e
-if [ "$smoke" -ne 0 ]; then
-  echo "benchmarks/cluster.sh --smoke failed (exit $smoke); its output is above." >&2
-  failed=$((failed + 1))
-fi
+# The HTTP harness (2 s a phase, 200 campaigns, RESULTS.md untouched), so that it cannot rot: a failed request, a phase
+# without requests or a server that never gets ready fails the run.
+smoke http benchmarks/http.sh --smoke --no-build
+# The Cluster simulation (2 instances on a 3-shard Redis Cluster, 2 s a phase): the server works on a Cluster
+# unchanged, and every beacon sent to another instance than the one that served it is counted once.
+smoke cluster benchmarks/cluster.sh --smoke --no-build
 
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
