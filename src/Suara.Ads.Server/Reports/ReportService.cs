@@ -894,28 +894,14 @@ internal sealed class ReportService
     {
         private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
         private readonly List<string> _all = [];
-        private byte[] _last = [];
-        private int _lastId = -1;
 
         /// <summary>Every id seen, by its number.</summary>
         public List<string> All => _all;
 
         public string this[int id] => _all[id];
 
-        /// <summary>The number of an id given as UTF-8 (the one before is remembered: packed rows come in runs).</summary>
+        /// <summary>The number of an id given as UTF-8.</summary>
         public int Of(ReadOnlySpan<byte> utf8)
-        {
-            if (_lastId >= 0 && utf8.SequenceEqual(_last))
-            {
-                return _lastId;
-            }
-
-            var id = Lookup(utf8);
-            (_last, _lastId) = (utf8.ToArray(), id);
-            return id;
-        }
-
-        private int Lookup(ReadOnlySpan<byte> utf8)
         {
             Span<char> chars = stackalloc char[Math.Min(utf8.Length, 256)];
             if (utf8.Length > chars.Length || System.Text.Encoding.UTF8.GetChars(utf8, chars) is var n && n != utf8.Length)
