@@ -24,6 +24,7 @@ internal static class LoadProbe
         generated = null;
         var heap0 = Heap();
 
+        var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         var campaigns = new Campaign[stored.Length];
         for (var i = 0; i < stored.Length; i++)
@@ -32,16 +33,24 @@ internal static class LoadProbe
         }
 
         var deserialize = clock.Elapsed;
+        var allocated1 = GC.GetTotalAllocatedBytes(precise: true);
         var document = others with { Campaigns = campaigns };
         var heapDocument = Heap() - heap0;
 
         clock.Restart();
         CatalogValidator.ValidateDocument(document, out _);
         var validate = clock.Elapsed;
+        var allocated2 = GC.GetTotalAllocatedBytes(precise: true);
+        clock.Restart();
+        CatalogValidator.ValidateDocument(document, out _);
+        var revalidate = clock.Elapsed;
+        var allocatedRevalidate = GC.GetTotalAllocatedBytes(precise: true) - allocated2;
+        allocated2 += allocatedRevalidate;
         var heapRules = Heap() - heap0 - heapDocument;
         clock.Restart();
         var snapshot = CatalogSnapshotBuilder.Build(document, 1);
         var build = clock.Elapsed;
+        var allocated3 = GC.GetTotalAllocatedBytes(precise: true);
         var heapSnapshot = Heap() - heap0;
         GC.KeepAlive(stored);
 
@@ -70,6 +79,8 @@ internal static class LoadProbe
             $"one campaign changed (TryApply), 30 times: median {applies[15]:F1} ms (process CPU {cpu[15]:F1} ms), max {applies[^1]:F1} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{count:N0} campaigns ({stored.Sum(s => (long)s.Length) / 1e6:F1} MB of JSON): deserialize {deserialize.TotalMilliseconds:F0} ms, validate (compiles the rules) {validate.TotalMilliseconds:F0} ms, validate again + build {build.TotalMilliseconds:F0} ms; heap kept: document {heapDocument / 1e6:F0} MB, rules {heapRules / 1e6:F0} MB, document + snapshot {heapSnapshot / 1e6:F0} MB; GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"allocated: deserialize {(allocated1 - allocated0) / 1e6:F0} MB, validate {(allocated2 - allocatedRevalidate - allocated1) / 1e6:F0} MB, validate with the rules compiled {allocatedRevalidate / 1e6:F0} MB ({revalidate.TotalMilliseconds:F0} ms), build {(allocated3 - allocated2) / 1e6:F0} MB; collections gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}"));
     }
 
     private static long Heap()

@@ -35,7 +35,7 @@ public static class CatalogValidator
     public static void ValidateSite(Site site, string prefix, ValidationErrors errors)
     {
         ValidateId(site.Id, prefix, errors);
-        ValidateName(site.Name, prefix + "name", errors);
+        ValidateName(site.Name, prefix, "name", errors);
         if (site.Domains is null)
         {
             errors.Add(prefix + "domains", "must be an array of host names");
@@ -67,7 +67,7 @@ public static class CatalogValidator
     public static void ValidatePlacement(Placement placement, string prefix, ValidationErrors errors, Func<string, bool> siteExists)
     {
         ValidateId(placement.Id, prefix, errors);
-        ValidateName(placement.Name, prefix + "name", errors);
+        ValidateName(placement.Name, prefix, "name", errors);
         if (string.IsNullOrEmpty(placement.Site))
         {
             errors.Add(prefix + "site", "is required");
@@ -112,7 +112,7 @@ public static class CatalogValidator
     public static void ValidateAdvertiser(Advertiser advertiser, string prefix, ValidationErrors errors)
     {
         ValidateId(advertiser.Id, prefix, errors);
-        ValidateName(advertiser.Name, prefix + "name", errors);
+        ValidateName(advertiser.Name, prefix, "name", errors);
     }
 
     /// <summary>
@@ -127,7 +127,7 @@ public static class CatalogValidator
         Func<string, Placement?> findPlacement)
     {
         ValidateId(campaign.Id, prefix, errors);
-        ValidateName(campaign.Name, prefix + "name", errors);
+        ValidateName(campaign.Name, prefix, "name", errors);
 
         if (string.IsNullOrEmpty(campaign.AdvertiserId))
         {
@@ -138,9 +138,9 @@ public static class CatalogValidator
             errors.Add(prefix + "advertiserId", $"unknown advertiser '{campaign.AdvertiserId}'");
         }
 
-        OneOf(campaign.Status, CatalogNames.Statuses, prefix + "status", errors);
-        OneOf(campaign.Priority, CatalogNames.Priorities, prefix + "priority", errors);
-        OneOf(campaign.Pacing, CatalogNames.Pacings, prefix + "pacing", errors);
+        OneOf(campaign.Status, CatalogNames.Statuses, prefix, "status", errors);
+        OneOf(campaign.Priority, CatalogNames.Priorities, prefix, "priority", errors);
+        OneOf(campaign.Pacing, CatalogNames.Pacings, prefix, "pacing", errors);
 
         if (campaign.Start is { } start && campaign.End is { } end && end <= start)
         {
@@ -165,7 +165,7 @@ public static class CatalogValidator
                 errors.Add(prefix + "frequencyCap.impressions", "must be between 1 and 1000000");
             }
 
-            OneOf(cap.Per, CatalogNames.CapPeriods, prefix + "frequencyCap.per", errors);
+            OneOf(cap.Per, CatalogNames.CapPeriods, prefix, "frequencyCap.per", errors);
         }
 
         if (campaign.ExclusionLabels is null)
@@ -199,11 +199,11 @@ public static class CatalogValidator
         }
         else
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var seen = campaign.Placements.Count > SmallList ? new HashSet<string>(StringComparer.Ordinal) : null;
             for (var i = 0; i < campaign.Placements.Count; i++)
             {
                 var id = campaign.Placements[i];
-                if (!seen.Add(id ?? ""))
+                if (seen is null ? IsRepeat(campaign.Placements, i, p => p ?? "") : !seen.Add(id ?? ""))
                 {
                     errors.Add($"{prefix}placements[{i}]", $"'{id}' is listed twice");
                 }
@@ -255,7 +255,7 @@ public static class CatalogValidator
             return;
         }
 
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var ids = campaign.Creatives.Count > SmallList ? new HashSet<string>(StringComparer.Ordinal) : null;
         for (var i = 0; i < campaign.Creatives.Count; i++)
         {
             var c = campaign.Creatives[i];
@@ -267,7 +267,7 @@ public static class CatalogValidator
             }
 
             ValidateId(c.Id, p, errors);
-            if (c.Id is not null && !ids.Add(c.Id))
+            if (c.Id is not null && (ids is null ? IsRepeat(campaign.Creatives, i, c => c?.Id) : !ids.Add(c.Id)))
             {
                 errors.Add(p + "id", $"'{c.Id}' is used by another creative of this campaign");
             }
@@ -301,7 +301,7 @@ public static class CatalogValidator
                 ValidateCreativeContent(c, format, p, errors);
             }
 
-            if (formatOk && sizeOk && placements.Count > 0 && !placements.Exists(pl => Fits(c, pl)))
+            if (formatOk && sizeOk && placements.Count > 0 && !FitsAny(c, placements))
             {
                 var offered = string.Join("; ", placements.Select(pl =>
                     $"{pl.Id} takes {string.Join("/", pl.Sizes)} {string.Join("/", pl.Formats)}"));
@@ -320,7 +320,7 @@ public static class CatalogValidator
                     errors.Add(p + "imageUrl", "an image creative needs an absolute http(s) URL or a path on the ad server starting with '/'");
                 }
 
-                MaxLength(c.Alt, 300, p + "alt", errors);
+                MaxLength(c.Alt, 300, p, "alt", errors);
                 break;
             case CreativeFormat.Text:
                 if (string.IsNullOrWhiteSpace(c.Headline))
@@ -328,8 +328,8 @@ public static class CatalogValidator
                     errors.Add(p + "headline", "a text creative needs a headline");
                 }
 
-                MaxLength(c.Headline, 120, p + "headline", errors);
-                MaxLength(c.Body, 500, p + "body", errors);
+                MaxLength(c.Headline, 120, p, "headline", errors);
+                MaxLength(c.Body, 500, p, "body", errors);
                 break;
             case CreativeFormat.Html:
                 if (string.IsNullOrWhiteSpace(c.Html))
@@ -337,16 +337,28 @@ public static class CatalogValidator
                     errors.Add(p + "html", "an html creative needs markup");
                 }
 
-                MaxLength(c.Html, MaxHtmlLength, p + "html", errors);
+                MaxLength(c.Html, MaxHtmlLength, p, "html", errors);
                 break;
         }
+    }
+
+    private static bool FitsAny(Creative creative, List<Placement> placements)
+    {
+        foreach (var placement in placements)
+        {
+            if (Fits(creative, placement))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether <paramref name="creative"/> fits <paramref name="placement"/> by size and format.</summary>
     public static bool Fits(Creative creative, Placement placement) =>
         placement.Sizes is not null && placement.Formats is not null
-        && placement.Sizes.Contains(creative.Size, StringComparer.Ordinal)
-        && placement.Formats.Contains(creative.Format, StringComparer.Ordinal);
+        && Contains(placement.Sizes, creative.Size) && Contains(placement.Formats, creative.Format);
 
     /// <summary>
     /// Validates a whole catalog document: every entity, duplicate ids, and references between them.
@@ -367,8 +379,9 @@ public static class CatalogValidator
 
         var campaigns = document.Campaigns ?? [];
         var compiled = new TargetingRule?[campaigns.Count];
-        Each(campaigns, "campaigns", errors, (c, i, p) =>
-            compiled[i] = ValidateCampaign(c, p, errors, advertisers.ContainsKey, id => placements.GetValueOrDefault(id)));
+        Func<string, bool> advertiserExists = advertisers.ContainsKey;
+        Func<string, Placement?> findPlacement = id => placements.GetValueOrDefault(id);
+        Each(campaigns, "campaigns", errors, (c, i, p) => compiled[i] = ValidateCampaign(c, p, errors, advertiserExists, findPlacement));
         rules = compiled;
         return errors;
     }
@@ -416,17 +429,121 @@ public static class CatalogValidator
 
     /// <summary>Whether <paramref name="url"/> is an absolute http or https URL, without control characters (a CR or LF would break the redirect's header).</summary>
     public static bool IsAbsoluteHttpUrl(string? url) =>
-        !string.IsNullOrEmpty(url) && url.Length <= MaxUrlLength && !HasControlCharacter(url)
-        && Uri.TryCreate(url, UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-        && !string.IsNullOrEmpty(uri.Host);
+        !string.IsNullOrEmpty(url) && url.Length <= MaxUrlLength
+        && (IsPlainHttpUrl(url) || (!HasControlCharacter(url)
+            && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            && !string.IsNullOrEmpty(uri.Host)));
 
-    private static bool HasControlCharacter(string? text) => text is not null && text.Any(char.IsControl);
+    /// <summary>
+    /// Whether <paramref name="url"/> is plainly an absolute http(s) URL, decided without parsing it into a
+    /// <see cref="Uri"/> (which costs some 500 bytes a URL, and a catalog of 100k campaigns has 300k of them): a
+    /// lower-case <c>http://</c> or <c>https://</c>, a host of lower-case letters, digits, dots and hyphens (labels that
+    /// start and end with a letter or digit, a letter somewhere), no port, user or fragment, and then only characters
+    /// RFC 3986 allows in a path and query (or <c>%</c> and two hex digits). <see cref="Uri"/> accepts every such URL as
+    /// an absolute http(s) one with a host (a property test holds it to that); <c>false</c> says nothing: the caller
+    /// asks <see cref="Uri"/>.
+    /// </summary>
+    internal static bool IsPlainHttpUrl(string url)
+    {
+        int i;
+        if (url.StartsWith("https://", StringComparison.Ordinal))
+        {
+            i = 8;
+        }
+        else if (url.StartsWith("http://", StringComparison.Ordinal))
+        {
+            i = 7;
+        }
+        else
+        {
+            return false;
+        }
+
+        var hostStart = i;
+        var labelStart = i;
+        var letter = false;
+        for (; i < url.Length && url[i] is not ('/' or '?'); i++)
+        {
+            var c = url[i];
+            if (char.IsAsciiLetterLower(c))
+            {
+                letter = true;
+            }
+            else if (c is '.' or '-')
+            {
+                if (i == labelStart || !char.IsAsciiLetterOrDigit(url[i - 1]))
+                {
+                    return false;
+                }
+
+                if (c == '.')
+                {
+                    labelStart = i + 1;
+                }
+            }
+            else if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        if (!letter || i == labelStart || i - hostStart > 253 || !char.IsAsciiLetterOrDigit(url[i - 1]))
+        {
+            return false;
+        }
+
+        return IsPlainPath(url.AsSpan(i));
+    }
+
+    /// <summary>Whether <paramref name="path"/> holds only characters RFC 3986 allows unescaped in a path and query, or <c>%</c> and two hex digits.</summary>
+    internal static bool IsPlainPath(ReadOnlySpan<char> path)
+    {
+        for (var i = 0; i < path.Length; i++)
+        {
+            var c = path[i];
+            if (char.IsAsciiLetterOrDigit(c) || PathPunctuation.Contains(c))
+            {
+                continue;
+            }
+
+            if (c == '%' && i + 2 < path.Length && char.IsAsciiHexDigit(path[i + 1]) && char.IsAsciiHexDigit(path[i + 2]))
+            {
+                i += 2;
+                continue;
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+
+    private const string PathPunctuation = "-._~!$&'()*+,;=:@/?";
+
+    private static bool HasControlCharacter(string? text)
+    {
+        if (text is null)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsServerPath(string? url) =>
-        !string.IsNullOrEmpty(url) && url.Length <= MaxUrlLength && !HasControlCharacter(url) && url[0] == '/'
-        && (url.Length == 1 || url[1] != '/') && !url.Contains('\\', StringComparison.Ordinal)
-        && Uri.TryCreate(url, UriKind.Relative, out _);
+        !string.IsNullOrEmpty(url) && url.Length <= MaxUrlLength && url[0] == '/'
+        && (url.Length == 1 || url[1] != '/')
+        && (IsPlainPath(url) || (!HasControlCharacter(url) && !url.Contains('\\', StringComparison.Ordinal)
+            && Uri.TryCreate(url, UriKind.Relative, out _)));
 
     private static void ValidateId(string? id, string prefix, ValidationErrors errors)
     {
@@ -440,32 +557,66 @@ public static class CatalogValidator
         }
     }
 
-    private static void ValidateName(string? name, string field, ValidationErrors errors)
+    // The checks below take a field's path in two parts, joined only when there is an error to report: a catalog of
+    // 100k campaigns is validated whole at start, and a path made for every field checked was most of its garbage.
+    private static void ValidateName(string? name, string prefix, string field, ValidationErrors errors)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            errors.Add(field, "is required");
+            errors.Add(prefix + field, "is required");
         }
         else
         {
-            MaxLength(name, MaxNameLength, field, errors);
+            MaxLength(name, MaxNameLength, prefix, field, errors);
         }
     }
 
-    private static void MaxLength(string? value, int max, string field, ValidationErrors errors)
+    private static void MaxLength(string? value, int max, string prefix, string field, ValidationErrors errors)
     {
         if (value is not null && value.Length > max)
         {
-            errors.Add(field, $"at most {max} characters");
+            errors.Add(prefix + field, $"at most {max} characters");
         }
     }
 
-    private static void OneOf(string? value, IReadOnlyList<string> allowed, string field, ValidationErrors errors)
+    private static void OneOf(string? value, IReadOnlyList<string> allowed, string prefix, string field, ValidationErrors errors)
     {
-        if (value is null || !allowed.Contains(value, StringComparer.Ordinal))
+        if (value is null || !Contains(allowed, value))
         {
-            errors.Add(field, $"must be one of: {string.Join(", ", allowed)}");
+            errors.Add(prefix + field, $"must be one of: {string.Join(", ", allowed)}");
         }
+    }
+
+    /// <summary>Lists up to this long are checked for repeats by comparing with every earlier item, with no set.</summary>
+    private const int SmallList = 16;
+
+    /// <summary>Whether item <paramref name="index"/>'s key (never null) is an earlier item's.</summary>
+    private static bool IsRepeat<T>(IReadOnlyList<T> items, int index, Func<T, string?> key)
+    {
+        var value = key(items[index]);
+        for (var i = 0; i < index; i++)
+        {
+            if (string.Equals(key(items[i]), value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="items"/> holds <paramref name="value"/> (ordinal), without an enumerator.</summary>
+    private static bool Contains(IReadOnlyList<string> items, string? value)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (string.Equals(items[i], value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The most a rate's amount or a spend goal may be (a sanity bound, far above any real price).</summary>
@@ -478,7 +629,7 @@ public static class CatalogValidator
             return;
         }
 
-        OneOf(rate.Model, CatalogNames.RateModels, prefix + "rate.model", errors);
+        OneOf(rate.Model, CatalogNames.RateModels, prefix, "rate.model", errors);
         if (rate.Amount <= 0 || rate.Amount > MaxAmount)
         {
             errors.Add(prefix + "rate.amount", $"must be more than 0 and at most {MaxAmount:0}");
@@ -538,7 +689,7 @@ public static class CatalogValidator
             }
         }
 
-        OneOf(goal.Per, CatalogNames.GoalPeriods, prefix + "goal.per", errors);
+        OneOf(goal.Per, CatalogNames.GoalPeriods, prefix, "goal.per", errors);
         if (goal.Per == "flight" && campaign.Pacing == "even" && (campaign.Start is null || campaign.End is null))
         {
             errors.Add(prefix + "pacing", "even pacing of a flight goal needs both start and end");

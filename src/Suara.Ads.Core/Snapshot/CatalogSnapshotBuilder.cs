@@ -53,16 +53,20 @@ public static class CatalogSnapshotBuilder
             return;
         }
 
-        var rules = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var campaign in campaigns)
-        {
-            if (campaign?.Targeting is { Length: > 0 } targeting && !string.IsNullOrWhiteSpace(targeting))
-            {
-                rules.Add(targeting);
-            }
-        }
+        Parallel.ForEach(campaigns, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Precompile);
+    }
 
-        Parallel.ForEach(rules, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, rule => TargetingRuleCache.Compile(rule));
+    /// <summary>
+    /// Compiles <paramref name="campaign"/>'s targeting rule ahead of validation, into the cache validation reads (a
+    /// loader calls it as campaigns arrive, so that compiling overlaps reading). A rule that does not compile is left
+    /// for validation to report.
+    /// </summary>
+    public static void Precompile(Campaign campaign)
+    {
+        if (campaign?.Targeting is { Length: > 0 } targeting && !string.IsNullOrWhiteSpace(targeting))
+        {
+            TargetingRuleCache.Compile(targeting);
+        }
     }
 
     /// <summary>Builds a snapshot from a document that must be valid.</summary>
@@ -302,18 +306,28 @@ public static class CatalogSnapshotBuilder
 
     private static CompiledCampaign Compile(int index, ref int creativeIndex, Campaign source, TargetingRule rule, Dictionary<string, int> labels, List<string> labelNames)
     {
-        var labelIds = source.ExclusionLabels.Distinct(StringComparer.Ordinal)
-            .Select(l =>
+        // The campaign's distinct labels as numbers, in first-seen order (a label new to the catalog takes the next number).
+        var labelIds = source.ExclusionLabels.Count == 0 ? [] : new int[source.ExclusionLabels.Count];
+        var distinct = 0;
+        foreach (var label in source.ExclusionLabels)
+        {
+            if (!labels.TryGetValue(label, out var id))
             {
-                if (!labels.TryGetValue(l, out var id))
-                {
-                    labels[l] = id = labels.Count;
-                    labelNames.Add(l);
-                }
+                labels[label] = id = labels.Count;
+                labelNames.Add(label);
+            }
 
-                return id;
-            })
-            .ToArray();
+            if (Array.IndexOf(labelIds, id, 0, distinct) < 0)
+            {
+                labelIds[distinct++] = id;
+            }
+        }
+
+        if (distinct < labelIds.Length)
+        {
+            Array.Resize(ref labelIds, distinct);
+        }
+
         var campaign = new CompiledCampaign(index, source, rule, labelIds);
         var compiledCreatives = new CompiledCreative[source.Creatives.Count];
         for (var j = 0; j < compiledCreatives.Length; j++)
@@ -325,8 +339,33 @@ public static class CatalogSnapshotBuilder
         return campaign;
     }
 
-    private static PlacementEntry Entry(CompiledCampaign campaign, Placement placement) =>
-        new(campaign, campaign.Creatives.Where(c => CatalogValidator.Fits(c.Source, placement)).ToArray());
+    private static PlacementEntry Entry(CompiledCampaign campaign, Placement placement)
+    {
+        // Most campaigns' creatives all fit each of their placements: then the campaign's own array is the entry's.
+        var creatives = campaign.Creatives;
+        var fitting = 0;
+        foreach (var creative in creatives)
+        {
+            fitting += CatalogValidator.Fits(creative.Source, placement) ? 1 : 0;
+        }
+
+        if (fitting == creatives.Length)
+        {
+            return new(campaign, creatives);
+        }
+
+        var fits = new CompiledCreative[fitting];
+        var n = 0;
+        foreach (var creative in creatives)
+        {
+            if (CatalogValidator.Fits(creative.Source, placement))
+            {
+                fits[n++] = creative;
+            }
+        }
+
+        return new(campaign, fits);
+    }
 
     /// <summary><paramref name="items"/> (ordered by id) with <paramref name="upserts"/> put in and <paramref name="removed"/> taken out, still ordered.</summary>
     private static IReadOnlyList<T> Merge<T>(IReadOnlyList<T> items, IReadOnlyList<T> upserts, IReadOnlyList<string> removed, Func<T, string> idOf)

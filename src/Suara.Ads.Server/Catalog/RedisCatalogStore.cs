@@ -1,6 +1,7 @@
 using System.Text.Json;
 using StackExchange.Redis;
 using Suara.Ads.Core.Catalog;
+using Suara.Ads.Core.Snapshot;
 using Suara.Ads.Server.Hosting;
 
 namespace Suara.Ads.Server.Catalog;
@@ -158,7 +159,7 @@ internal sealed class RedisCatalogStore
             var sites = await ScanAsync(CatalogKind.Sites, CatalogJsonContext.Default.Site, strings).ConfigureAwait(false);
             var placements = await ScanAsync(CatalogKind.Placements, CatalogJsonContext.Default.Placement, strings).ConfigureAwait(false);
             var advertisers = await ScanAsync(CatalogKind.Advertisers, CatalogJsonContext.Default.Advertiser, strings).ConfigureAwait(false);
-            var campaigns = await ScanAsync(CatalogKind.Campaigns, CatalogJsonContext.Default.Campaign, strings).ConfigureAwait(false);
+            var campaigns = await ScanAsync(CatalogKind.Campaigns, CatalogJsonContext.Default.Campaign, strings, CatalogSnapshotBuilder.Precompile).ConfigureAwait(false);
             var version = before;
             if (await GetVersionAsync().ConfigureAwait(false) != before)
             {
@@ -243,7 +244,11 @@ internal sealed class RedisCatalogStore
         where T : class =>
         strings.Share(JsonSerializer.Deserialize(json, type) ?? throw new JsonException("The stored value is null."));
 
-    private async Task<Dictionary<string, T>> ScanAsync<T>(CatalogKind kind, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CatalogStrings strings)
+    /// <summary>
+    /// Every entity of a hash, by id. <paramref name="prepare"/>, when given, is called for each entity of a page as it
+    /// is deserialized, off the read (campaigns compile their targeting rules there, while the next pages arrive).
+    /// </summary>
+    private async Task<Dictionary<string, T>> ScanAsync<T>(CatalogKind kind, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CatalogStrings strings, Action<T>? prepare = null)
         where T : class
     {
         // Each page is deserialized on the thread pool while the next one is read: on more than one core the load
@@ -255,7 +260,7 @@ internal sealed class RedisCatalogStore
             page.Add(((string)entry.Name!, entry.Value));
             if (page.Count == ScanPageSize)
             {
-                pages.Add(DeserializeAsync(page, type));
+                pages.Add(DeserializeAsync(page, type, prepare));
                 page = new List<(string Id, RedisValue Json)>(ScanPageSize);
             }
         }
@@ -277,7 +282,7 @@ internal sealed class RedisCatalogStore
 
         return items;
 
-        static Task<(string Id, T Item)[]> DeserializeAsync(List<(string Id, RedisValue Json)> page, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        static Task<(string Id, T Item)[]> DeserializeAsync(List<(string Id, RedisValue Json)> page, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, Action<T>? prepare) =>
             Task.Run(() =>
             {
                 var strings = new CatalogStrings();
@@ -285,6 +290,7 @@ internal sealed class RedisCatalogStore
                 for (var i = 0; i < items.Length; i++)
                 {
                     items[i] = (page[i].Id, Deserialize(((ReadOnlyMemory<byte>)page[i].Json).Span, type, strings));
+                    prepare?.Invoke(items[i].Item);
                 }
 
                 return items;

@@ -8,6 +8,17 @@ internal sealed class TargetingLexer
 {
     private static readonly string[] s_keywords = ["and", "or", "not", "in", "contains", "startswith", "between"];
 
+    /// <summary>
+    /// Words most rules are made of (the keywords, the field names, the device values), returned as these strings
+    /// rather than as a new string per token: a big catalog compiles tens of thousands of rules at start.
+    /// </summary>
+    private static readonly string[] s_commonWords =
+    [
+        "and", "or", "not", "in", "contains", "startswith", "between", "country", "region", "device", "os", "browser",
+        "language", "site", "placement", "section", "url", "path", "referrer", "keywords", "hour", "weekday",
+        "desktop", "mobile", "tablet",
+    ];
+
     private readonly string _source;
     private int _index;
     private int _line = 1;
@@ -140,7 +151,7 @@ internal sealed class TargetingLexer
                     Advance();
                 }
 
-                string text = _source[begin.._index];
+                string text = Word(_source.AsSpan(begin, _index - begin));
                 tokens.Add(new Token(TokenKind.Identifier, text, text, 0, start));
                 continue;
             }
@@ -172,9 +183,36 @@ internal sealed class TargetingLexer
         _index++;
     }
 
+    /// <summary><paramref name="word"/> as one of <see cref="s_commonWords"/> when it is one, else as a new string.</summary>
+    private static string Word(ReadOnlySpan<char> word)
+    {
+        foreach (var common in s_commonWords)
+        {
+            if (word.SequenceEqual(common))
+            {
+                return common;
+            }
+        }
+
+        return word.ToString();
+    }
+
     private Token Simple(TokenKind kind, int length, SourcePosition start)
     {
-        string text = _source.Substring(_index, length);
+        // The punctuation's text is always the same: no new string per token.
+        string text = kind switch
+        {
+            TokenKind.OpenParen => "(",
+            TokenKind.CloseParen => ")",
+            TokenKind.Comma => ",",
+            TokenKind.Equal => "==",
+            TokenKind.NotEqual => "!=",
+            TokenKind.Less => "<",
+            TokenKind.LessOrEqual => "<=",
+            TokenKind.Greater => ">",
+            TokenKind.GreaterOrEqual => ">=",
+            _ => _source.Substring(_index, length),
+        };
         for (int i = 0; i < length; i++)
         {
             Advance();
@@ -187,7 +225,7 @@ internal sealed class TargetingLexer
     {
         int begin = _index;
         Advance();
-        var value = new StringBuilder();
+        StringBuilder? value = null; // only for a string with escapes: most have none, and are a slice of the source
         while (true)
         {
             if (_index >= _source.Length || _source[_index] is '\n' or '\r')
@@ -211,17 +249,18 @@ internal sealed class TargetingLexer
                     return Error(escapePosition, @"invalid escape in string: only \', \"" and \\ are allowed");
                 }
 
+                value ??= new StringBuilder().Append(_source, begin + 1, _index - begin - 1);
                 Advance();
                 Advance();
                 value.Append(escaped);
                 continue;
             }
 
-            value.Append(c);
+            value?.Append(c);
             Advance();
         }
 
-        tokens.Add(new Token(TokenKind.String, _source[begin.._index], value.ToString(), 0, start));
+        tokens.Add(new Token(TokenKind.String, _source[begin.._index], value?.ToString() ?? _source[(begin + 1)..(_index - 1)], 0, start));
         return null;
     }
 

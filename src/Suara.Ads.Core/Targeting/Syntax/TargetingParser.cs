@@ -34,34 +34,54 @@ internal sealed class TargetingParser
                 $"the rule is {source.Length} characters long; the limit is {MaxLength}"));
         }
 
-        var tokens = new List<Token>();
-        var lexError = TargetingLexer.Tokenize(source, tokens);
-        if (lexError is not null)
-        {
-            return (null, lexError);
-        }
-
-        if (tokens.Count == 1)
-        {
-            return (null, null);
-        }
-
-        var parser = new TargetingParser(tokens);
+        // The token list is the thread's, reused rule after rule (the syntax tree keeps no token): a catalog of 100k
+        // campaigns compiles some 60k rules at start, and growing a new list for each was a third of their garbage.
+        var tokens = t_tokens ?? new List<Token>(32);
+        t_tokens = null;
         try
         {
-            var node = parser.ParseOr();
-            if (parser.Current.Kind != TokenKind.End)
+            var lexError = TargetingLexer.Tokenize(source, tokens);
+            if (lexError is not null)
             {
-                throw parser.Unexpected("'and', 'or' or the end of the rule");
+                return (null, lexError);
             }
 
-            return (node, null);
+            if (tokens.Count == 1)
+            {
+                return (null, null);
+            }
+
+            var parser = new TargetingParser(tokens);
+            try
+            {
+                var node = parser.ParseOr();
+                if (parser.Current.Kind != TokenKind.End)
+                {
+                    throw parser.Unexpected("'and', 'or' or the end of the rule");
+                }
+
+                return (node, null);
+            }
+            catch (SyntaxException e)
+            {
+                return (null, e.Error);
+            }
         }
-        catch (SyntaxException e)
+        finally
         {
-            return (null, e.Error);
+            tokens.Clear();
+            if (tokens.Capacity <= MaxKeptTokens)
+            {
+                t_tokens = tokens;
+            }
         }
     }
+
+    /// <summary>A thread keeps its token list for the next rule up to this capacity (a rule of 4,096 characters has at most about 2,000 tokens).</summary>
+    private const int MaxKeptTokens = 4096;
+
+    [ThreadStatic]
+    private static List<Token>? t_tokens;
 
     private TargetingNode ParseOr()
     {
