@@ -38,7 +38,7 @@ public static class CatalogSnapshotBuilder
         return true;
     }
 
-    /// <summary>Catalogs from this many campaigns on have their targeting rules compiled on every core first.</summary>
+    /// <summary>Catalogs from this many campaigns on have their targeting rules compiled, and their placements indexed, on every core.</summary>
     public const int ParallelCompileFrom = 2_000;
 
     /// <summary>
@@ -123,10 +123,34 @@ public static class CatalogSnapshotBuilder
             }
         }
 
-        var placements = document.Placements.ToFrozenDictionary(
-            p => p.Id,
-            p => BuildPlacement(p, sites[p.Site], [.. (byPlacement.GetValueOrDefault(p.Id) ?? []).Select(c => Entry(c, p))]),
-            StringComparer.Ordinal);
+        // Each placement's index is built on its own (they share nothing but what they read): on every core for a big catalog.
+        var built = new CompiledPlacement[document.Placements.Count];
+        void Place(int i)
+        {
+            var p = document.Placements[i];
+            var listed = byPlacement.GetValueOrDefault(p.Id);
+            var entries = new PlacementEntry[listed?.Count ?? 0];
+            for (var j = 0; j < entries.Length; j++)
+            {
+                entries[j] = Entry(listed![j], p);
+            }
+
+            built[i] = BuildPlacement(p, sites[p.Site], entries);
+        }
+
+        if (campaigns.Length >= ParallelCompileFrom && Environment.ProcessorCount > 1)
+        {
+            Parallel.For(0, built.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Place);
+        }
+        else
+        {
+            for (var i = 0; i < built.Length; i++)
+            {
+                Place(i);
+            }
+        }
+
+        var placements = built.ToFrozenDictionary(p => p.Source.Id, StringComparer.Ordinal);
 
         return new CatalogSnapshot(document, version, sites, placements, campaigns, CampaignLookup.Of(campaigns), labels, [.. labelNames], campaigns.Length, creativeIndex);
     }

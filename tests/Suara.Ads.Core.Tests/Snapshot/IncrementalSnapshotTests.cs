@@ -96,6 +96,39 @@ public sealed class IncrementalSnapshotTests
             iter: 150);
     }
 
+    [Fact]
+    public void Build_OfABigCatalog_OnEveryCore_DecidesAsOneBuiltUpOneChangeAtATime()
+    {
+        // A catalog of ParallelCompileFrom campaigns or more is compiled and indexed on every core; TryApply of a small
+        // change indexes its placements on one thread. Both must give the same snapshot.
+        var (localNow, siteDay, dayStartUtcTicks) = IndexConformanceTests.SiteClock();
+        var r = new Random(2024);
+        var all = Enumerable.Range(0, CatalogSnapshotBuilder.ParallelCompileFrom + 500).Select(i => IndexConformanceTests.RandomCampaign(r, i)).ToArray();
+        var snapshot = CatalogSnapshotBuilder.Build(TestCatalog.Document([.. all.Take(100)]), 1);
+        foreach (var chunk in all.Skip(100).Chunk(200))
+        {
+            Assert.True(CatalogSnapshotBuilder.TryApply(snapshot, new CatalogDelta { Campaigns = chunk }, snapshot.Version + 1, out var changed, out var errors), errors.ToString());
+            snapshot = changed!;
+        }
+
+        var full = CatalogSnapshotBuilder.Build(snapshot.Document, snapshot.Version);
+        Assert.Equal(all.Length, full.CampaignCount);
+        var ledger = IndexConformanceTests.RandomLedger(r, snapshot.Document, siteDay, dayStartUtcTicks);
+        var fullEngine = new DecisionEngine(ledger, new SeededRandomSource(7));
+        var builtUpEngine = new DecisionEngine(ledger, new SeededRandomSource(7));
+        var filled = 0;
+        for (var i = 0; i < 300; i++)
+        {
+            var request = IndexConformanceTests.RandomRequest(r);
+            var history = request.UserId is null ? ViewerHistory.Empty : IndexConformanceTests.RandomHistory(r, snapshot.Document, localNow);
+            var picks = Picks(fullEngine.Decide(full, request, history, TestCatalog.Now)).ToArray();
+            Assert.Equal(picks, Picks(builtUpEngine.Decide(snapshot, request, history, TestCatalog.Now)));
+            filled += picks.Count(p => p.Campaign is not null);
+        }
+
+        Assert.True(filled > 100, $"only {filled} slots filled: the comparison says little");
+    }
+
     public static TheoryData<string> InvalidChanges => new()
     {
         "unknown-advertiser",
