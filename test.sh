@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds in Release and runs every test, then the HTTP harness and the Cluster simulation in smoke mode
-# (benchmarks/http.sh --smoke, benchmarks/cluster.sh --smoke). Starts a private Redis on a free port and stops it after.
+# Builds in Release and runs every test, then the HTTP harness, the Cluster simulation and the catalog harness in
+# smoke mode (benchmarks/http.sh, cluster.sh and catalog.sh with --smoke). Starts a private Redis on a free port and
+# stops it after.
 # The last line is "N passed, N failed" (", N skipped" when any were skipped).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -78,6 +79,8 @@ smoke http benchmarks/http.sh --smoke --no-build
 # The Cluster simulation (2 instances on a 3-shard Redis Cluster, 2 s a phase): the server works on a Cluster
 # unchanged, and every beacon sent to another instance than the one that served it is counted once.
 smoke cluster benchmarks/cluster.sh --smoke --no-build
+# The catalog harness (2,000 campaigns, one restart, two changes seen by a second instance).
+smoke catalog benchmarks/catalog.sh --smoke --no-build
 
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
