@@ -112,8 +112,9 @@ for n in $(seq "$starts"); do
     cpu=$(cpu_seconds "$pid") rss=$(rss_mb "$pid")
     sleep "$settle"
     rss_later=$(rss_mb "$pid")
-    phases=$(sed -n 's/.*read whole in \([0-9.]*\) ms, validated and built in \([0-9.]*\) ms.*/\1 \2/p' "$work/start-$n-$build_name.log" | head -1 | awk '{ printf "%.0f %.0f", $1, $2 }')
-    echo "$build_name $seconds $cpu $rss $rss_later ${phases:-- -}" >>"$work/starts"
+    phases=$(sed -n 's/.*read whole in \([0-9.]*\) ms, validated and built in \([0-9.]*\) ms, in force \([0-9.]*\) ms later; \([0-9.]*\) ms of process CPU, the GC paused \([0-9.]*\) ms.*/\1 \2 \3 \4 \5/p' \
+      "$work/start-$n-$build_name.log" | head -1 | awk '{ printf "%.0f %.0f %.0f %.0f %.0f", $1, $2, $3, $4, $5 }')
+    echo "$build_name $seconds $cpu $rss $rss_later ${phases:-- - - - -}" >>"$work/starts"
     echo "start $n, $build_name: ready in $seconds s, $cpu s of CPU, $rss MB resident ($rss_later MB ${settle} s later)"
     stop "$pid"
   done
@@ -153,12 +154,13 @@ column() { awk -v b="$1" -v c="$2" '$1 == b { print $c }' "$work/starts"; }
   echo
   echo "\`benchmarks/catalog.sh --campaigns $campaigns --starts $starts --changes $changes${baseline:+ --baseline $baseline}\`: $(printf "%'d" "$campaigns") generated"
   echo "campaigns ($stored in Redis), each start a fresh server reading them from Redis; \"ready\" is the first 200 of \`/readyz\`"
-  echo "(polled every 50 ms); read and build are the server's own log (event 47)."
+  echo "(polled every 50 ms); the last five columns are the server's own log of the load (event 47; \"-\" for a build that"
+  echo "logs less): reading, validating and building, then the compacting collection and the warm-ups before it is in force."
   echo
-  echo "| build | starts | ready s (median, range) | CPU s | resident MB at ready | ${settle} s later | read ms | validate and build ms |"
-  echo "|---|---:|---|---:|---:|---:|---:|---:|"
+  echo "| build | starts | ready s (median, range) | CPU s | resident MB at ready | ${settle} s later | read ms | validate and build ms | then in force ms | load's CPU ms | GC paused ms |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for b in "${builds[@]}"; do
-    echo "| $b | $(column "$b" 2 | wc -l) | $(column "$b" 2 | median) ($(column "$b" 2 | range)) | $(column "$b" 3 | median) | $(column "$b" 4 | median) | $(column "$b" 5 | median) | $(column "$b" 6 | median) | $(column "$b" 7 | median) |"
+    echo "| $b | $(column "$b" 2 | wc -l) | $(column "$b" 2 | median) ($(column "$b" 2 | range)) | $(column "$b" 3 | median) | $(column "$b" 4 | median) | $(column "$b" 5 | median) | $(column "$b" 6 | median) | $(column "$b" 7 | median) | $(column "$b" 8 | median) | $(column "$b" 9 | median) | $(column "$b" 10 | median) |"
   done
   if [ -n "$baseline" ]; then
     echo
