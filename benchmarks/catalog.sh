@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/redis.sh
+. scripts/bench.sh
 
 campaigns=100000 starts=5 changes=10 baseline="" append=0 build=1 settle=5
 while [ $# -gt 0 ]; do
@@ -34,16 +35,8 @@ done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 ensure_redis_installed
-server_dir=src/Suara.Ads.Server/bin/Release/net10.0
-fixtures_dll=benchmarks/Suara.Ads.Benchmarks/bin/Release/net10.0/Suara.Ads.Benchmarks.dll
-[ "$build" -eq 0 ] || dotnet build benchmarks/Suara.Ads.Benchmarks -c Release -nologo -clp:ErrorsOnly
-for dll in "$server_dir/Suara.Ads.Server.dll" "$fixtures_dll"; do
-  [ -f "$dll" ] || { echo "catalog.sh: $dll is missing (build in Release, or run without --no-build)" >&2; exit 1; }
-done
-
-commit=$(git rev-parse --short HEAD)
-[ -z "$(git status --porcelain)" ] || commit="$commit+dirty"
-machine="$(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
+bench_build catalog.sh "$build"
+bench_context
 work=$(mktemp -d /tmp/suara-catalog.XXXXXX)
 redis_port=$(free_port)
 pids=()
@@ -90,7 +83,7 @@ version_of() { curl -s "$1/readyz" | sed -n 's/.*"catalogVersion":\([0-9]*\).*/\
 
 # The catalog, imported once by a server seeded with it; every measured start then reads it from Redis.
 dotnet "$fixtures_dll" --write-catalog "$campaigns" "$work/catalog.json" >/dev/null
-start import "$server_dir" Ads__Seed="$work/catalog.json"
+start import "${server_dll%/*}" Ads__Seed="$work/catalog.json"
 wait_ready import 600 >/dev/null
 stop "$pid"
 stored=$(redis-cli -p "$redis_port" info memory | tr -d '\r' | sed -n 's/^used_memory_human://p')
@@ -105,7 +98,7 @@ for n in $(seq "$starts"); do
   order=("${builds[@]}")
   if [ "${#builds[@]}" -eq 2 ] && [ $((n % 2)) -eq 0 ]; then order=(current baseline); fi
   for build_name in "${order[@]}"; do
-    dir=$server_dir
+    dir=${server_dll%/*}
     [ "$build_name" = current ] || dir=$baseline
     start "start-$n-$build_name" "$dir"
     seconds=$(wait_ready "start-$n-$build_name" 600)
@@ -121,10 +114,10 @@ for n in $(seq "$starts"); do
 done
 
 # One campaign changed at a time: PATCH on one instance, then poll a second one's /readyz for the new version.
-start first "$server_dir"
+start first "${server_dll%/*}"
 first_pid=$pid first_url=$url
 wait_ready first 600 >/dev/null
-start second "$server_dir"
+start second "${server_dll%/*}"
 second_url=$url
 wait_ready second 600 >/dev/null
 id=$(sed -n 's/.*"id": *"\(c-[0-9]*\)".*/\1/p' "$work/catalog.json" | head -1)

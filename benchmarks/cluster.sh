@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/redis.sh
+. scripts/bench.sh
 
 instances=2 duration=20 connections=32 campaigns=10000 append=0 build=1
 while [ $# -gt 0 ]; do
@@ -35,16 +36,8 @@ done
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 command -v wrk >/dev/null || { echo "cluster.sh: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 ensure_redis_installed
-server_dll=src/Suara.Ads.Server/bin/Release/net10.0/Suara.Ads.Server.dll
-fixtures_dll=benchmarks/Suara.Ads.Benchmarks/bin/Release/net10.0/Suara.Ads.Benchmarks.dll
-[ "$build" -eq 0 ] || dotnet build benchmarks/Suara.Ads.Benchmarks -c Release -nologo -clp:ErrorsOnly
-for dll in "$server_dll" "$fixtures_dll"; do
-  [ -f "$dll" ] || { echo "cluster.sh: $dll is missing (build in Release, or run without --no-build)" >&2; exit 1; }
-done
-
-commit=$(git rev-parse --short HEAD)
-[ -z "$(git status --porcelain)" ] || commit="$commit+dirty"
-machine="$(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
+bench_build cluster.sh "$build"
+bench_context
 work=$(mktemp -d /tmp/suara-cluster.XXXXXX)
 shards=() pids=()
 cleanup() {

@@ -15,6 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/redis.sh
+. scripts/bench.sh
 
 duration=20 warmup=5 collect=30 connections=64 threads=2 campaigns=10000 smoke=0 append=1 build=1
 while [ $# -gt 0 ]; do
@@ -50,23 +51,12 @@ fi
 command -v wrk >/dev/null || { echo "http.sh: wrk is missing and could not be installed" >&2; exit 1; }
 ensure_redis_installed
 
-server_dll=src/Suara.Ads.Server/bin/Release/net10.0/Suara.Ads.Server.dll
 baseline_dll=benchmarks/Suara.Ads.Baseline/bin/Release/net10.0/Suara.Ads.Baseline.dll
-fixtures_dll=benchmarks/Suara.Ads.Benchmarks/bin/Release/net10.0/Suara.Ads.Benchmarks.dll
-if [ "$build" -eq 1 ]; then
-  # The benchmarks project references the server, so this builds all three.
-  dotnet build benchmarks/Suara.Ads.Benchmarks -c Release -nologo -clp:ErrorsOnly
-  dotnet build benchmarks/Suara.Ads.Baseline -c Release -nologo -clp:ErrorsOnly
-fi
-for dll in "$server_dll" "$baseline_dll" "$fixtures_dll"; do
-  [ -f "$dll" ] || { echo "http.sh: $dll is missing (build in Release, or run without --no-build)" >&2; exit 1; }
-done
+bench_build http.sh "$build" benchmarks/Suara.Ads.Baseline
+[ -f "$baseline_dll" ] || { echo "http.sh: $baseline_dll is missing (build in Release, or run without --no-build)" >&2; exit 1; }
 
 started=$SECONDS
-commit=$(git rev-parse --short HEAD)
-[ -z "$(git status --porcelain)" ] || commit="$commit+dirty"
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-machine="$(nproc) cores ($cpu), load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
+bench_context
 
 work=$(mktemp -d /tmp/suara-http.XXXXXX)
 server_pid="" baseline_pid=""
