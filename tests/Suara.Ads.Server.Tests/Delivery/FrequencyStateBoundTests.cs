@@ -43,7 +43,7 @@ public sealed class FrequencyStateBoundTests
     public async Task AViewerOfManyCappedCampaigns_KeepsAtMostTheCap_TheWindowsEndingFirstGoFirst()
     {
         using var redis = TestRedis.Connect();
-        var options = Microsoft.Extensions.Options.Options.Create(new RedisOptions { Configuration = TestRedis.Configuration, KeyPrefix = $"test-{Guid.NewGuid():N}:" });
+        var options = TestRedis.Options();
         using var connection = new RedisConnection(options);
         var keys = new DeliveryKeys(options);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 4, 0, 0, TimeSpan.Zero));
