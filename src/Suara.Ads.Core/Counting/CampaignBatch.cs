@@ -73,7 +73,7 @@ public readonly record struct TokenEvent(CounterKey Key, string TokenId, long Is
     public ulong Issuer { get; init; }
 
     /// <summary>
-    /// The ad's number for its issuer, campaign and issue hour (<see cref="Events.EventClaims.Sequence"/>): the event is
+    /// The ad's number for its issuer, campaign and UTC day of issue (<see cref="Events.EventClaims.Sequence"/>): the event is
     /// de-duplicated by bits of a bitmap; -1 for a token without one (by <see cref="AdId"/> and <see cref="TokenId"/> in a set).
     /// </summary>
     public long Sequence { get; init; } = -1;

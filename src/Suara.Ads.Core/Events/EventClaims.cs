@@ -34,7 +34,7 @@ public sealed record EventClaims
     public ulong Issuer { get; init; }
 
     /// <summary>
-    /// The ad's number among the ads its <see cref="Issuer"/> served of the campaign in the token's issue hour (from 0),
+    /// The ad's number among the ads its <see cref="Issuer"/> served of the campaign on the token's UTC day of issue (from 0),
     /// or -1 for none. With it, counting de-duplicates the ad's events in a bitmap (token version 3).
     /// </summary>
     public long Sequence { get; init; } = -1;

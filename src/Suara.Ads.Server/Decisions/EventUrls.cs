@@ -19,7 +19,7 @@ internal static class EventUrls
     /// </summary>
     public static AdTokens For(EventTokenCodec codec, AdSequencer sequencer, Guid decisionId, DateTimeOffset issuedAt, SlotDecision decision, string? viewer)
     {
-        var sequence = sequencer.Next(decision.Campaign.Id, issuedAt.ToUnixTimeSeconds() / 3600);
+        var sequence = sequencer.Next(decision.Campaign.Id, AdSequencer.DayOf(issuedAt));
         var tokens = codec.SignAd(new EventClaims
         {
             Type = EventType.Impression,

@@ -12,9 +12,10 @@ namespace Suara.Ads.Server.Events;
 
 /// <summary>
 /// Writes one campaign's batch in one atomic script: the campaign's set of applied batches makes a retry of the same
-/// batch a no-op (one key per campaign, pruned as it goes, not one per flush); an impression counts only if its ad's
-/// marker is new to the campaign's de-duplication set (an ad has one impression token), a viewable or click only if its
-/// token id is new there; an impression delivers (flight and day totals) and releases its decision's hold; a viewable or click whose ad has no
+/// batch a no-op (one key per campaign, pruned as it goes, not one per flush); an impression counts only if its ad is
+/// new to its de-duplication key (an ad has one impression token), a viewable or click only if it is new there itself:
+/// for a numbered ad (token version 3) bits of its issuer's bitmap of the day, for older tokens the ad's marker and the
+/// token id in the campaign's set of the issue hour; an impression delivers (flight and day totals) and releases its decision's hold; a viewable or click whose ad has no
 /// counted impression is counted as invalid instead. All keys share the campaign's hash tag, so the script runs on one
 /// Redis Cluster node.
 /// </summary>
@@ -41,9 +42,9 @@ internal sealed class RedisCounterStore
     // The de-duplication key s is one of two kinds, told by at:
     //   at = 0: the campaign's set of an issue hour (tokens of versions 1 and 2): an ad is the member 'i:' .. ad (its
     //           decision and creative), a viewable or click its own token id (own); kept 'seen ttl' after the last write.
-    //   at > 0: the bitmap of one issuer and issue hour (version 3): ad and own are bit offsets (3 × the ad's number, plus
-    //           1 for its viewable, 2 for its click); the key expires in at seconds (the same moment, its hour's end and
-    //           'seen ttl', whenever written). One BITFIELD call per group sets the bits and answers which were set before.
+    //   at > 0: the bitmap of one issuer and UTC issue day (version 3): ad and own are bit offsets (3 × the ad's number,
+    //           plus 1 for its viewable, 2 for its click); the key expires in at seconds (the same moment, its day's end
+    //           and 'seen ttl', whenever written). One BITFIELD call per group sets the bits and answers which were set before.
     // Each group is a handful of commands however many events it holds. Impressions come before follow-ups, so both
     // arriving in one batch count. Returns {1, counted impressions (their ordinals among all impressions), follow-ups
     // refused for want of an impression (ordinals among all follow-ups)}, or {0} for a batch already applied.
@@ -316,14 +317,14 @@ internal sealed class RedisCounterStore
             args.Add(amount);
         }
 
-        // Where an event is de-duplicated: its issuer's bitmap of the issue hour (a numbered ad, token version 3), else the
+        // Where an event is de-duplicated: its issuer's bitmap of the issue day (a numbered ad, token version 3), else the
         // campaign's set of the issue hour; and when that key expires (0: 'seen ttl' after the last write).
         void Seen(in TokenEvent e)
         {
             if (e.Sequence >= 0)
             {
-                args.Add(IndexOf(_keys.SeenBits(batch.Campaign, e.Issuer, e.IssuedHour)));
-                args.Add(SeenBitsTtl(e.IssuedHour, now));
+                args.Add(IndexOf(_keys.SeenBits(batch.Campaign, e.Issuer, IssuedDay(e))));
+                args.Add(SeenBitsTtl(IssuedDay(e), now));
             }
             else
             {
@@ -336,10 +337,10 @@ internal sealed class RedisCounterStore
         // ordinals the script returns count events in the order they are sent here.
         var impressions = new List<TokenEvent>();
         var followUps = new List<TokenEvent>();
-        foreach (var group in batch.Events.Where(e => e.Key.Kind == CounterKind.Impression).GroupBy(e => (e.Key, e.IssuedHour, e.SiteDay, Answer: e.Viewer is not null ? PerEvent : e.HoldBucket, e.Issuer, Numbered: e.Sequence >= 0)))
+        foreach (var group in batch.Events.Where(e => e.Key.Kind == CounterKind.Impression).GroupBy(e => (e.Key, Period: DedupPeriod(e), e.SiteDay, Answer: e.Viewer is not null ? PerEvent : e.HoldBucket, e.Issuer)))
         {
             var events = group.ToList();
-            var (key, _, siteDay, answer, _, _) = group.Key;
+            var (key, _, siteDay, answer, _) = group.Key;
             for (var start = 0; start < events.Count; start += MaxEventsPerOperation)
             {
                 var chunk = events.GetRange(start, Math.Min(MaxEventsPerOperation, events.Count - start));
@@ -387,10 +388,10 @@ internal sealed class RedisCounterStore
             }
         }
 
-        foreach (var group in batch.Events.Where(e => e.Key.Kind != CounterKind.Impression).GroupBy(e => (e.Key, e.IssuedHour, e.SiteDay, e.Issuer, Numbered: e.Sequence >= 0)))
+        foreach (var group in batch.Events.Where(e => e.Key.Kind != CounterKind.Impression).GroupBy(e => (e.Key, Period: DedupPeriod(e), e.SiteDay, e.Issuer)))
         {
             var events = group.ToList();
-            var (key, _, siteDay, _, _) = group.Key;
+            var (key, _, siteDay, _) = group.Key;
             var invalid = key with { Kind = CounterKind.Invalid, Reason = InvalidReason.NoImpression };
             for (var start = 0; start < events.Count; start += MaxEventsPerOperation)
             {
@@ -425,13 +426,22 @@ internal sealed class RedisCounterStore
     }
 
     /// <summary>
-    /// How long the bitmap of an issue hour is kept from <paramref name="now"/> (seconds): until <see cref="SeenRetention"/>
-    /// after the hour's end, 2 hours after its last token expires, however late its last event came; at least an hour
+    /// How long the bitmap of an issue day is kept from <paramref name="now"/> (seconds): until <see cref="SeenRetention"/>
+    /// after the day's end, 2 hours after its last token expires, however late its last event came; at least an hour
     /// more for events written later still (held through a Redis outage). A relative expiry, so that it is this server's
     /// clock, the one that dates tokens, that counts.
     /// </summary>
-    public static long SeenBitsTtl(long issuedHour, DateTimeOffset now) =>
-        Math.Max(((issuedHour + 1) * 3600) + (long)SeenRetention.TotalSeconds - now.ToUnixTimeSeconds(), 3600);
+    public static long SeenBitsTtl(long issuedDay, DateTimeOffset now) =>
+        Math.Max(((issuedDay + 1) * 86_400) + (long)SeenRetention.TotalSeconds - now.ToUnixTimeSeconds(), 3600);
+
+    /// <summary>The UTC day of issue of a numbered ad: its bitmap's (days since the Unix epoch).</summary>
+    private static long IssuedDay(in TokenEvent e) => e.IssuedHour / 24;
+
+    /// <summary>
+    /// What an event's de-duplication key is per: the issue day of a numbered ad (as its bitmap), else the issue hour (as
+    /// the set), told apart by sign.
+    /// </summary>
+    private static long DedupPeriod(in TokenEvent e) => e.Sequence >= 0 ? -1 - IssuedDay(e) : e.IssuedHour;
 
     /// <summary>
     /// An event's ad in its de-duplication key: for a numbered ad the offset of its impression bit (3 bits an ad: impression,

@@ -11,7 +11,7 @@ namespace Suara.Ads.Server.Tests.Events;
 
 /// <summary>
 /// De-duplication in bitmaps (token version 3: an issuer id per process run and a number per ad, campaign and issue
-/// hour), against a real Redis through the real pipeline: exact across instances, restarts and old tokens, and small.
+/// day), against a real Redis through the real pipeline: exact across instances, restarts and old tokens, and small.
 /// </summary>
 public sealed class DeduplicationTests(ITestOutputHelper output)
 {
@@ -67,7 +67,7 @@ public sealed class DeduplicationTests(ITestOutputHelper output)
         var clientA = Client(a);
         var clientB = Client(b);
 
-        // Both instances number their ads of the campaign from 0 in the same hour: only the issuer tells them apart.
+        // Both instances number their ads of the campaign from 0 on the same day: only the issuer tells them apart.
         var fromA = await ServeAsync(clientA, 20);
         var fromB = await ServeAsync(clientB, 20);
         var ads = fromA.Concat(fromB).ToList();
@@ -82,7 +82,7 @@ public sealed class DeduplicationTests(ITestOutputHelper output)
         await BeaconsAsync(clientA, fromA.Where((_, i) => i % 4 == 0).Select(s => s.ClickUrl));
         await FlushTogetherAsync(a, b);
 
-        // A restarts (a new process run: a new issuer, its numbers from 0 again in the same hour) and serves 20 more ads;
+        // A restarts (a new process run: a new issuer, its numbers from 0 again on the same day) and serves 20 more ads;
         // the beacons of the old run's ads come again, to the new run and to B, and both count at once.
         a.Dispose();
         using var restarted = new AdsServerFactory(s_catalog, keyPrefix: a.KeyPrefix);
@@ -103,7 +103,7 @@ public sealed class DeduplicationTests(ITestOutputHelper output)
         Assert.Equal((65L, 60L, 40L, 5L), (totals['s'], totals['i'], totals['v'], totals['c']));
         Assert.Equal(5, invalid['n']);
 
-        // One bitmap per issuer and hour (three runs), no set.
+        // One bitmap per issuer and day (three runs), no set.
         var bitmaps = await KeysAsync(redis, a.KeyPrefix + "{c:london}:sb:*");
         Assert.Equal(3, bitmaps.Count);
         Assert.Empty(await KeysAsync(redis, a.KeyPrefix + "{c:london}:seen:*"));
@@ -117,6 +117,28 @@ public sealed class DeduplicationTests(ITestOutputHelper output)
         (totals, invalid) = await CounterReader.FlushAndReadAsync(b, "london");
         Assert.Equal((65L, 10L), (totals['i'], totals['c']));
         Assert.Equal(5, invalid['n']);
+    }
+
+    [Fact]
+    public async Task NumberedAds_EitherSideOfMidnight_AreNumberedFromZeroInBitmapsOfTheirOwn_AndCountOnce()
+    {
+        using var redis = TestRedis.Connect();
+        using var factory = new AdsServerFactory(s_catalog, now: new DateTimeOffset(2026, 11, 30, 23, 59, 58, TimeSpan.Zero));
+        var client = Client(factory);
+        var before = await ServeAsync(client, 3);
+        factory.Time.Advance(TimeSpan.FromSeconds(2));
+        var after = await ServeAsync(client, 3);
+
+        // The first day's beacons come after midnight, twice, with the second day's.
+        await BeaconsAsync(client, before.Concat(after).Concat(before).Select(s => s.ImpressionUrl));
+        await BeaconsAsync(client, before.Concat(after).Select(s => s.ClickUrl));
+        await FlushTogetherAsync(factory);
+        await BeaconsAsync(client, before.Concat(after).Select(s => s.ImpressionUrl));
+        await FlushTogetherAsync(factory);
+
+        var totals = await CounterReader.TotalsAsync(redis.GetDatabase(), factory.KeyPrefix, "london", factory.Time.GetUtcNow());
+        Assert.Equal((6L, 6L), (totals['i'], totals['c']));
+        Assert.Equal(2, (await KeysAsync(redis, factory.KeyPrefix + "{c:london}:sb:*")).Count);
     }
 
     [Fact]
@@ -151,7 +173,7 @@ public sealed class DeduplicationTests(ITestOutputHelper output)
 
     /// <summary>
     /// Issue 13, goal 5: de-duplication costs at most 24 bytes of Redis per counted event at a steady-state volume. Two
-    /// instances serve 400 ads each of one campaign in one hour (a campaign of 800 ads an hour, 1 in 10 never shown, 6 in
+    /// instances serve 400 ads each of one campaign on one day (a campaign of 800 ads a day, 1 in 10 never shown, 6 in
     /// 10 of those shown in view, 1 in 20 clicked); the bytes are MEMORY USAGE of every de-duplication key plus its
     /// entry in Redis's expires dictionary, over the events counted. The same traffic in version 2 tokens (a set of
     /// markers and token ids) is measured beside it, for the record.
@@ -209,5 +231,33 @@ public sealed class DeduplicationTests(ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"set (token version 2): {v2.Bytes} bytes in {v2.Keys} keys, {v2.PerEvent:0.00} bytes per counted event, {v2.PerImpression:0.00} per counted impression"));
         Assert.Equal(2, v3.Keys);
         Assert.True(v3.PerEvent <= 24, $"de-duplication costs {v3.PerEvent:0.00} bytes per counted event (goal: 24 at most)");
+    }
+
+    /// <summary>
+    /// A small campaign, one ad shown an hour on one instance for a day, also stays within 24 bytes per counted event:
+    /// its bitmap is per day of issue, so the key's fixed cost is shared by the day's 24 impressions (a key per hour
+    /// would cost some 160 bytes for each).
+    /// </summary>
+    [Fact]
+    public async Task DedupBytesPerCountedEvent_OfACampaignWithOneImpressionAnHour_AtMost24()
+    {
+        using var redis = TestRedis.Connect();
+        var db = redis.GetDatabase();
+        using var factory = new AdsServerFactory(s_catalog, now: new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero));
+        var client = Client(factory);
+        for (var hour = 0; hour < 24; hour++)
+        {
+            var slot = (await ServeAsync(client, 1))[0];
+            await BeaconsAsync(client, [slot.ImpressionUrl, slot.ImpressionUrl]);
+            await factory.Services.GetRequiredService<CountingFlusher>().FlushAsync();
+            factory.Time.Advance(TimeSpan.FromHours(1));
+        }
+
+        var key = Assert.Single(await KeysAsync(redis, factory.KeyPrefix + "{c:london}:sb:*"));
+        var bytes = (long)await db.ExecuteAsync("MEMORY", "USAGE", key, "SAMPLES", "0") + ExpiryBytesPerKey;
+        var impressions = (await CounterReader.TotalsAsync(db, factory.KeyPrefix, "london", factory.Time.GetUtcNow().AddHours(-1)))['i'];
+        Assert.Equal(24, impressions);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"one impression an hour for a day: {bytes} bytes, {(double)bytes / impressions:0.00} per counted impression"));
+        Assert.True(bytes <= 24 * impressions, $"{bytes} bytes for {impressions} impressions");
     }
 }
