@@ -29,6 +29,8 @@ public class TokenBenchmarks
             Campaign = "c-04217",
             Creative = "cr-00002",
             Viewer = "3f2c9a1e5b7d4e8f9a0b1c2d", // a ViewerDigest: tokens carry no raw id
+            Issuer = 0x5eed5eed5eed5eed, // a numbered ad (version 3), as a server issues them
+            Sequence = 123_456,
         };
         _token = _codec.Sign(_claims);
         if (Verify() != EventTokenStatus.Valid)

@@ -68,4 +68,13 @@ public readonly record struct TokenEvent(CounterKey Key, string TokenId, long Is
 
     /// <summary>The decision the ad came from.</summary>
     public Guid DecisionId { get; init; }
+
+    /// <summary>The run that issued the ad's token (<see cref="Events.EventClaims.Issuer"/>); 0 with no <see cref="Sequence"/>.</summary>
+    public ulong Issuer { get; init; }
+
+    /// <summary>
+    /// The ad's number for its issuer, campaign and UTC day of issue (<see cref="Events.EventClaims.Sequence"/>): the event is
+    /// de-duplicated by bits of a bitmap; -1 for a token without one (by <see cref="AdId"/> and <see cref="TokenId"/> in a set).
+    /// </summary>
+    public long Sequence { get; init; } = -1;
 }

@@ -20,6 +20,13 @@ public static class FrequencyWindows
         _ => 4 * PeriodShift,
     };
 
+    /// <summary>
+    /// The oldest window of <paramref name="period"/> (hour, day or week) that may still be current in some time zone at
+    /// <paramref name="utcNow"/>: site-local time is never more than 12 hours behind UTC, so a window older than the one of
+    /// UTC 14 hours ago (2 hours' margin) has ended everywhere, and no decision reads it again.
+    /// </summary>
+    public static long OldestLive(CapPeriod period, DateTimeOffset utcNow) => Key(period, utcNow.UtcDateTime - TimeSpan.FromHours(14));
+
     /// <summary>How long a window's count must be kept: the rest of the window, and a little more.</summary>
     public static TimeSpan Retention(CapPeriod period, DateTimeOffset flightEnd, DateTimeOffset now) => period switch
     {

@@ -27,6 +27,18 @@ public sealed record EventClaims
     /// <summary>The viewer's digest (<see cref="Delivery.ViewerDigest"/>, never the id the page sent), empty when the page sent none.</summary>
     public string Viewer { get; init; } = "";
 
+    /// <summary>
+    /// The process run that issued the ad (<see cref="AdSequencer.Issuer"/>, a random non-zero 64-bit id), or 0 for a
+    /// token with no <see cref="Sequence"/> (versions 1 and 2, or a sequencer out of numbers).
+    /// </summary>
+    public ulong Issuer { get; init; }
+
+    /// <summary>
+    /// The ad's number among the ads its <see cref="Issuer"/> served of the campaign on the token's UTC day of issue (from 0),
+    /// or -1 for none. With it, counting de-duplicates the ad's events in a bitmap (token version 3).
+    /// </summary>
+    public long Sequence { get; init; } = -1;
+
     /// <summary>The token's identity (its MAC, base64url), set by verification: the key that counts a token once.</summary>
     public string TokenId { get; init; } = "";
 }

@@ -19,6 +19,9 @@ namespace Suara.Ads.Core.Events;
 /// one MAC rather than three, and one token's tag tells nothing of another's: forging a click from an impression token
 /// means guessing 80 bits, and a token whose type byte is changed fails its check. Version 1 (a 16-byte HMAC per
 /// token over the whole payload) is still accepted, so that tokens issued before an upgrade count for their 24 hours.
+/// Version 3 is version 2 with the ad's issuer and number (<see cref="AdSequencer"/>: 8 and 4 bytes after the decision
+/// id), issued when the claims carry a <see cref="EventClaims.Sequence"/>; counting then de-duplicates the ad's events
+/// in a bitmap. Version 2 is still issued for an ad without a number.
 /// </remarks>
 public sealed class EventTokenCodec
 {
@@ -33,6 +36,8 @@ public sealed class EventTokenCodec
 
     private const byte Version = 2;
     private const byte Version1 = 1;
+    private const byte Version3 = 3;
+    private const int SequenceLength = 8 + 4;
     private const int TagLength = 10;
     private const int Version1MacLength = 16;
     private const int MinPayloadLength = 2 + 8 + 16 + 5;
@@ -86,7 +91,7 @@ public sealed class EventTokenCodec
         return new AdTokens(Encode(buffer, n, EventType.Impression, mac), Encode(buffer, n, EventType.Viewable, mac), Encode(buffer, n, EventType.Click, mac));
     }
 
-    private const int MaxPayloadLength = 1 + 1 + 8 + 16 + (5 * (1 + MaxStringBytes));
+    private const int MaxPayloadLength = 1 + 1 + 8 + 16 + SequenceLength + (5 * (1 + MaxStringBytes));
 
     /// <summary>Writes the payload of <paramref name="claims"/> with a zero type byte and its MAC; returns the payload's length.</summary>
     private int SignPayload(EventClaims claims, Span<byte> buffer, Span<byte> mac)
@@ -100,13 +105,26 @@ public sealed class EventTokenCodec
             throw new ArgumentException("An event token names its viewer by the viewer's digest only, never by a raw id.", nameof(claims));
         }
 
+        var numbered = claims.Sequence >= 0;
+        if (numbered && (claims.Issuer == 0 || claims.Sequence > uint.MaxValue))
+        {
+            throw new ArgumentException("A numbered ad needs a non-zero issuer and a number that fits 32 bits.", nameof(claims));
+        }
+
         var n = 0;
-        buffer[n++] = Version;
+        buffer[n++] = numbered ? Version3 : Version;
         buffer[n++] = 0;
         BinaryPrimitives.WriteInt64BigEndian(buffer[n..], claims.IssuedAt.ToUnixTimeSeconds());
         n += 8;
         claims.DecisionId.TryWriteBytes(buffer[n..]);
         n += 16;
+        if (numbered)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(buffer[n..], claims.Issuer);
+            BinaryPrimitives.WriteUInt32BigEndian(buffer[(n + 8)..], (uint)claims.Sequence);
+            n += SequenceLength;
+        }
+
         n += WriteString(buffer[n..], claims.Site);
         n += WriteString(buffer[n..], claims.Placement);
         n += WriteString(buffer[n..], claims.Campaign);
@@ -146,8 +164,10 @@ public sealed class EventTokenCodec
 
             // The version and type bytes are checked before the MAC only to pick how to check it; nothing is read
             // from a payload until its tag is good.
-            var tagLength = rented[0] switch { Version => TagLength, Version1 => Version1MacLength, _ => 0 };
-            if (tagLength == 0 || written < MinPayloadLength + tagLength || rented[1] is < 1 or > 3)
+            var version = rented[0];
+            var tagLength = version switch { Version or Version3 => TagLength, Version1 => Version1MacLength, _ => 0 };
+            var fixedLength = version == Version3 ? MinPayloadLength + SequenceLength : MinPayloadLength;
+            if (tagLength == 0 || written < fixedLength + tagLength || rented[1] is < 1 or > 3)
             {
                 return EventTokenStatus.Invalid;
             }
@@ -156,7 +176,7 @@ public sealed class EventTokenCodec
             var tag = rented.AsSpan(written - tagLength, tagLength);
             var type = (EventType)payload[1];
             Span<byte> mac = stackalloc byte[32];
-            if (payload[0] == Version)
+            if (version != Version1)
             {
                 payload[1] = 0; // signed with a zero type byte: one MAC for the ad's three tokens
                 Mac(payload, mac);
@@ -167,7 +187,7 @@ public sealed class EventTokenCodec
                 Mac(payload, mac);
             }
 
-            ReadOnlySpan<byte> expected = payload[0] == Version ? Tag(mac, type) : mac[..Version1MacLength];
+            ReadOnlySpan<byte> expected = version != Version1 ? Tag(mac, type) : mac[..Version1MacLength];
             if (!CryptographicOperations.FixedTimeEquals(expected, tag))
             {
                 return EventTokenStatus.Invalid;
@@ -178,6 +198,15 @@ public sealed class EventTokenCodec
             var issued = DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(payload[2..]));
             var decision = new Guid(payload.Slice(10, 16));
             var rest = payload[26..];
+            ulong issuer = 0;
+            long sequence = -1;
+            if (version == Version3)
+            {
+                issuer = BinaryPrimitives.ReadUInt64BigEndian(rest);
+                sequence = BinaryPrimitives.ReadUInt32BigEndian(rest[8..]);
+                rest = rest[SequenceLength..];
+            }
+
             if (!TryReadString(ref rest, out var site) || !TryReadString(ref rest, out var placement)
                 || !TryReadString(ref rest, out var campaign) || !TryReadString(ref rest, out var creative)
                 || !TryReadString(ref rest, out var viewer) || !rest.IsEmpty)
@@ -195,6 +224,8 @@ public sealed class EventTokenCodec
                 Campaign = campaign,
                 Creative = creative,
                 Viewer = viewer,
+                Issuer = issuer,
+                Sequence = sequence,
                 TokenId = Base64Url.EncodeToString(tag),
             };
             return issued - now > ClockSkew ? EventTokenStatus.FromFuture

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Suara.Ads.Core.Delivery;
+using Suara.Ads.Core.Events;
 using Suara.Ads.Core.Selection;
 using Suara.Ads.Server.Hosting;
 
@@ -15,6 +16,7 @@ internal static class DecisionsServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<SigningKeyProvider>().Viewers);
         services.TryAddSingleton<DecisionService>();
         services.TryAddSingleton<DecisionPipeline>();
+        services.TryAddSingleton(_ => new AdSequencer()); // one issuer id per process run
         services.TryAddSingleton<SlotRenderer>();
         services.AddJsonContext(DecisionsJsonContext.Default);
         return services;

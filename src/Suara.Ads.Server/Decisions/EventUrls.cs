@@ -13,9 +13,13 @@ internal static class EventUrls
     /// <summary>The path prefix of every event URL.</summary>
     public const string PathPrefix = "/v1/events/";
 
-    /// <summary>The signed URLs of the three events of <paramref name="decision"/> (one MAC for the three).</summary>
-    public static AdTokens For(EventTokenCodec codec, Guid decisionId, DateTimeOffset issuedAt, SlotDecision decision, string? viewer)
+    /// <summary>
+    /// The signed URLs of the three events of <paramref name="decision"/> (one MAC for the three), numbered by
+    /// <paramref name="sequencer"/> (token version 3; version 2 when it has no number to give).
+    /// </summary>
+    public static AdTokens For(EventTokenCodec codec, AdSequencer sequencer, Guid decisionId, DateTimeOffset issuedAt, SlotDecision decision, string? viewer)
     {
+        var sequence = sequencer.Next(decision.Campaign.Id, AdSequencer.DayOf(issuedAt));
         var tokens = codec.SignAd(new EventClaims
         {
             Type = EventType.Impression,
@@ -26,6 +30,8 @@ internal static class EventUrls
             Campaign = decision.Campaign.Id,
             Creative = decision.Creative.Id,
             Viewer = viewer ?? "",
+            Issuer = sequence >= 0 ? sequencer.Issuer : 0,
+            Sequence = sequence,
         });
         return new AdTokens(PathPrefix + tokens.Impression, PathPrefix + tokens.Viewable, PathPrefix + tokens.Click);
     }

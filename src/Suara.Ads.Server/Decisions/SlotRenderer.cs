@@ -19,13 +19,15 @@ internal sealed record RenderedPage(string DecisionId, RenderedSlot?[] Slots);
 internal sealed class SlotRenderer
 {
     private readonly SigningKeyProvider _signing;
+    private readonly AdSequencer _sequencer;
     private readonly TimeProvider _time;
     private readonly AdsOptions _options;
     private readonly IHostEnvironment _environment;
 
-    public SlotRenderer(SigningKeyProvider signing, TimeProvider time, IOptions<AdsOptions> options, IHostEnvironment environment)
+    public SlotRenderer(SigningKeyProvider signing, AdSequencer sequencer, TimeProvider time, IOptions<AdsOptions> options, IHostEnvironment environment)
     {
         _signing = signing;
+        _sequencer = sequencer;
         _time = time;
         _options = options.Value;
         _environment = environment;
@@ -46,7 +48,7 @@ internal sealed class SlotRenderer
                 continue;
             }
 
-            var urls = EventUrls.For(codec, decisionId, issuedAt, decision, result.Viewer);
+            var urls = EventUrls.For(codec, _sequencer, decisionId, issuedAt, decision, result.Viewer);
             slots[i] = new RenderedSlot(
                 decision,
                 CreativeMarkup.Render(decision.Creative, decision.Format, decision.Size, baseUrl + urls.Click, baseUrl),

@@ -46,6 +46,13 @@ internal sealed class CounterKeys
     /// <summary>Set of token ids already counted, for tokens issued in one UTC hour.</summary>
     public RedisKey Seen(string campaign, long issuedHour) => Key($"{{c:{campaign}}}:seen:{issuedHour.ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>
+    /// Bitmap of what was counted of the numbered ads (token version 3) one process run issued for a campaign on one UTC
+    /// day (days since the Unix epoch): 3 bits an ad, at 3 × its number (impression, viewable, click).
+    /// </summary>
+    public RedisKey SeenBits(string campaign, ulong issuer, long issuedDay) =>
+        Key($"{{c:{campaign}}}:sb:{issuer.ToString("x16", CultureInfo.InvariantCulture)}:{issuedDay.ToString(CultureInfo.InvariantCulture)}");
+
     /// <summary>Sorted set of the batches already applied (member: batch id, score: when), for idempotent retries.</summary>
     public RedisKey Batches(string campaign) => Key($"{{{Tag(campaign)}}}:batches");
 

@@ -95,7 +95,13 @@ internal static class EventsApi
     /// <summary>The beacon with what counting it updates: its ad; for an impression or click the day; for an impression the hold, the reach and the viewer's cap.</summary>
     private static TokenEvent Describe(EventClaims claims, CounterKey key, string? viewer, CatalogSnapshot snapshot, DateTimeOffset now)
     {
-        var e = new TokenEvent(key, claims.TokenId, claims.IssuedAt.ToUnixTimeSeconds() / 3600) { AdId = RedisCounterStore.AdId(claims), DecisionId = claims.DecisionId };
+        var e = new TokenEvent(key, claims.TokenId, claims.IssuedAt.ToUnixTimeSeconds() / 3600) 
+        {
+            AdId = RedisCounterStore.AdId(claims),
+            DecisionId = claims.DecisionId,
+            Issuer = claims.Issuer,
+            Sequence = claims.Sequence,
+        };
         if (key.Kind == CounterKind.Viewable)
         {
             return e;

@@ -12,9 +12,10 @@ namespace Suara.Ads.Server.Events;
 
 /// <summary>
 /// Writes one campaign's batch in one atomic script: the campaign's set of applied batches makes a retry of the same
-/// batch a no-op (one key per campaign, pruned as it goes, not one per flush); an impression counts only if its ad's
-/// marker is new to the campaign's de-duplication set (an ad has one impression token), a viewable or click only if its
-/// token id is new there; an impression delivers (flight and day totals) and releases its decision's hold; a viewable or click whose ad has no
+/// batch a no-op (one key per campaign, pruned as it goes, not one per flush); an impression counts only if its ad is
+/// new to its de-duplication key (an ad has one impression token), a viewable or click only if it is new there itself:
+/// for a numbered ad (token version 3) bits of its issuer's bitmap of the day, for older tokens the ad's marker and the
+/// token id in the campaign's set of the issue hour; an impression delivers (flight and day totals) and releases its decision's hold; a viewable or click whose ad has no
 /// counted impression is counted as invalid instead. All keys share the campaign's hash tag, so the script runs on one
 /// Redis Cluster node.
 /// </summary>
@@ -31,17 +32,22 @@ internal sealed class RedisCounterStore
     // (k, field; kept for the hourly retention) and in the site-local month's hash (m, dfield; kept 400 days).
     //   'n', k, field, m, dfield, amount                         plain increment (served, invalid)
     //   'h', d, bucket, amount                                   ads served and held in a hold bucket of delivery hash d
-    //   'I', k, field, m, dfield, seen, d, dayField, n,          impressions of one counter cell and day; an ad has one
-    //        n × (ad, bucket)                                    impression token, so its marker 'i:AD' is its identity
-    //   'J', k, field, m, dfield, seen, d, dayField, bucket,     the same for impressions of one hold bucket that need no
-    //        n, n × ad                                           answer per event (no viewer to cap): one SADD, no SMISMEMBER
+    //   'I', k, field, m, dfield, s, at, d, dayField, n,         impressions of one counter cell, day and de-duplication
+    //        n × (ad, bucket)                                    key s; an ad has one impression token, so its ad is its identity
+    //   'J', k, field, m, dfield, s, at, d, dayField, bucket,    the same for impressions of one hold bucket that need no
+    //        n, n × ad                                           answer per event (no viewer to cap)
     //   'F', k, field, m, dfield, invalidField, dInvalidField,   viewables or clicks of one cell: counted only after their
-    //        seen, d, clickDayField, n, n × (token, ad)          ad's impression; clicks also count in d ('' for viewables)
+    //        s, at, d, clickDayField, n, n × (own, ad)           ad's impression; clicks also count in d ('' for viewables)
     //   'R', r, n, n × viewer                                    viewers of counted impressions, into the day's reach HLL
-    // Each group is a handful of commands however many events it holds (SMISMEMBER, then SADD). Impressions come before
-    // follow-ups, so both arriving in one batch count. Returns {1, counted impressions (their ordinals among all
-    // impressions), follow-ups refused for want of an impression (ordinals among all follow-ups)}, or {0} for a batch
-    // already applied.
+    // The de-duplication key s is one of two kinds, told by at:
+    //   at = 0: the campaign's set of an issue hour (tokens of versions 1 and 2): an ad is the member 'i:' .. ad (its
+    //           decision and creative), a viewable or click its own token id (own); kept 'seen ttl' after the last write.
+    //   at > 0: the bitmap of one issuer and UTC issue day (version 3): ad and own are bit offsets (3 × the ad's number,
+    //           plus 1 for its viewable, 2 for its click); the key expires in at seconds (the same moment, its day's end
+    //           and 'seen ttl', whenever written). One BITFIELD call per group sets the bits and answers which were set before.
+    // Each group is a handful of commands however many events it holds. Impressions come before follow-ups, so both
+    // arriving in one batch count. Returns {1, counted impressions (their ordinals among all impressions), follow-ups
+    // refused for want of an impression (ordinals among all follow-ups)}, or {0} for a batch already applied.
     private const string Script = """
         local clock = tonumber(ARGV[6])
         if redis.call('ZADD', KEYS[1], 'NX', clock, ARGV[7]) == 0 then return {0} end
@@ -52,6 +58,7 @@ internal sealed class RedisCounterStore
         local daily = ARGV[8]
         local oldest = now - live + 1
         local ttl = {}
+        local expireAt = {}
         local holds = {}
         local counted = {}
         local refused = {}
@@ -67,6 +74,50 @@ internal sealed class RedisCounterStore
           redis.call('HINCRBY', KEYS[d], field, amount)
           redis.call('HINCRBY', KEYS[d], dayField, amount)
           ttl[d] = daily
+        end
+        local function bitfield(s, op, offsets)
+          local args = {}
+          for _, offset in ipairs(offsets) do
+            args[#args + 1] = op
+            args[#args + 1] = 'u1'
+            args[#args + 1] = offset
+            if op == 'SET' then args[#args + 1] = 1 end
+          end
+          return redis.call('BITFIELD', KEYS[s], unpack(args))
+        end
+        -- 1 for each member already in the de-duplication key s, else 0.
+        local function has(s, at, members)
+          if at == 0 then return redis.call('SMISMEMBER', KEYS[s], unpack(members)) end
+          return bitfield(s, 'GET', members)
+        end
+        -- Adds the members; 1 for each that was there before, else 0.
+        local function add(s, at, members)
+          if at == 0 then
+            local known = redis.call('SMISMEMBER', KEYS[s], unpack(members))
+            redis.call('SADD', KEYS[s], unpack(members))
+            return known
+          end
+          return bitfield(s, 'SET', members)
+        end
+        -- Adds the members; how many were new.
+        local function added(s, at, members)
+          if at == 0 then return redis.call('SADD', KEYS[s], unpack(members)) end
+          local new = 0
+          for _, old in ipairs(bitfield(s, 'SET', members)) do new = new + 1 - old end
+          return new
+        end
+        local function marker(at, ad)
+          if at == 0 then return 'i:' .. ad end
+          return ad
+        end
+        local function keep(s, at)
+          if at == 0 then ttl[s] = ARGV[2] else expireAt[s] = at end
+        end
+        local function release(d, b, c)
+          if b >= oldest and redis.call('HEXISTS', KEYS[d], 's:' .. b) == 1 then
+            redis.call('HINCRBY', KEYS[d], 'i:' .. b, c)
+            holds[d] = true
+          end
         end
         local i = 9
         while i <= #ARGV do
@@ -93,87 +144,81 @@ internal sealed class RedisCounterStore
           elseif op == 'J' then
             local m = tonumber(ARGV[i + 3])
             local s = tonumber(ARGV[i + 5])
-            local d = tonumber(ARGV[i + 6])
-            local b = tonumber(ARGV[i + 8])
-            local n = tonumber(ARGV[i + 9])
-            local first = i + 10
+            local at = tonumber(ARGV[i + 6])
+            local d = tonumber(ARGV[i + 7])
+            local b = tonumber(ARGV[i + 9])
+            local n = tonumber(ARGV[i + 10])
+            local first = i + 11
             local ads = {}
-            for j = 0, n - 1 do ads[j + 1] = 'i:' .. ARGV[first + j] end
-            local added = redis.call('SADD', KEYS[s], unpack(ads))
-            if added > 0 then
-              count(k, ARGV[i + 2], m, ARGV[i + 4], added)
-              deliver(d, 'total', ARGV[i + 7], added)
-              if b >= oldest and redis.call('HEXISTS', KEYS[d], 's:' .. b) == 1 then
-                redis.call('HINCRBY', KEYS[d], 'i:' .. b, added)
-                holds[d] = true
-              end
+            for j = 0, n - 1 do ads[j + 1] = marker(at, ARGV[first + j]) end
+            local new = added(s, at, ads)
+            if new > 0 then
+              count(k, ARGV[i + 2], m, ARGV[i + 4], new)
+              deliver(d, 'total', ARGV[i + 8], new)
+              release(d, b, new)
             end
-            ttl[s] = ARGV[2]
+            keep(s, at)
             i = first + n
           elseif op == 'I' then
             local m = tonumber(ARGV[i + 3])
             local s = tonumber(ARGV[i + 5])
-            local d = tonumber(ARGV[i + 6])
-            local n = tonumber(ARGV[i + 8])
-            local first = i + 9
+            local at = tonumber(ARGV[i + 6])
+            local d = tonumber(ARGV[i + 7])
+            local n = tonumber(ARGV[i + 9])
+            local first = i + 10
             local ads = {}
-            for j = 0, n - 1 do ads[j + 1] = 'i:' .. ARGV[first + 2 * j] end
-            local known = redis.call('SMISMEMBER', KEYS[s], unpack(ads))
-            redis.call('SADD', KEYS[s], unpack(ads))
-            local added = 0
+            for j = 0, n - 1 do ads[j + 1] = marker(at, ARGV[first + 2 * j]) end
+            local known = add(s, at, ads)
+            local new = 0
             local released = {}
             for j = 1, n do
               ni = ni + 1
               if known[j] == 0 then
-                added = added + 1
+                new = new + 1
                 local b = tonumber(ARGV[first + 2 * (j - 1) + 1])
                 if b >= oldest then released[b] = (released[b] or 0) + 1 end
                 counted[#counted + 1] = ni
               end
             end
-            if added > 0 then
-              count(k, ARGV[i + 2], m, ARGV[i + 4], added)
-              deliver(d, 'total', ARGV[i + 7], added)
-              for b, c in pairs(released) do
-                if redis.call('HEXISTS', KEYS[d], 's:' .. b) == 1 then
-                  redis.call('HINCRBY', KEYS[d], 'i:' .. b, c)
-                  holds[d] = true
-                end
-              end
+            if new > 0 then
+              count(k, ARGV[i + 2], m, ARGV[i + 4], new)
+              deliver(d, 'total', ARGV[i + 8], new)
+              for b, c in pairs(released) do release(d, b, c) end
             end
-            ttl[s] = ARGV[2]
+            keep(s, at)
             i = first + 2 * n
           else
             local m = tonumber(ARGV[i + 3])
             local s = tonumber(ARGV[i + 7])
-            local d = tonumber(ARGV[i + 8])
-            local clickDay = ARGV[i + 9]
-            local n = tonumber(ARGV[i + 10])
-            local first = i + 11
-            local markers = {}
-            for j = 0, n - 1 do markers[j + 1] = 'i:' .. ARGV[first + 2 * j + 1] end
-            local shown = redis.call('SMISMEMBER', KEYS[s], unpack(markers))
-            local tokens = {}
+            local at = tonumber(ARGV[i + 8])
+            local d = tonumber(ARGV[i + 9])
+            local clickDay = ARGV[i + 10]
+            local n = tonumber(ARGV[i + 11])
+            local first = i + 12
+            local ads = {}
+            for j = 0, n - 1 do ads[j + 1] = marker(at, ARGV[first + 2 * j + 1]) end
+            local shown = has(s, at, ads)
+            local own = {}
             for j = 1, n do
               nf = nf + 1
               if shown[j] == 0 then
                 refused[#refused + 1] = nf
               else
-                tokens[#tokens + 1] = ARGV[first + 2 * (j - 1)]
+                own[#own + 1] = ARGV[first + 2 * (j - 1)]
               end
             end
-            local invalid = n - #tokens
+            local invalid = n - #own
             if invalid > 0 then
               count(k, ARGV[i + 5], m, ARGV[i + 6], invalid)
             end
-            if #tokens > 0 then
-              local added = redis.call('SADD', KEYS[s], unpack(tokens))
-              if added > 0 then
-                count(k, ARGV[i + 2], m, ARGV[i + 4], added)
-                if clickDay ~= '' then deliver(d, 'clicks', clickDay, added) end
+            if #own > 0 then
+              local new = added(s, at, own)
+              if new > 0 then
+                count(k, ARGV[i + 2], m, ARGV[i + 4], new)
+                if clickDay ~= '' then deliver(d, 'clicks', clickDay, new) end
               end
+              keep(s, at)
             end
-            ttl[s] = ARGV[2]
             i = first + 2 * n
           end
         end
@@ -183,6 +228,7 @@ internal sealed class RedisCounterStore
           if oldest > lo or not redis.call('HEXISTS', KEYS[d], 'lo') then redis.call('HSET', KEYS[d], 'lo', math.max(lo, oldest)) end
         end
         for k, t in pairs(ttl) do redis.call('EXPIRE', KEYS[k], t) end
+        for s, t in pairs(expireAt) do redis.call('EXPIRE', KEYS[s], t) end
         return {1, counted, refused}
         """;
 
@@ -271,21 +317,37 @@ internal sealed class RedisCounterStore
             args.Add(amount);
         }
 
-        // Impressions grouped by counter cell, de-duplication set and day; follow-ups by counter cell and set. The
+        // Where an event is de-duplicated: its issuer's bitmap of the issue day (a numbered ad, token version 3), else the
+        // campaign's set of the issue hour; and when that key expires (0: 'seen ttl' after the last write).
+        void Seen(in TokenEvent e)
+        {
+            if (e.Sequence >= 0)
+            {
+                args.Add(IndexOf(_keys.SeenBits(batch.Campaign, e.Issuer, IssuedDay(e))));
+                args.Add(SeenBitsTtl(IssuedDay(e), now));
+            }
+            else
+            {
+                args.Add(IndexOf(_keys.Seen(batch.Campaign, e.IssuedHour)));
+                args.Add(0);
+            }
+        }
+
+        // Impressions grouped by counter cell, de-duplication key and day; follow-ups by counter cell and key. The
         // ordinals the script returns count events in the order they are sent here.
         var impressions = new List<TokenEvent>();
         var followUps = new List<TokenEvent>();
-        foreach (var group in batch.Events.Where(e => e.Key.Kind == CounterKind.Impression).GroupBy(e => (e.Key, e.IssuedHour, e.SiteDay, Answer: e.Viewer is not null ? PerEvent : e.HoldBucket)))
+        foreach (var group in batch.Events.Where(e => e.Key.Kind == CounterKind.Impression).GroupBy(e => (e.Key, Period: DedupPeriod(e), e.SiteDay, Answer: e.Viewer is not null ? PerEvent : e.HoldBucket, e.Issuer)))
         {
             var events = group.ToList();
-            var (key, issuedHour, siteDay, answer) = group.Key;
+            var (key, _, siteDay, answer, _) = group.Key;
             for (var start = 0; start < events.Count; start += MaxEventsPerOperation)
             {
                 var chunk = events.GetRange(start, Math.Min(MaxEventsPerOperation, events.Count - start));
                 var perEvent = answer == PerEvent;
                 args.Add(perEvent ? "I" : "J");
                 Cell(key);
-                args.Add(IndexOf(_keys.Seen(batch.Campaign, issuedHour)));
+                Seen(events[0]);
                 args.Add(IndexOf(delivery));
                 args.Add(DeliveryKeys.DayField(siteDay));
                 if (!perEvent)
@@ -296,8 +358,7 @@ internal sealed class RedisCounterStore
                 args.Add(chunk.Count);
                 foreach (var e in chunk)
                 {
-                    // Beacons always name their ad; an event without one (written by a test or a tool) is its own ad.
-                    args.Add(e.AdId.Length > 0 ? e.AdId : "t:" + e.TokenId);
+                    args.Add(Ad(e));
                     if (perEvent)
                     {
                         args.Add(e.HoldBucket);
@@ -327,10 +388,10 @@ internal sealed class RedisCounterStore
             }
         }
 
-        foreach (var group in batch.Events.Where(e => e.Key.Kind != CounterKind.Impression).GroupBy(e => (e.Key, e.IssuedHour, e.SiteDay)))
+        foreach (var group in batch.Events.Where(e => e.Key.Kind != CounterKind.Impression).GroupBy(e => (e.Key, Period: DedupPeriod(e), e.SiteDay, e.Issuer)))
         {
             var events = group.ToList();
-            var (key, issuedHour, siteDay) = group.Key;
+            var (key, _, siteDay, _) = group.Key;
             var invalid = key with { Kind = CounterKind.Invalid, Reason = InvalidReason.NoImpression };
             for (var start = 0; start < events.Count; start += MaxEventsPerOperation)
             {
@@ -339,14 +400,14 @@ internal sealed class RedisCounterStore
                 Cell(key);
                 args.Add(Field(invalid));
                 args.Add(DailyField(days.Of(key.Hour), invalid));
-                args.Add(IndexOf(_keys.Seen(batch.Campaign, issuedHour)));
+                Seen(events[0]);
                 args.Add(IndexOf(delivery));
                 args.Add(key.Kind == CounterKind.Click ? DeliveryKeys.ClickDayField(siteDay) : "");
                 args.Add(chunk.Count);
                 foreach (var e in chunk)
                 {
-                    args.Add(e.TokenId);
-                    args.Add(e.AdId);
+                    args.Add(Own(e));
+                    args.Add(Ad(e));
                 }
 
                 followUps.AddRange(chunk);
@@ -363,6 +424,34 @@ internal sealed class RedisCounterStore
             [.. ((RedisResult[])result[1]!).Select(r => impressions[(int)r - 1])],
             [.. ((RedisResult[])result[2]!).Select(r => followUps[(int)r - 1])]);
     }
+
+    /// <summary>
+    /// How long the bitmap of an issue day is kept from <paramref name="now"/> (seconds): until <see cref="SeenRetention"/>
+    /// after the day's end, 2 hours after its last token expires, however late its last event came; at least an hour
+    /// more for events written later still (held through a Redis outage). A relative expiry, so that it is this server's
+    /// clock, the one that dates tokens, that counts.
+    /// </summary>
+    public static long SeenBitsTtl(long issuedDay, DateTimeOffset now) =>
+        Math.Max(((issuedDay + 1) * 86_400) + (long)SeenRetention.TotalSeconds - now.ToUnixTimeSeconds(), 3600);
+
+    /// <summary>The UTC day of issue of a numbered ad: its bitmap's (days since the Unix epoch).</summary>
+    private static long IssuedDay(in TokenEvent e) => e.IssuedHour / 24;
+
+    /// <summary>
+    /// What an event's de-duplication key is per: the issue day of a numbered ad (as its bitmap), else the issue hour (as
+    /// the set), told apart by sign.
+    /// </summary>
+    private static long DedupPeriod(in TokenEvent e) => e.Sequence >= 0 ? -1 - IssuedDay(e) : e.IssuedHour;
+
+    /// <summary>
+    /// An event's ad in its de-duplication key: for a numbered ad the offset of its impression bit (3 bits an ad: impression,
+    /// viewable, click); else its decision and creative (beacons always name them; an event without one, written by a test
+    /// or a tool, is its own ad).
+    /// </summary>
+    private static RedisValue Ad(in TokenEvent e) => e.Sequence >= 0 ? 3 * e.Sequence : e.AdId.Length > 0 ? e.AdId : "t:" + e.TokenId;
+
+    /// <summary>A viewable's or click's own entry: the bit after its ad's impression bit (1 viewable, 2 click), or its token id.</summary>
+    private static RedisValue Own(in TokenEvent e) => e.Sequence >= 0 ? (3 * e.Sequence) + (e.Key.Kind == CounterKind.Viewable ? 1 : 2) : e.TokenId;
 
     /// <summary>Field of a counter in its month's daily hash: <c>YYYY-MM-DD|PLACEMENT|CREATIVE|KIND</c>.</summary>
     public static string DailyField(DateOnly day, in CounterKey key) =>

@@ -139,4 +139,46 @@ public sealed class EventTokenCodecTests
         mac[0] ^= 1;
         Assert.Equal(EventTokenStatus.Invalid, _codec.Verify(System.Buffers.Text.Base64Url.EncodeToString([.. payload, .. mac[..16]]), s_issued, out _));
     }
+
+    [Fact]
+    public void SignAd_ANumberedAd_IsVersion3_AndRoundTripsIssuerAndNumber()
+    {
+        var numbered = Claims() with { Issuer = 0xf0e1d2c3b4a59687, Sequence = uint.MaxValue };
+        var tokens = _codec.SignAd(numbered);
+        foreach (var (token, type) in new[] { (tokens.Impression, EventType.Impression), (tokens.Viewable, EventType.Viewable), (tokens.Click, EventType.Click) })
+        {
+            var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(token);
+            Assert.Equal(3, bytes[0]);
+            Assert.Equal(EventTokenStatus.Valid, _codec.Verify(token, s_issued, out var claims));
+            Assert.Equal(numbered with { Type = type }, claims! with { TokenId = "" });
+        }
+
+        // Without a number: version 2, as before, and no issuer read back.
+        Assert.Equal(2, System.Buffers.Text.Base64Url.DecodeFromChars(_codec.SignAd(Claims()).Impression)[0]);
+        Assert.Equal(EventTokenStatus.Valid, _codec.Verify(_codec.Sign(Claims()), s_issued, out var plain));
+        Assert.Equal((0UL, -1L), (plain!.Issuer, plain.Sequence));
+    }
+
+    [Fact]
+    public void Verify_AVersion3TokenWithAnAlteredNumberOrIssuer_IsInvalid()
+    {
+        var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(_codec.Sign(Claims() with { Issuer = 7, Sequence = 41 }));
+        foreach (var at in new[] { 26, 33, 34, 37 }) // issuer bytes 26-33, number bytes 34-37
+        {
+            var altered = (byte[])bytes.Clone();
+            altered[at] ^= 1;
+            Assert.Equal(EventTokenStatus.Invalid, _codec.Verify(System.Buffers.Text.Base64Url.EncodeToString(altered), s_issued, out _));
+        }
+
+        // Nor can a version 2 token be read as version 3 (or back): the version byte is signed.
+        var v2 = System.Buffers.Text.Base64Url.DecodeFromChars(_codec.Sign(Claims()));
+        v2[0] = 3;
+        Assert.Equal(EventTokenStatus.Invalid, _codec.Verify(System.Buffers.Text.Base64Url.EncodeToString(v2), s_issued, out _));
+    }
+
+    [Theory]
+    [InlineData(0UL, 5L)]
+    [InlineData(9UL, 1L + uint.MaxValue)]
+    public void Sign_ANumberWithoutIssuerOrTooLarge_IsRefused(ulong issuer, long sequence) =>
+        Assert.Throws<ArgumentException>(() => _codec.SignAd(Claims() with { Issuer = issuer, Sequence = sequence }));
 }

@@ -72,6 +72,10 @@ public sealed partial class RedisKeyLayoutTests
             var slot = JsonNode.Parse(await decision.Content.ReadAsStringAsync())!["slots"]!["s"]!;
             using var beacon = await client.GetAsync((string)slot["impressionUrl"]!);
             Assert.Equal(HttpStatusCode.NoContent, beacon.StatusCode);
+
+            // And a token of version 2, issued before an upgrade (accepted for its 24 hours): its ad is counted in a set.
+            using var old = await client.GetAsync(OldTokens.Version2Like(server.Services, (string)slot["impressionUrl"]!).Impression);
+            Assert.Equal(HttpStatusCode.NoContent, old.StatusCode);
             await server.Services.GetRequiredService<CountingFlusher>().FlushAsync();
             await server.Services.GetRequiredService<Suara.Ads.Server.Forecasts.TrafficSampleWriter>().FlushAsync();
         }

@@ -12,6 +12,10 @@ public static class TestRedis
     public static string Configuration =>
         Environment.GetEnvironmentVariable("SUARA_TEST_REDIS") is { Length: > 0 } value ? value : "127.0.0.1:1";
 
+    /// <summary>The server's Redis options for the test Redis, with a key prefix of their own.</summary>
+    public static Microsoft.Extensions.Options.IOptions<Suara.Ads.Server.Hosting.RedisOptions> Options() =>
+        Microsoft.Extensions.Options.Options.Create(new Suara.Ads.Server.Hosting.RedisOptions { Configuration = Configuration, KeyPrefix = $"test-{Guid.NewGuid():N}:" });
+
     public static ConnectionMultiplexer Connect(string? configuration = null)
     {
         configuration ??= Environment.GetEnvironmentVariable("SUARA_TEST_REDIS");

@@ -117,7 +117,8 @@ public sealed partial class GlobalPrivacyControlTests
             var name = (string)key!;
             Assert.DoesNotContain(digest, name, StringComparison.Ordinal);
             Assert.DoesNotContain(Reader, name, StringComparison.Ordinal);
-            Assert.DoesNotContain(":f", name[name.LastIndexOf('}')..], StringComparison.Ordinal); // no viewer's frequency hash at all
+            Assert.DoesNotContain("{v:", name, StringComparison.Ordinal); // no viewer's frequency hash (suara:{v:DIGEST}:f) at all
+            Assert.False(name.EndsWith("}:f", StringComparison.Ordinal), name);
             var entries = await db.KeyTypeAsync(key) switch
             {
                 RedisType.Hash => (await db.HashKeysAsync(key)).Select(v => (string)v!),
