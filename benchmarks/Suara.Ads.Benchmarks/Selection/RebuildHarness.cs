@@ -54,13 +54,17 @@ internal static class RebuildHarness
             Rebuild(stored, 2);
         }
 
+        using var pauses = new GcPauseListener();
+        pauses.Reset();
         var pauseBefore = GC.GetTotalPauseDuration();
         var alone = Decide(engine, holder, requests, history, phase);
         var pauseAlone = GC.GetTotalPauseDuration() - pauseBefore;
+        var (longestAlone, pausesAlone) = pauses.Read();
         Report("decisions alone", alone);
 
         var rebuilds = new List<double>();
         using var stop = new CancellationTokenSource();
+        pauses.Reset();
         var gen2Before = GC.CollectionCount(2);
         var gcBefore = GC.CollectionCount(0);
         pauseBefore = GC.GetTotalPauseDuration();
@@ -104,13 +108,14 @@ internal static class RebuildHarness
         var gen2 = GC.CollectionCount(2) - gen2Before;
         var gcs = GC.CollectionCount(0) - gcBefore;
         var pauseDuring = GC.GetTotalPauseDuration() - pauseBefore;
+        var (longestDuring, pausesDuring) = pauses.Read();
         Report("decisions during rebuilds", during);
 
         rebuilds.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(incremental ? "incremental changes (deserialize one campaign + TryApply + publish, then 50 ms idle)" : "rebuilds (deserialize + build + publish)")}: {rebuilds.Count}, min {rebuilds[0]:F0} ms, median {rebuilds[rebuilds.Count / 2]:F0} ms, max {rebuilds[^1]:F0} ms; snapshot in force: version {holder.Current.Version}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"GC pauses: alone {pauseAlone.TotalMilliseconds:F0} ms in all; during rebuilds {pauseDuring.TotalMilliseconds:F0} ms in all over {gcs} GCs ({gen2} gen2)"));
+            $"GC pauses: alone {pauseAlone.TotalMilliseconds:F0} ms in all, the longest {longestAlone.TotalMilliseconds:F2} ms of {pausesAlone}; during rebuilds {pauseDuring.TotalMilliseconds:F0} ms in all over {gcs} GCs ({gen2} gen2), the longest {longestDuring.TotalMilliseconds:F2} ms of {pausesDuring} (the runtime's suspend-to-restart events)"));
     }
 
     private static CatalogSnapshot Rebuild(StoredCatalog stored, long version)
