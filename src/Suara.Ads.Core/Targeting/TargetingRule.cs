@@ -14,16 +14,18 @@ public sealed class TargetingRule
 {
     private readonly TargetingEvaluator _evaluator;
 
-    private TargetingRule(string source, TargetingNode? syntax, TargetingEvaluator evaluator, IReadOnlyList<IndexableConstraint> constraints)
+    /// <summary>The evaluators with their syntax, for <see cref="Explain"/>: compiled again from the text when first asked.</summary>
+    private TargetingEvaluator? _explainer;
+
+    private TargetingRule(string source, TargetingEvaluator evaluator, IReadOnlyList<IndexableConstraint> constraints)
     {
         Source = source;
-        Syntax = syntax;
         _evaluator = evaluator;
         IndexableConstraints = constraints;
     }
 
     /// <summary>A rule that matches every context (no targeting).</summary>
-    public static TargetingRule Everyone { get; } = new("", null, ConstantEvaluator.True, []);
+    public static TargetingRule Everyone { get; } = new("", ConstantEvaluator.True, []);
 
     /// <summary>The rule's source text.</summary>
     public string Source { get; }
@@ -31,11 +33,8 @@ public sealed class TargetingRule
     /// <summary>Top-level conjuncts usable by an index; empty when the rule has none.</summary>
     public IReadOnlyList<IndexableConstraint> IndexableConstraints { get; }
 
-    /// <summary>The parsed rule; <c>null</c> for an empty rule (which matches everyone).</summary>
-    internal TargetingNode? Syntax { get; }
-
-    /// <summary>The rule in canonical form (lower-case keywords, single quotes, minimal parentheses).</summary>
-    public string CanonicalText => Syntax is null ? "" : TargetingPrinter.Print(Syntax);
+    /// <summary>The rule in canonical form (lower-case keywords, single quotes, minimal parentheses). Parses the text again.</summary>
+    public string CanonicalText => TargetingParser.Parse(Source).Node is { } syntax ? TargetingPrinter.Print(syntax) : "";
 
     /// <summary>Parses, type-checks and compiles <paramref name="source"/>.</summary>
     /// <returns>The rule, or the errors (each with line and column) when it does not compile.</returns>
@@ -50,7 +49,7 @@ public sealed class TargetingRule
 
         if (syntax is null)
         {
-            return new(new TargetingRule(source, null, ConstantEvaluator.True, []), []);
+            return new(new TargetingRule(source, ConstantEvaluator.True, []), []);
         }
 
         var errors = TargetingTypeChecker.Check(syntax);
@@ -59,7 +58,10 @@ public sealed class TargetingRule
             return new(null, errors);
         }
 
-        return new(new TargetingRule(source, syntax, TargetingCompiler.Compile(syntax), FindIndexableConstraints(syntax)), []);
+        // The rule keeps its evaluators and index constraints, not its syntax tree (see ForgetSource).
+        var evaluator = TargetingCompiler.Compile(syntax);
+        evaluator.ForgetSource();
+        return new(new TargetingRule(source, evaluator, FindIndexableConstraints(syntax)), []);
     }
 
     /// <summary>Whether the rule matches <paramref name="context"/>.</summary>
@@ -73,7 +75,17 @@ public sealed class TargetingRule
     /// The clause is printed canonically. In an <c>and</c>, the first failing operand is explained (recursively);
     /// a failing <c>or</c> group is printed whole, and a failing <c>not x</c> as <c>not x</c>.
     /// </remarks>
-    public string? Explain(TargetingContext context) => _evaluator.Explain(context);
+    public string? Explain(TargetingContext context)
+    {
+        if (_evaluator.Evaluate(context))
+        {
+            return null;
+        }
+
+        // Compiled from a text that compiled before, so it cannot fail; two threads may both compile it, harmlessly.
+        var explainer = _explainer ??= TargetingParser.Parse(Source).Node is { } syntax ? TargetingCompiler.Compile(syntax) : ConstantEvaluator.True;
+        return explainer.Explain(context);
+    }
 
     /// <inheritdoc />
     public override string ToString() => Source;

@@ -1,3 +1,6 @@
+using Suara.Ads.Core.Targeting;
+using Suara.Ads.Core.Targeting.Evaluation;
+
 namespace Suara.Ads.Core.Tests.Targeting;
 
 public sealed class TargetingRuleExplainTests
@@ -29,5 +32,37 @@ public sealed class TargetingRuleExplainTests
 
         Assert.False(rule.Matches(TestContexts.Sample()));
         Assert.Equal(expected, rule.Explain(TestContexts.Sample()));
+    }
+
+    [Theory]
+    [InlineData("country == 'MY' and (device == 'desktop' or not section in ('a', 'b'))")]
+    [InlineData("not keywords contains 'x'")]
+    public void Compile_KeepsNoSyntaxTree_AndStillExplains(string source)
+    {
+        // A serving rule holds its evaluators, not its syntax (tens of megabytes in a big catalog); explain compiles again.
+        var rule = TestContexts.CompileOrThrow(source);
+        var evaluator = (TargetingEvaluator)typeof(TargetingRule).GetField("_evaluator", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(rule)!;
+
+        Assert.All(Tree(evaluator), node => Assert.Null(node.Source));
+        Assert.Equal(TestContexts.CompileOrThrow(source).Explain(TestContexts.Sample()), rule.Explain(TestContexts.Sample()));
+        Assert.Equal(rule.Matches(TestContexts.Sample()), rule.Explain(TestContexts.Sample()) is null);
+    }
+
+    private static IEnumerable<TargetingEvaluator> Tree(TargetingEvaluator node)
+    {
+        yield return node;
+        foreach (var field in node.GetType().GetFields(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance))
+        {
+            var children = field.GetValue(node) switch
+            {
+                TargetingEvaluator one => [one],
+                TargetingEvaluator[] many => many,
+                _ => Array.Empty<TargetingEvaluator>(),
+            };
+            foreach (var child in children.SelectMany(Tree))
+            {
+                yield return child;
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 using Suara.Ads.Core.Targeting;
 using Suara.Ads.Core.Targeting.Evaluation;
+using Suara.Ads.Core.Targeting.Syntax;
 
 namespace Suara.Ads.Core.Tests.Targeting;
 
@@ -185,7 +186,7 @@ public sealed class TargetingRuleMatchesTests
         var context = TestContexts.Sample();
 
         Assert.Equal(expected, rule.Matches(context));
-        Assert.Equal(expected, ReferenceInterpreter.Evaluate(rule.Syntax, context));
+        Assert.Equal(expected, ReferenceInterpreter.Evaluate(TargetingParser.Parse(source).Node, context));
         Assert.Equal(expected, rule.Explain(context) is null);
     }
 

@@ -34,4 +34,13 @@ internal sealed class AndEvaluator(TargetingNode source, TargetingEvaluator[] op
 
         return null;
     }
+
+    public override void ForgetSource()
+    {
+        base.ForgetSource();
+        foreach (var operand in _operands)
+        {
+            operand.ForgetSource();
+        }
+    }
 }

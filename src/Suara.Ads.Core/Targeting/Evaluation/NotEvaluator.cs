@@ -8,4 +8,10 @@ internal sealed class NotEvaluator(TargetingNode source, TargetingEvaluator oper
     private readonly TargetingEvaluator _operand = operand;
 
     public override bool Evaluate(TargetingContext context) => !_operand.Evaluate(context);
+
+    public override void ForgetSource()
+    {
+        base.ForgetSource();
+        _operand.ForgetSource();
+    }
 }

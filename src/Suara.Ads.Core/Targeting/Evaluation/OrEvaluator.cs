@@ -19,4 +19,13 @@ internal sealed class OrEvaluator(TargetingNode source, TargetingEvaluator[] ope
 
         return false;
     }
+
+    public override void ForgetSource()
+    {
+        base.ForgetSource();
+        foreach (var operand in _operands)
+        {
+            operand.ForgetSource();
+        }
+    }
 }

@@ -8,8 +8,14 @@ namespace Suara.Ads.Core.Targeting.Evaluation;
 /// </summary>
 internal abstract class TargetingEvaluator(TargetingNode? source)
 {
-    /// <summary>The syntax the node was compiled from (<c>null</c> for the match-everyone rule).</summary>
-    public TargetingNode? Source { get; } = source;
+    /// <summary>The syntax the node was compiled from (<c>null</c> for the match-everyone rule, or once forgotten).</summary>
+    public TargetingNode? Source { get; private set; } = source;
+
+    /// <summary>
+    /// Lets go of the syntax tree, here and below: a rule that serves keeps only what it evaluates with (a big
+    /// catalog's syntax trees are tens of megabytes), and explains with a tree compiled again when asked.
+    /// </summary>
+    public virtual void ForgetSource() => Source = null;
 
     /// <summary>Whether the node holds for <paramref name="context"/>.</summary>
     public abstract bool Evaluate(TargetingContext context);
