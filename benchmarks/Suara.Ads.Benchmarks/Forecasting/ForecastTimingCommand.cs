@@ -11,7 +11,8 @@ namespace Suara.Ads.Benchmarks.Forecasting;
 /// <c>--forecast [--records N] [--campaigns N] [--runs N]</c>: a 7-day forecast over a sample of N recorded requests
 /// (28 days of generated traffic, 1,000,000 by default), timed end to end as the endpoint runs it (plan, replay,
 /// combine), after the sample is compiled (the endpoint keeps it compiled). Prints the wall time of each run, the
-/// requests replayed, and the bytes allocated per replayed request (benchmarks/RESULTS.md).
+/// requests replayed, the bytes allocated per replayed request and the outcome's digest (equal digests, equal
+/// forecasts: a faster replay must print the digest of the one before it) (benchmarks/RESULTS.md).
 /// </summary>
 internal static class ForecastTimingCommand
 {
@@ -64,7 +65,7 @@ internal static class ForecastTimingCommand
             var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             var gc = string.Create(CultureInfo.InvariantCulture, $"{GC.CollectionCount(0) - collections} GCs pausing {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:N0} ms, {cpuUsed.TotalMilliseconds:N0} ms CPU");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {run + 1}: 7-day forecast, {outcome.Replayed:N0} requests replayed in {elapsed.TotalMilliseconds:N0} ms ({elapsed.TotalMilliseconds * 1e6 / outcome.Replayed:0} ns each, {(double)bytes / outcome.Replayed:0} bytes allocated each; {gc}); matched {outcome.Matched:N0}, available {outcome.Available:N0}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {run + 1}: 7-day forecast, {outcome.Replayed:N0} requests replayed in {elapsed.TotalMilliseconds:N0} ms ({elapsed.TotalMilliseconds * 1e6 / outcome.Replayed:0} ns each, {(double)bytes / outcome.Replayed:0} bytes allocated each; {gc}); matched {outcome.Matched:N0}, available {outcome.Available:N0}; digest {ForecastDigest.Of(outcome)[..16]}"));
         }
     }
 
