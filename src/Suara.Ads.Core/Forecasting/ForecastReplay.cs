@@ -122,6 +122,10 @@ public static class ForecastReplay
         private readonly TargetingContext _context = new();
         private readonly ReplayCaps _caps;
 
+        // Per slot of the sample (slots are interned, so few): the site of its placement when the draft lists that
+        // placement with a creative in the slot's sizes, else null.
+        private readonly Dictionary<SlotRequest, string?> _draftSites = new(ReferenceEqualityComparer.Instance);
+
         // The engine's answer for one request, reused: a replayed request allocates nothing of its own.
         private CompiledCreative?[] _chosen = new CompiledCreative?[8];
         private CompiledPlacement?[] _placements = new CompiledPlacement?[8];
@@ -267,25 +271,41 @@ public static class ForecastReplay
             }
         }
 
+        /// <summary>The site of <paramref name="slot"/>'s placement when the draft lists it with a creative in the slot's sizes; else <c>null</c>.</summary>
+        private string? DraftSite(SlotRequest slot)
+        {
+            if (!_draftEntries.TryGetValue(slot.Placement, out var entry))
+            {
+                return null;
+            }
+
+            foreach (var creative in entry.Fitting)
+            {
+                if (slot.Accepts(creative.Size))
+                {
+                    return _snapshot.Placements[slot.Placement].Site.Id;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>Whether the draft's placements, flight, creatives and targeting match the slot (competition aside).</summary>
         private bool DraftMatches(DecisionRequest request, SlotRequest slot, DateTimeOffset now, DateTime local, ref bool contextReady)
         {
             var draft = _draft!;
-            if (_draftEntries.Count == 0
-                || !_draftEntries.TryGetValue(slot.Placement, out var entry)
-                || !draft.InFlight(now.UtcTicks)
-                || !string.Equals(_snapshot.Placements[slot.Placement].Site.Id, request.Site, StringComparison.Ordinal))
+            if (_draftEntries.Count == 0)
             {
                 return false;
             }
 
-            var fits = false;
-            foreach (var creative in entry.Fitting)
+            if (!_draftSites.TryGetValue(slot, out var site))
             {
-                fits |= slot.Accepts(creative.Size);
+                site = DraftSite(slot);
+                _draftSites.Add(slot, site);
             }
 
-            if (!fits)
+            if (site is null || !draft.InFlight(now.UtcTicks) || !string.Equals(site, request.Site, StringComparison.Ordinal))
             {
                 return false;
             }

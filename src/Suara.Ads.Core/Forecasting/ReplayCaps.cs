@@ -7,15 +7,17 @@ namespace Suara.Ads.Core.Forecasting;
 /// <summary>
 /// The frequency-cap counts of one replay shard's sampled viewers, in flat arrays: a viewer of a replica is a slot
 /// (numbered from the viewer's number, dense), and its counts a chain of entries (campaign, window, count) taken from
-/// one pool, returned to it when their window is over. Nothing is allocated per request or per viewer: the pool grows
-/// by doubling while the live counts grow. <see cref="History"/> is the engine's view of the viewer last
-/// <see cref="Select"/>ed.
+/// one pool, returned to it when their window is over, with a 64-bit filter per slot of the campaigns in its chain (a
+/// campaign the viewer has no count of, the usual question, is answered without a walk). Nothing is allocated per
+/// request or per viewer: the pool grows by doubling while the live counts grow. <see cref="History"/> is the
+/// engine's view of the viewer last <see cref="Select"/>ed.
 /// </summary>
 internal sealed class ReplayCaps : IViewerCounts
 {
     private readonly CatalogSnapshot _snapshot;
     private readonly int _replicas;
     private readonly int[] _heads;
+    private readonly ulong[] _seen;
     private Entry[] _entries = new Entry[1024];
     private int _used;
     private int _free = -1;
@@ -33,6 +35,7 @@ internal sealed class ReplayCaps : IViewerCounts
         // viewer and replica.
         _heads = new int[((viewerBound / ForecastReplay.ShardCount) + 1) * replicas];
         Array.Fill(_heads, -1);
+        _seen = new ulong[_heads.Length];
         History = new ViewerHistory(this);
     }
 
@@ -69,6 +72,11 @@ internal sealed class ReplayCaps : IViewerCounts
         }
 
         var index = campaign.Index;
+        if ((_seen[_current] & Bit(index)) == 0)
+        {
+            return 0;
+        }
+
         for (var e = _heads[_current]; e >= 0; e = _entries[e].Next)
         {
             ref readonly var entry = ref _entries[e];
@@ -117,6 +125,7 @@ internal sealed class ReplayCaps : IViewerCounts
 
         _entries[taken] = new Entry { Campaign = index, Window = window, Count = 1, Next = _heads[slot] };
         _heads[slot] = taken;
+        _seen[slot] |= Bit(index);
     }
 
     /// <summary>
@@ -133,6 +142,7 @@ internal sealed class ReplayCaps : IViewerCounts
         var firstWeek = FrequencyWindows.Key(CapPeriod.Week, DateTime.MinValue);
         for (var slot = 0; slot < _heads.Length; slot++)
         {
+            var seen = 0UL;
             var previous = -1;
             var e = _heads[slot];
             while (e >= 0)
@@ -156,12 +166,17 @@ internal sealed class ReplayCaps : IViewerCounts
                 else
                 {
                     previous = e;
+                    seen |= Bit(_entries[e].Campaign);
                 }
 
                 e = next;
             }
+
+            _seen[slot] = seen;
         }
     }
+
+    private static ulong Bit(int campaign) => 1UL << (campaign & 63);
 
     private struct Entry
     {
