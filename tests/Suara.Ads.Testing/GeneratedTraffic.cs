@@ -167,6 +167,35 @@ public sealed class GeneratedTraffic
         };
     }
 
+    /// <summary>
+    /// Adds <paramref name="count"/> standard campaigns with assorted targeting (a tenth on the path), a third with goals
+    /// (per day and per flight, even and asap), a quarter capped per day, so the index holds a realistic number of
+    /// candidates (the benchmarks' <c>--forecast</c> and the pinned replay test).
+    /// </summary>
+    public static CatalogDocument WithFillers(CatalogDocument catalog, int count)
+    {
+        string[] rules =
+        [
+            "country == 'MY' and section == 'news'", "country == 'SG'", "device == 'desktop' and section in ('business', 'news')",
+            "section == 'sport' and hour between 17 and 23", "keywords contains 'football'", "language == 'ms'", "country in ('ID', 'BN') or section == 'lifestyle'",
+            "path startswith '/travel/'", "device == 'tablet'", "country == 'GB' and section == 'news'",
+        ];
+        var random = new Random(3);
+        var template = catalog.Campaigns.First(c => c.Id == "house");
+        var fillers = Enumerable.Range(0, count).Select(i => template with
+        {
+            Id = $"filler-{i}",
+            Name = $"filler {i}",
+            Priority = "standard",
+            Weight = 1 + random.Next(200),
+            Targeting = rules[i % rules.Length],
+            Goal = i % 3 == 0 ? new CampaignGoal { Impressions = 2_000 + random.Next(20_000), Per = i % 2 == 0 ? "day" : "flight" } : null,
+            Pacing = i % 2 == 0 ? "even" : "asap",
+            FrequencyCap = i % 4 == 0 ? new FrequencyCap { Impressions = 1 + random.Next(5), Per = "day" } : null,
+        });
+        return catalog with { Campaigns = [.. catalog.Campaigns, .. fillers] };
+    }
+
     private static int Pick(Random random, double[] weights)
     {
         var r = random.NextDouble();

@@ -11,7 +11,8 @@ namespace Suara.Ads.Benchmarks.Forecasting;
 /// <c>--forecast [--records N] [--campaigns N] [--runs N]</c>: a 7-day forecast over a sample of N recorded requests
 /// (28 days of generated traffic, 1,000,000 by default), timed end to end as the endpoint runs it (plan, replay,
 /// combine), after the sample is compiled (the endpoint keeps it compiled). Prints the wall time of each run, the
-/// requests replayed, and the bytes allocated per replayed request (benchmarks/RESULTS.md).
+/// requests replayed, the bytes allocated per replayed request and the outcome's digest (equal digests, equal
+/// forecasts: a faster replay must print the digest of the one before it) (benchmarks/RESULTS.md).
 /// </summary>
 internal static class ForecastTimingCommand
 {
@@ -46,7 +47,7 @@ internal static class ForecastTimingCommand
         }
 
         var loaded = Stopwatch.GetElapsedTime(loading);
-        var catalog = WithFillers(GeneratedTraffic.Catalog(new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 1, 31, 0, 0, 0, TimeSpan.Zero)), fillers);
+        var catalog = GeneratedTraffic.WithFillers(GeneratedTraffic.Catalog(new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 1, 31, 0, 0, 0, TimeSpan.Zero)), fillers);
         var draft = catalog.Campaigns.First(c => c.Id == "capped") with { Id = "draft", Priority = "sponsorship", Targeting = "country in ('MY', 'SG') and device == 'mobile'" };
         var snapshot = CatalogSnapshotBuilder.Build(catalog with { Campaigns = [.. catalog.Campaigns, draft] }, 1);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Sample: {days.Sum(d => d.RecordCount):N0} records over {days.Count} days ({perDay:N0} on a full weekday), {compiler.ViewerCount:N0} viewers, generated and compiled in {loaded.TotalSeconds:0.0} s; catalog: {snapshot.CampaignCount} campaigns; {Environment.ProcessorCount} cores"));
@@ -64,32 +65,7 @@ internal static class ForecastTimingCommand
             var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             var gc = string.Create(CultureInfo.InvariantCulture, $"{GC.CollectionCount(0) - collections} GCs pausing {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:N0} ms, {cpuUsed.TotalMilliseconds:N0} ms CPU");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {run + 1}: 7-day forecast, {outcome.Replayed:N0} requests replayed in {elapsed.TotalMilliseconds:N0} ms ({elapsed.TotalMilliseconds * 1e6 / outcome.Replayed:0} ns each, {(double)bytes / outcome.Replayed:0} bytes allocated each; {gc}); matched {outcome.Matched:N0}, available {outcome.Available:N0}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {run + 1}: 7-day forecast, {outcome.Replayed:N0} requests replayed in {elapsed.TotalMilliseconds:N0} ms ({elapsed.TotalMilliseconds * 1e6 / outcome.Replayed:0} ns each, {(double)bytes / outcome.Replayed:0} bytes allocated each; {gc}); matched {outcome.Matched:N0}, available {outcome.Available:N0}; digest {ForecastDigest.Of(outcome)[..16]}"));
         }
-    }
-
-    /// <summary>Adds <paramref name="count"/> standard campaigns with assorted targeting, so the index holds a realistic number of candidates.</summary>
-    private static CatalogDocument WithFillers(CatalogDocument catalog, int count)
-    {
-        string[] rules =
-        [
-            "country == 'MY' and section == 'news'", "country == 'SG'", "device == 'desktop' and section in ('business', 'news')",
-            "section == 'sport' and hour between 17 and 23", "keywords contains 'football'", "language == 'ms'", "country in ('ID', 'BN') or section == 'lifestyle'",
-            "path startswith '/travel/'", "device == 'tablet'", "country == 'GB' and section == 'news'",
-        ];
-        var random = new Random(3);
-        var template = catalog.Campaigns.First(c => c.Id == "house");
-        var fillers = Enumerable.Range(0, count).Select(i => template with
-        {
-            Id = $"filler-{i}",
-            Name = $"filler {i}",
-            Priority = "standard",
-            Weight = 1 + random.Next(200),
-            Targeting = rules[i % rules.Length],
-            Goal = i % 3 == 0 ? new CampaignGoal { Impressions = 2_000 + random.Next(20_000), Per = i % 2 == 0 ? "day" : "flight" } : null,
-            Pacing = i % 2 == 0 ? "even" : "asap",
-            FrequencyCap = i % 4 == 0 ? new FrequencyCap { Impressions = 1 + random.Next(5), Per = "day" } : null,
-        });
-        return catalog with { Campaigns = [.. catalog.Campaigns, .. fillers] };
     }
 }

@@ -19,7 +19,8 @@ namespace Suara.Ads.Core.Forecasting;
 /// shard paces and exhausts goals as the whole would, and a viewer's caps are counted in its one shard. The shard count
 /// is fixed, not the core count, so that a forecast is the same on any machine. Per replayed request nothing is
 /// allocated: the engine decides into the shard's arrays (<see cref="DecisionEngine.DecideInto"/>), and the replay
-/// reuses its context, ledger and viewer state (a viewer's counts are allocated once, when it first appears).
+/// reuses its context and ledger, and the sampled viewers' cap counts are held in one store per shard
+/// (<see cref="ReplayCaps"/>: pooled entries, none allocated per viewer).
 /// </remarks>
 public static class ForecastReplay
 {
@@ -51,9 +52,20 @@ public static class ForecastReplay
         }
 
         var draftEntries = DraftEntries(snapshot, draft);
+        var viewerBound = 0;
+        var replicas = 1;
+        foreach (var day in days)
+        {
+            foreach (var source in day.Sources)
+            {
+                viewerBound = Math.Max(viewerBound, source.Day.ViewerBound);
+                replicas = Math.Max(replicas, source.Replica + 1);
+            }
+        }
+
         var shards = new ShardResult[ShardCount];
         Parallel.For(0, ShardCount, new ParallelOptions { MaxDegreeOfParallelism = parallelism ?? Environment.ProcessorCount }, shard =>
-            shards[shard] = new Shard(snapshot, draft, draftEntries, initial, seed, shard).Run(days));
+            shards[shard] = new Shard(snapshot, draft, draftEntries, initial, seed, shard, new ReplayCaps(snapshot, viewerBound, replicas)).Run(days));
 
         return ForecastOutcome.Combine(snapshot, days, shards);
     }
@@ -97,19 +109,6 @@ public static class ForecastReplay
         public long Replayed { get; set; }
     }
 
-    /// <summary>The counts of one sampled viewer (of one replica) while the replay runs, and the history view over them.</summary>
-    private sealed class ViewerCounts
-    {
-        public ViewerCounts()
-        {
-            History = new ViewerHistory(Counts);
-        }
-
-        public Dictionary<FrequencyKey, int> Counts { get; } = [];
-
-        public ViewerHistory History { get; }
-    }
-
     /// <summary>One shard's replay: its own engine, ledger, randomness, context and viewers.</summary>
     private sealed class Shard
     {
@@ -121,14 +120,19 @@ public static class ForecastReplay
         private readonly ReplayRandom _random;
         private readonly DecisionEngine _engine;
         private readonly TargetingContext _context = new();
-        private readonly Dictionary<long, ViewerCounts> _viewers = [];
+        private readonly ReplayCaps _caps;
+
+        // Per slot of the sample (slots are interned, so few): the site of its placement when the draft lists that
+        // placement with a creative in the slot's sizes, else null.
+        private readonly Dictionary<SlotRequest, string?> _draftSites = new(ReferenceEqualityComparer.Instance);
 
         // The engine's answer for one request, reused: a replayed request allocates nothing of its own.
         private CompiledCreative?[] _chosen = new CompiledCreative?[8];
         private CompiledPlacement?[] _placements = new CompiledPlacement?[8];
 
-        public Shard(CatalogSnapshot snapshot, CompiledCampaign? draft, FrozenDictionary<string, PlacementEntry> draftEntries, double[] initial, int seed, int shard)
+        public Shard(CatalogSnapshot snapshot, CompiledCampaign? draft, FrozenDictionary<string, PlacementEntry> draftEntries, double[] initial, int seed, int shard, ReplayCaps caps)
         {
+            _caps = caps;
             _snapshot = snapshot;
             _draft = draft;
             _draftEntries = draftEntries;
@@ -161,7 +165,7 @@ public static class ForecastReplay
 
             var midnight = day.Date.ToDateTime(TimeOnly.MinValue).Ticks;
             var siteDay = (int)(midnight / TimeSpan.TicksPerDay);
-            ForgetOverWindows(new DateTime(midnight, DateTimeKind.Unspecified));
+            _caps.ForgetBefore(new DateTime(midnight, DateTimeKind.Unspecified));
             while (true)
             {
                 // The sources' requests merged in time order: delivery (pacing, goals) proceeds through the day.
@@ -188,30 +192,6 @@ public static class ForecastReplay
             }
         }
 
-        /// <summary>
-        /// Drops the viewers' counts of cap windows that are over by <paramref name="midnight"/> (hours and days before it,
-        /// weeks before its week), so that their tables stop growing: they are reused from day to day.
-        /// </summary>
-        private void ForgetOverWindows(DateTime midnight)
-        {
-            var day = FrequencyWindows.Key(CapPeriod.Day, midnight);
-            var week = FrequencyWindows.Key(CapPeriod.Week, midnight);
-            var hour = FrequencyWindows.Key(CapPeriod.Hour, midnight);
-            foreach (var viewer in _viewers.Values)
-            {
-                foreach (var key in viewer.Counts.Keys)
-                {
-                    var window = key.Window;
-                    if ((window < hour && window >= FrequencyWindows.Key(CapPeriod.Hour, DateTime.MinValue))
-                        || (window < day && window >= FrequencyWindows.Key(CapPeriod.Day, DateTime.MinValue))
-                        || (window < week && window >= FrequencyWindows.Key(CapPeriod.Week, DateTime.MinValue)))
-                    {
-                        viewer.Counts.Remove(key);
-                    }
-                }
-            }
-        }
-
         private void Replay(in ReplayRequest sampled, ForecastSource source, TimeZoneInfo zone, long midnight, int siteDay, ForecastDay day, int dayIndex, ShardResult result)
         {
             var sample = source.Day;
@@ -228,13 +208,14 @@ public static class ForecastReplay
             var local = new DateTime(midnight + (sampled.Seconds * TimeSpan.TicksPerSecond), DateTimeKind.Unspecified);
             var offset = zone.SupportsDaylightSavingTime ? zone.GetUtcOffset(local) : zone.BaseUtcOffset;
             var now = new DateTimeOffset(local.Ticks - offset.Ticks, TimeSpan.Zero);
-            // A viewer's counts exist from its first capped impression on: until then its history is empty.
-            ViewerCounts? viewer = null;
-            var viewerKey = -1L;
+            // A sampled viewer of a replica is a viewer of its own: its cap counts are its slot's in the shard's store.
+            var history = ViewerHistory.Empty;
+            var viewerSlot = -1;
             if (sampled.Viewer >= 0 && _snapshot.HasFrequencyCaps)
             {
-                viewerKey = ((long)sampled.Viewer << 8) | (uint)source.Replica;
-                _viewers.TryGetValue(viewerKey, out viewer);
+                viewerSlot = _caps.SlotOf(sampled.Viewer, source.Replica);
+                _caps.Select(viewerSlot);
+                history = _caps.History;
             }
 
             var request = sampled.Request;
@@ -245,7 +226,7 @@ public static class ForecastReplay
                 _placements = new CompiledPlacement?[slotCount];
             }
 
-            if (!_engine.DecideInto(_snapshot, request, viewer?.History ?? ViewerHistory.Empty, now, _chosen, _placements))
+            if (!_engine.DecideInto(_snapshot, request, history, now, _chosen, _placements))
             {
                 return;
             }
@@ -264,16 +245,9 @@ public static class ForecastReplay
                     }
 
                     // A fill becomes an impression, and counts against the viewer's cap, at the day's share.
-                    if (viewerKey >= 0 && won.CapImpressions > 0 && (share >= 1 || _random.NextDouble() < share))
+                    if (viewerSlot >= 0 && won.CapImpressions > 0 && (share >= 1 || _random.NextDouble() < share))
                     {
-                        if (viewer is null)
-                        {
-                            viewer = new ViewerCounts();
-                            _viewers.Add(viewerKey, viewer);
-                        }
-
-                        var cap = new FrequencyKey(won.Id, FrequencyWindows.Key(won.CapPeriod, local));
-                        viewer.Counts[cap] = viewer.Counts.GetValueOrDefault(cap) + 1;
+                        _caps.Add(viewerSlot, won, FrequencyWindows.Key(won.CapPeriod, local));
                     }
                 }
 
@@ -297,25 +271,41 @@ public static class ForecastReplay
             }
         }
 
+        /// <summary>The site of <paramref name="slot"/>'s placement when the draft lists it with a creative in the slot's sizes; else <c>null</c>.</summary>
+        private string? DraftSite(SlotRequest slot)
+        {
+            if (!_draftEntries.TryGetValue(slot.Placement, out var entry))
+            {
+                return null;
+            }
+
+            foreach (var creative in entry.Fitting)
+            {
+                if (slot.Accepts(creative.Size))
+                {
+                    return _snapshot.Placements[slot.Placement].Site.Id;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>Whether the draft's placements, flight, creatives and targeting match the slot (competition aside).</summary>
         private bool DraftMatches(DecisionRequest request, SlotRequest slot, DateTimeOffset now, DateTime local, ref bool contextReady)
         {
             var draft = _draft!;
-            if (_draftEntries.Count == 0
-                || !_draftEntries.TryGetValue(slot.Placement, out var entry)
-                || !draft.InFlight(now.UtcTicks)
-                || !string.Equals(_snapshot.Placements[slot.Placement].Site.Id, request.Site, StringComparison.Ordinal))
+            if (_draftEntries.Count == 0)
             {
                 return false;
             }
 
-            var fits = false;
-            foreach (var creative in entry.Fitting)
+            if (!_draftSites.TryGetValue(slot, out var site))
             {
-                fits |= slot.Accepts(creative.Size);
+                site = DraftSite(slot);
+                _draftSites.Add(slot, site);
             }
 
-            if (!fits)
+            if (site is null || !draft.InFlight(now.UtcTicks) || !string.Equals(site, request.Site, StringComparison.Ordinal))
             {
                 return false;
             }

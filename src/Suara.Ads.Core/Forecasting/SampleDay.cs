@@ -16,6 +16,16 @@ public sealed class SampleDay
         Counts = counts;
         Shards = shards;
         RecordCount = shards.Sum(s => s.Length);
+        var viewers = 0;
+        foreach (var shard in shards)
+        {
+            foreach (var request in shard)
+            {
+                viewers = Math.Max(viewers, request.Viewer + 1);
+            }
+        }
+
+        ViewerBound = viewers;
         var scale = new double[24];
         for (var h = 0; h < 24; h++)
         {
@@ -50,6 +60,9 @@ public sealed class SampleDay
     public double ImpressionShare { get; }
 
     internal ReplayRequest[][] Shards { get; }
+
+    /// <summary>One more than the highest viewer number of the records (0 when none names a viewer).</summary>
+    internal int ViewerBound { get; }
 
     /// <summary>The same records with <paramref name="counts"/> (a day whose impressions grew after it was compiled).</summary>
     public SampleDay WithCounts(SampleCounts counts) => new(Site, Date, counts, Shards);

@@ -62,7 +62,7 @@ internal static class EligibilityRules
         if (c.CapImpressions > 0 && eval.UserId is not null)
         {
             var window = FrequencyWindows.Key(c.CapPeriod, eval.LocalTime);
-            var seen = eval.History.Count(c.Id, window) + page.CountCampaign(c.Index);
+            var seen = eval.History.Count(c, window) + page.CountCampaign(c.Index);
             if (seen >= c.CapImpressions)
             {
                 if (wantDetail)

@@ -255,4 +255,30 @@ public sealed class TargetingRuleMatchesTests
 
         Assert.Equal("country in ('MY', 'S\\'G') and not (device == 'mobile' or kv.Tier != 'a')", rule.CanonicalText);
     }
+
+    [Fact]
+    public void StartsWith_AsciiAndNonAsciiValues_AgreesWithOrdinalIgnoreCase()
+    {
+        // The ASCII prefix's char-by-char comparison against the framework's: case pairs, the chars next to the letters
+        // ('@' and '`', '[' and '{'), and non-ASCII chars that fold to or from ASCII letters (Kelvin sign, dotless i).
+        string[] prefixes = ["/travel/", "/TRAVEL/", "@[", "`{", "k", "K", "i", "I", "", "ab", "é", "/Été/"];
+        string[] values =
+        [
+            "/travel/x", "/Travel/x", "/TRAVEL/", "/travel", "/trave1/", "@[x", "`{x", "`[", "@{", "k", "K", "\u212A",
+            "\u212Ax", "\u0131", "\u0130", "i", "I", "", "AB", "aB", "a\u00C9", "\u00E9", "\u00C9", "/\u00E9t\u00E9/x", "/\u00C9T\u00C9/x", "/ete/x",
+        ];
+        var checks = 0;
+        foreach (var prefix in prefixes)
+        {
+            var rule = TestContexts.CompileOrThrow($"path startswith '{prefix}'");
+            foreach (var value in values)
+            {
+                var context = new TargetingContext { Path = value };
+                Assert.True(value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) == rule.Matches(context), $"'{value}' startswith '{prefix}'");
+                checks++;
+            }
+        }
+
+        Assert.Equal(prefixes.Length * values.Length, checks);
+    }
 }
