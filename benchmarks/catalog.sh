@@ -164,9 +164,4 @@ column() { awk -v b="$1" -v c="$2" '$1 == b { print $c }' "$work/starts"; }
   echo "(median; $(awk '{ print $1 }' "$work/changes" | range) ms), in force on a second instance $(awk '{ print $2 }' "$work/changes" | median) ms after it was sent ($(awk '{ print $2 }' "$work/changes" | range) ms)."
 } >"$work/section.md"
 
-echo
-cat "$work/section.md"
-if [ "$append" -eq 1 ]; then
-  { echo; echo "## Catalog at scale: restarts and changes (\`benchmarks/catalog.sh\`)"; echo; cat "$work/section.md"; } >>benchmarks/RESULTS.md
-  echo "Added to benchmarks/RESULTS.md."
-fi
+bench_report 'Catalog at scale: restarts and changes (`benchmarks/catalog.sh`)' "$work/section.md" "$append"

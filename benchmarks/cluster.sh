@@ -223,9 +223,4 @@ per1000() { awk -v v="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", 1000 * v 
   echo "beacon phase (de-duplication sets, counters, viewers' frequency, reach sketches, together)."
 } >"$work/section.md"
 
-echo
-cat "$work/section.md"
-if [ "$append" -eq 1 ]; then
-  { echo; echo "## Scale: instances on a 3-shard Redis Cluster (\`benchmarks/cluster.sh\`)"; echo; cat "$work/section.md"; } >>benchmarks/RESULTS.md
-  echo "Added to benchmarks/RESULTS.md."
-fi
+bench_report 'Scale: instances on a 3-shard Redis Cluster (`benchmarks/cluster.sh`)' "$work/section.md" "$append"

@@ -22,3 +22,15 @@ bench_context() {
   [ -z "$(git status --porcelain)" ] || commit="$commit+dirty"
   machine="$(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 }
+
+# bench_report TITLE SECTION APPEND: prints the SECTION file; when APPEND is 1, adds it to benchmarks/RESULTS.md under
+# the heading TITLE.
+bench_report() {
+  local title=$1 section=$2 append=$3
+  echo
+  cat "$section"
+  if [ "$append" -eq 1 ]; then
+    { echo; echo "## $title"; echo; cat "$section"; } >>benchmarks/RESULTS.md
+    echo "Added to benchmarks/RESULTS.md."
+  fi
+}
