@@ -220,7 +220,7 @@ per1000() { awk -v v="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", 1000 * v 
   echo
   echo "Totals: $(printf "%'d" "$decisions") decisions, $(printf "%'d" "$beacons") beacons answered, $(printf "%'d" "$impressions") impressions counted, once each"
   echo "(with those of beacons still in flight when wrk stopped). Redis memory grew by $(awk -v m="$mem_growth" -v n="$impressions" 'BEGIN { printf "%.0f", m / n }') bytes per counted impression over the"
-  echo "beacon phase (de-duplication sets, counters, viewers' frequency, reach sketches, together)."
+  echo "beacon phase (de-duplication, counters, viewers' frequency, reach sketches, together)."
 } >"$work/section.md"
 
 bench_report 'Scale: instances on a 3-shard Redis Cluster (`benchmarks/cluster.sh`)' "$work/section.md" "$append"
