@@ -12,7 +12,9 @@ internal static class TargetingRuleCache
     /// <summary>Beyond this many distinct rules the cache starts again (a safety bound, not a working size).</summary>
     public const int MaxEntries = 250_000;
 
-    private static readonly ConcurrentDictionary<string, TargetingRule> s_rules = new(StringComparer.Ordinal);
+    // The successful results themselves, so that a hit (every campaign after the first with its rule, and every
+    // validation after a loader's precompile) allocates nothing.
+    private static readonly ConcurrentDictionary<string, TargetingCompileResult> s_rules = new(StringComparer.Ordinal);
 
     /// <summary>Number of cached rules.</summary>
     public static int Count => s_rules.Count;
@@ -22,7 +24,7 @@ internal static class TargetingRuleCache
     {
         if (s_rules.TryGetValue(source, out var cached))
         {
-            return new TargetingCompileResult(cached, []);
+            return cached;
         }
 
         var result = TargetingRule.Compile(source);
@@ -33,7 +35,7 @@ internal static class TargetingRuleCache
                 s_rules.Clear();
             }
 
-            s_rules.TryAdd(source, result.Rule!);
+            s_rules.TryAdd(source, result);
         }
 
         return result;

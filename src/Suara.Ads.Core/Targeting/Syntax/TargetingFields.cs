@@ -28,6 +28,9 @@ internal static class TargetingFields
         ("weekday", TargetingField.Weekday),
     ];
 
+    /// <summary>The field names (without <c>kv.NAME</c>).</summary>
+    public static IEnumerable<string> Names => s_names.Select(n => n.Name);
+
     /// <summary>The device values a rule may name.</summary>
     public static readonly string[] Devices = ["desktop", "mobile", "tablet"];
 

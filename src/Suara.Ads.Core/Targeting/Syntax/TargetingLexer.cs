@@ -12,12 +12,7 @@ internal sealed class TargetingLexer
     /// Words most rules are made of (the keywords, the field names, the device values), returned as these strings
     /// rather than as a new string per token: a big catalog compiles tens of thousands of rules at start.
     /// </summary>
-    private static readonly string[] s_commonWords =
-    [
-        "and", "or", "not", "in", "contains", "startswith", "between", "country", "region", "device", "os", "browser",
-        "language", "site", "placement", "section", "url", "path", "referrer", "keywords", "hour", "weekday",
-        "desktop", "mobile", "tablet",
-    ];
+    private static readonly string[] s_commonWords = [.. s_keywords, .. TargetingFields.Names, .. TargetingFields.Devices];
 
     private readonly string _source;
     private int _index;
