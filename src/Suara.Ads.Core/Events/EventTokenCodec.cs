@@ -91,6 +91,33 @@ public sealed class EventTokenCodec
         return new AdTokens(Encode(buffer, n, EventType.Impression, mac), Encode(buffer, n, EventType.Viewable, mac), Encode(buffer, n, EventType.Click, mac));
     }
 
+    /// <summary>
+    /// The most bytes <see cref="SignAd(EventClaims, Span{byte})"/> writes: three tokens of the longest payload.
+    /// </summary>
+    public static readonly int MaxAdTokensBytes = 3 * Base64Url.GetEncodedLength(MaxPayloadLength + TagLength);
+
+    /// <summary>
+    /// Issues the three tokens of one ad, as <see cref="SignAd(EventClaims)"/> does, into <paramref name="destination"/>
+    /// as ASCII (base64url), one after the other: impression, viewable, click, each as long as the others. Returns the
+    /// length of one token. Nothing is allocated: what a page's answer writes straight into its JSON.
+    /// </summary>
+    public int SignAd(EventClaims claims, Span<byte> destination)
+    {
+        Span<byte> buffer = stackalloc byte[MaxPayloadLength + TagLength];
+        Span<byte> mac = stackalloc byte[32];
+        var n = SignPayload(claims, buffer, mac);
+        var length = Base64Url.GetEncodedLength(n + TagLength);
+        if (destination.Length < 3 * length)
+        {
+            throw new ArgumentException($"The destination needs {3 * length} bytes.", nameof(destination));
+        }
+
+        Encode(buffer, n, EventType.Impression, mac, destination[..length]);
+        Encode(buffer, n, EventType.Viewable, mac, destination.Slice(length, length));
+        Encode(buffer, n, EventType.Click, mac, destination.Slice(2 * length, length));
+        return length;
+    }
+
     private const int MaxPayloadLength = 1 + 1 + 8 + 16 + SequenceLength + (5 * (1 + MaxStringBytes));
 
     /// <summary>Writes the payload of <paramref name="claims"/> with a zero type byte and its MAC; returns the payload's length.</summary>
@@ -140,6 +167,14 @@ public sealed class EventTokenCodec
         buffer[1] = (byte)type;
         Tag(mac, type).CopyTo(buffer[payloadLength..]);
         return Base64Url.EncodeToString(buffer[..(payloadLength + TagLength)]);
+    }
+
+    /// <summary>The token of one event, as <see cref="Encode(Span{byte}, int, EventType, ReadOnlySpan{byte})"/>, in ASCII bytes.</summary>
+    private static void Encode(Span<byte> buffer, int payloadLength, EventType type, ReadOnlySpan<byte> mac, Span<byte> destination)
+    {
+        buffer[1] = (byte)type;
+        Tag(mac, type).CopyTo(buffer[payloadLength..]);
+        Base64Url.EncodeToUtf8(buffer[..(payloadLength + TagLength)], destination);
     }
 
     private static ReadOnlySpan<byte> Tag(ReadOnlySpan<byte> mac, EventType type) => mac.Slice(((int)type - 1) * TagLength, TagLength);
@@ -270,7 +305,7 @@ public sealed class EventTokenCodec
     }
 }
 
-/// <summary>The three event tokens of one ad, signed together (<see cref="EventTokenCodec.SignAd"/>).</summary>
+/// <summary>The three event tokens of one ad, signed together (<see cref="EventTokenCodec.SignAd(EventClaims)"/>).</summary>
 /// <param name="Impression">The impression token.</param>
 /// <param name="Viewable">The viewable impression token.</param>
 /// <param name="Click">The click token.</param>

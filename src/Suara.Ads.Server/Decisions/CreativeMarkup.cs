@@ -24,31 +24,24 @@ internal static class CreativeMarkup
 
     // A creative's markup for a format, size and base URL, split where the click URL goes; kept while the catalog
     // object is (a new catalog version brings new objects, so edited creatives are made again).
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Creative, System.Collections.Concurrent.ConcurrentDictionary<(CreativeFormat, CreativeSize, string), string[]>> s_made = [];
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Creative, System.Collections.Concurrent.ConcurrentDictionary<(CreativeFormat, CreativeSize, string), MadeMarkup>> s_made = [];
 
     /// <summary>
     /// The markup of <paramref name="creative"/> with <paramref name="clickUrl"/>: made once per creative, format, size
-    /// and base URL (<see cref="Make"/>), then only the click URL is encoded and put in its places on each request.
+    /// and base URL (<see cref="Made"/>), then only the click URL is encoded and put in its places on each request.
     /// </summary>
-    public static string Render(Creative creative, CreativeFormat format, CreativeSize size, string clickUrl, string baseUrl)
-    {
-        var parts = s_made.GetOrCreateValue(creative).GetOrAdd(
+    public static string Render(Creative creative, CreativeFormat format, CreativeSize size, string clickUrl, string baseUrl) =>
+        Made(creative, format, size, baseUrl).Html(clickUrl);
+
+    /// <summary>The markup of a creative for a format, size and base URL, made once and kept with the creative.</summary>
+    public static MadeMarkup Made(Creative creative, CreativeFormat format, CreativeSize size, string baseUrl) =>
+        s_made.GetOrCreateValue(creative).GetOrAdd(
             (format, size, baseUrl),
-            static (key, c) => Make(c, key.Item1, key.Item2, s_clickMark, key.Item3).Split(s_clickMark),
+            static (key, c) => new MadeMarkup(Make(c, key.Item1, key.Item2, s_clickMark, key.Item3).Split(s_clickMark), key.Item3),
             creative);
-        if (parts.Length == 1)
-        {
-            return parts[0];
-        }
 
-        var click = s_html.Encode(clickUrl);
-        if (parts.Length == 2)
-        {
-            return string.Concat(parts[0], click, parts[1]);
-        }
-
-        return string.Join(click, parts);
-    }
+    /// <summary>HTML-encodes a value as the markup does (exposed for the answer's writer and its tests).</summary>
+    public static string Encode(string value) => s_html.Encode(value);
 
     /// <summary>Makes the markup (every value from the catalog HTML-encoded; html creatives in a sandboxed frame).</summary>
     internal static string Make(Creative creative, CreativeFormat format, CreativeSize size, string clickUrl, string baseUrl)
@@ -89,5 +82,49 @@ internal static class CreativeMarkup
         }
 
         return sb.ToString();
+    }
+}
+
+/// <summary>
+/// A creative's markup for one format, size and base URL, made once: the text around the click URL's places, as text
+/// and as the content of a JSON string written the way the decision answer writes it (<see cref="DecisionJsonResult"/>),
+/// so that an answer copies bytes rather than building and encoding a string per slot.
+/// </summary>
+internal sealed class MadeMarkup
+{
+    public MadeMarkup(string[] parts, string baseUrl)
+    {
+        Parts = parts;
+        BaseUrl = baseUrl;
+        JsonParts = Array.ConvertAll(parts, DecisionJsonResult.JsonContent);
+        ClickPrefixJson = DecisionJsonResult.JsonContent(CreativeMarkup.Encode(baseUrl + EventUrls.PathPrefix));
+    }
+
+    /// <summary>The markup split where the click URL goes (one part: no click URL in it).</summary>
+    public string[] Parts { get; }
+
+    /// <summary>The base URL links are made absolute against.</summary>
+    public string BaseUrl { get; }
+
+    /// <summary>Each of <see cref="Parts"/> as JSON string content (UTF-8, escaped, no quotes).</summary>
+    public byte[][] JsonParts { get; }
+
+    /// <summary>
+    /// The click URL up to its token (<see cref="BaseUrl"/> and the event path), HTML-encoded, as JSON string content. A
+    /// token is base64url, which neither HTML nor JSON encoding changes, so the click URL in the markup is this and the
+    /// token's bytes.
+    /// </summary>
+    public byte[] ClickPrefixJson { get; }
+
+    /// <summary>The markup with <paramref name="clickUrl"/> in its places.</summary>
+    public string Html(string clickUrl)
+    {
+        if (Parts.Length == 1)
+        {
+            return Parts[0];
+        }
+
+        var click = CreativeMarkup.Encode(clickUrl);
+        return Parts.Length == 2 ? string.Concat(Parts[0], click, Parts[1]) : string.Join(click, Parts);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Suara.Ads.Core.Events;
 using Suara.Ads.Core.Selection;
 
 namespace Suara.Ads.Server.Decisions;
@@ -27,8 +28,13 @@ internal sealed class DecisionJsonResult : IResult
     private static readonly JsonEncodedText s_viewableUrl = JsonEncodedText.Encode("viewableUrl");
     private static readonly JsonEncodedText s_clickUrl = JsonEncodedText.Encode("clickUrl");
 
+    private static readonly byte[] s_eventPath = System.Text.Encoding.ASCII.GetBytes(EventUrls.PathPrefix);
+
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
+
+    [ThreadStatic]
+    private static byte[]? t_scratch;
 
     private readonly RenderedPage _page;
     private readonly DecisionRequest _request;
@@ -71,6 +77,67 @@ internal sealed class DecisionJsonResult : IResult
         return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
     }
 
+    /// <summary>
+    /// <paramref name="value"/> as the content of a JSON string as this answer writes it (UTF-8, escaped as
+    /// <see cref="s_options"/> escape, without the quotes): what a slot's markup is kept as (<see cref="MadeMarkup"/>).
+    /// </summary>
+    internal static byte[] JsonContent(string value)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, s_options))
+        {
+            writer.WriteStringValue(value);
+        }
+
+        return buffer.WrittenSpan[1..^1].ToArray();
+    }
+
+    /// <summary>
+    /// A slot's markup as a JSON string: its made parts with the click URL (the base URL and event path, encoded once, and
+    /// the click token) between them, copied into one buffer and written raw. The same bytes as writing the markup's
+    /// string (<see cref="RenderedSlot.Html"/>), which the tests hold it to.
+    /// </summary>
+    private static void WriteHtml(Utf8JsonWriter writer, RenderedSlot slot)
+    {
+        var markup = slot.Markup;
+        var click = slot.Token(EventType.Click);
+        var parts = markup.JsonParts;
+        var length = 2 + ((parts.Length - 1) * (markup.ClickPrefixJson.Length + click.Length));
+        foreach (var part in parts)
+        {
+            length += part.Length;
+        }
+
+        var buffer = t_scratch is { } scratch && scratch.Length >= length ? scratch : (t_scratch = new byte[Math.Max(length, 4096)]);
+        var n = 0;
+        buffer[n++] = (byte)'"';
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (i > 0)
+            {
+                markup.ClickPrefixJson.CopyTo(buffer, n);
+                n += markup.ClickPrefixJson.Length;
+                click.CopyTo(buffer.AsSpan(n));
+                n += click.Length;
+            }
+
+            parts[i].CopyTo(buffer, n);
+            n += parts[i].Length;
+        }
+
+        buffer[n++] = (byte)'"';
+        writer.WriteRawValue(buffer.AsSpan(0, n), skipInputValidation: true);
+    }
+
+    /// <summary>An event URL: the event path and the token, ASCII that JSON leaves as it is.</summary>
+    private static void WriteUrl(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> token)
+    {
+        Span<byte> url = stackalloc byte[s_eventPath.Length + token.Length];
+        s_eventPath.CopyTo(url);
+        token.CopyTo(url[s_eventPath.Length..]);
+        writer.WriteString(name, url);
+    }
+
     /// <summary>Writes the answer: each decided slot in request order (null for a no-fill), then the slots that could not be decided, null, with their reasons in <c>errors</c>.</summary>
     internal void Write(Utf8JsonWriter writer)
     {
@@ -97,10 +164,11 @@ internal sealed class DecisionJsonResult : IResult
             writer.WriteString(s_format, slot.Decision.Creative.Format);
             writer.WriteNumber(s_width, slot.Decision.Size.Width);
             writer.WriteNumber(s_height, slot.Decision.Size.Height);
-            writer.WriteString(s_html, slot.Html);
-            writer.WriteString(s_impressionUrl, slot.ImpressionUrl);
-            writer.WriteString(s_viewableUrl, slot.ViewableUrl);
-            writer.WriteString(s_clickUrl, slot.ClickUrl);
+            writer.WritePropertyName(s_html);
+            WriteHtml(writer, slot);
+            WriteUrl(writer, s_impressionUrl, slot.Token(EventType.Impression));
+            WriteUrl(writer, s_viewableUrl, slot.Token(EventType.Viewable));
+            WriteUrl(writer, s_clickUrl, slot.Token(EventType.Click));
             writer.WriteEndObject();
         }
 
