@@ -22,9 +22,12 @@ internal static class CreativeMarkup
     // as they are, and new in every process, so no creative can contain it.
     private static readonly string s_clickMark = "SUARACLICK" + Guid.NewGuid().ToString("N");
 
-    // A creative's markup for a format, size and base URL, split where the click URL goes; kept while the catalog
-    // object is (a new catalog version brings new objects, so edited creatives are made again).
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Creative, System.Collections.Concurrent.ConcurrentDictionary<(CreativeFormat, CreativeSize, string), MadeMarkup>> s_made = [];
+    // A creative's markups (one per format, size and base URL; in practice one), split where the click URL goes; kept
+    // while the catalog object is (a new catalog version brings new objects, so edited creatives are made again).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Creative, MadeMarkup[]> s_made = [];
+
+    /// <summary>The most markups kept per creative: base URLs come from configuration (or, in Development, the Host header).</summary>
+    private const int MaxMadePerCreative = 8;
 
     /// <summary>
     /// The markup of <paramref name="creative"/> with <paramref name="clickUrl"/>: made once per creative, format, size
@@ -33,12 +36,28 @@ internal static class CreativeMarkup
     public static string Render(Creative creative, CreativeFormat format, CreativeSize size, string clickUrl, string baseUrl) =>
         Made(creative, format, size, baseUrl).Html(clickUrl);
 
-    /// <summary>The markup of a creative for a format, size and base URL, made once and kept with the creative.</summary>
-    public static MadeMarkup Made(Creative creative, CreativeFormat format, CreativeSize size, string baseUrl) =>
-        s_made.GetOrCreateValue(creative).GetOrAdd(
-            (format, size, baseUrl),
-            static (key, c) => new MadeMarkup(Make(c, key.Item1, key.Item2, s_clickMark, key.Item3).Split(s_clickMark), key.Item3),
-            creative);
+    /// <summary>
+    /// The markup of a creative for a format, size and base URL, made once and kept with the creative: a walk over its
+    /// few markups, the base URL compared by reference first (it is the same configured string on every request).
+    /// </summary>
+    public static MadeMarkup Made(Creative creative, CreativeFormat format, CreativeSize size, string baseUrl)
+    {
+        if (s_made.TryGetValue(creative, out var made))
+        {
+            foreach (var m in made)
+            {
+                if (m.Format == format && m.Size == size && (ReferenceEquals(m.BaseUrl, baseUrl) || string.Equals(m.BaseUrl, baseUrl, StringComparison.Ordinal)))
+                {
+                    return m;
+                }
+            }
+        }
+
+        var markup = new MadeMarkup(Make(creative, format, size, s_clickMark, baseUrl).Split(s_clickMark), format, size, baseUrl);
+        var kept = made is null || made.Length >= MaxMadePerCreative ? [markup] : (MadeMarkup[])[.. made, markup];
+        s_made.AddOrUpdate(creative, kept); // a race keeps one thread's list; the other's markup is made again next time
+        return markup;
+    }
 
     /// <summary>HTML-encodes a value as the markup does (exposed for the answer's writer and its tests).</summary>
     public static string Encode(string value) => s_html.Encode(value);
@@ -92,9 +111,11 @@ internal static class CreativeMarkup
 /// </summary>
 internal sealed class MadeMarkup
 {
-    public MadeMarkup(string[] parts, string baseUrl)
+    public MadeMarkup(string[] parts, CreativeFormat format, CreativeSize size, string baseUrl)
     {
         Parts = parts;
+        Format = format;
+        Size = size;
         BaseUrl = baseUrl;
         JsonParts = Array.ConvertAll(parts, DecisionJsonResult.JsonContent);
         ClickPrefixJson = DecisionJsonResult.JsonContent(CreativeMarkup.Encode(baseUrl + EventUrls.PathPrefix));
@@ -102,6 +123,12 @@ internal sealed class MadeMarkup
 
     /// <summary>The markup split where the click URL goes (one part: no click URL in it).</summary>
     public string[] Parts { get; }
+
+    /// <summary>The format it was made for.</summary>
+    public CreativeFormat Format { get; }
+
+    /// <summary>The size it was made for.</summary>
+    public CreativeSize Size { get; }
 
     /// <summary>The base URL links are made absolute against.</summary>
     public string BaseUrl { get; }
