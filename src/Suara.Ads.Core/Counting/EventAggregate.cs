@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 
 namespace Suara.Ads.Core.Counting;
 
@@ -112,10 +113,10 @@ public sealed class EventAggregate
             }
 
             var batch = Open(key.Campaign);
-            batch.Counts[key] = batch.Counts.GetValueOrDefault(key) + 1;
+            CollectionsMarshal.GetValueRefOrAddDefault(batch.Counts, key, out _)++; // one lookup (every served ad passes here)
             if (hold is { } h)
             {
-                batch.Held[h] = batch.Held.GetValueOrDefault(h) + 1;
+                CollectionsMarshal.GetValueRefOrAddDefault(batch.Held, h, out _)++;
             }
 
             batch.EventCount++;
@@ -135,7 +136,7 @@ public sealed class EventAggregate
             }
 
             var batch = Open(key.Campaign);
-            batch.Counts[key] = batch.Counts.GetValueOrDefault(key) + 1;
+            CollectionsMarshal.GetValueRefOrAddDefault(batch.Counts, key, out _)++;
             batch.EventCount++;
             _pending++;
             return true;
