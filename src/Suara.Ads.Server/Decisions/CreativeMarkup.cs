@@ -143,6 +143,12 @@ internal sealed class MadeMarkup
     /// </summary>
     public byte[] ClickPrefixJson { get; }
 
+    /// <summary>
+    /// The head of the decision answer's object for a slot of this markup (<see cref="DecisionJsonResult"/>), made on first
+    /// use, with the campaign it names (a creative belongs to one campaign; compared by reference).
+    /// </summary>
+    public SlotHead? JsonHead { get; set; }
+
     /// <summary>The markup with <paramref name="clickUrl"/> in its places.</summary>
     public string Html(string clickUrl)
     {
@@ -155,3 +161,6 @@ internal sealed class MadeMarkup
         return Parts.Length == 2 ? string.Concat(Parts[0], click, Parts[1]) : string.Join(click, Parts);
     }
 }
+
+/// <summary>The start of a slot's object in the decision answer, up to its markup, and the campaign it names.</summary>
+internal sealed record SlotHead(string Campaign, byte[] Json);

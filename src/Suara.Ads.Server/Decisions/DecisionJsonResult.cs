@@ -24,11 +24,12 @@ internal sealed class DecisionJsonResult : IResult
     private static readonly JsonEncodedText s_width = JsonEncodedText.Encode("width");
     private static readonly JsonEncodedText s_height = JsonEncodedText.Encode("height");
     private static readonly JsonEncodedText s_html = JsonEncodedText.Encode("html");
-    private static readonly JsonEncodedText s_impressionUrl = JsonEncodedText.Encode("impressionUrl");
-    private static readonly JsonEncodedText s_viewableUrl = JsonEncodedText.Encode("viewableUrl");
-    private static readonly JsonEncodedText s_clickUrl = JsonEncodedText.Encode("clickUrl");
 
-    private static readonly byte[] s_eventPath = System.Text.Encoding.ASCII.GetBytes(EventUrls.PathPrefix);
+    // What follows the markup in a slot's object, around its three tokens (property names as the serializer writes them).
+    private static readonly byte[] s_afterHtml = System.Text.Encoding.ASCII.GetBytes($"\",\"impressionUrl\":\"{EventUrls.PathPrefix}");
+    private static readonly byte[] s_afterImpression = System.Text.Encoding.ASCII.GetBytes($"\",\"viewableUrl\":\"{EventUrls.PathPrefix}");
+    private static readonly byte[] s_afterViewable = System.Text.Encoding.ASCII.GetBytes($"\",\"clickUrl\":\"{EventUrls.PathPrefix}");
+    private static readonly byte[] s_end = "\"}"u8.ToArray();
 
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
@@ -93,49 +94,73 @@ internal sealed class DecisionJsonResult : IResult
     }
 
     /// <summary>
-    /// A slot's markup as a JSON string: its made parts with the click URL (the base URL and event path, encoded once, and
-    /// the click token) between them, copied into one buffer and written raw. The same bytes as writing the markup's
-    /// string (<see cref="RenderedSlot.Html"/>), which the tests hold it to.
+    /// A filled slot's object, written raw from one buffer: its head (campaign, creative, format, size and the start of
+    /// <c>html</c>, made once per creative and campaign), the markup's made parts with the click URL between them (the
+    /// base URL and event path, encoded once, and the click token), then the three event URLs (the event path and each
+    /// token, ASCII that JSON leaves as it is). The same bytes as writing each property of <see cref="RenderedSlot"/>,
+    /// which the tests hold it to.
     /// </summary>
-    private static void WriteHtml(Utf8JsonWriter writer, RenderedSlot slot)
+    private static void WriteSlot(Utf8JsonWriter writer, RenderedSlot slot)
     {
         var markup = slot.Markup;
+        var campaign = slot.Decision.Campaign.Id;
+        var head = markup.JsonHead is { } known && ReferenceEquals(known.Campaign, campaign) ? known : (markup.JsonHead = new SlotHead(campaign, Head(slot)));
+        var impression = slot.Token(EventType.Impression);
+        var viewable = slot.Token(EventType.Viewable);
         var click = slot.Token(EventType.Click);
         var parts = markup.JsonParts;
-        var length = 2 + ((parts.Length - 1) * (markup.ClickPrefixJson.Length + click.Length));
+        var length = head.Json.Length + ((parts.Length - 1) * (markup.ClickPrefixJson.Length + click.Length))
+            + s_afterHtml.Length + s_afterImpression.Length + s_afterViewable.Length + s_end.Length + (3 * click.Length);
         foreach (var part in parts)
         {
             length += part.Length;
         }
 
-        var buffer = t_scratch is { } scratch && scratch.Length >= length ? scratch : (t_scratch = new byte[Math.Max(length, 4096)]);
-        var n = 0;
-        buffer[n++] = (byte)'"';
+        var buffer = t_scratch is { } scratch && scratch.Length >= length ? scratch : (t_scratch = new byte[Math.Max(length, 8192)]);
+        var n = Append(buffer, 0, head.Json);
         for (var i = 0; i < parts.Length; i++)
         {
             if (i > 0)
             {
-                markup.ClickPrefixJson.CopyTo(buffer, n);
-                n += markup.ClickPrefixJson.Length;
-                click.CopyTo(buffer.AsSpan(n));
-                n += click.Length;
+                n = Append(buffer, n, markup.ClickPrefixJson);
+                n = Append(buffer, n, click);
             }
 
-            parts[i].CopyTo(buffer, n);
-            n += parts[i].Length;
+            n = Append(buffer, n, parts[i]);
         }
 
-        buffer[n++] = (byte)'"';
+        n = Append(buffer, n, s_afterHtml);
+        n = Append(buffer, n, impression);
+        n = Append(buffer, n, s_afterImpression);
+        n = Append(buffer, n, viewable);
+        n = Append(buffer, n, s_afterViewable);
+        n = Append(buffer, n, click);
+        n = Append(buffer, n, s_end);
         writer.WriteRawValue(buffer.AsSpan(0, n), skipInputValidation: true);
     }
 
-    /// <summary>An event URL: the event path and the token, ASCII that JSON leaves as it is.</summary>
-    private static void WriteUrl(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> token)
+    private static int Append(byte[] buffer, int at, ReadOnlySpan<byte> bytes)
     {
-        Span<byte> url = stackalloc byte[s_eventPath.Length + token.Length];
-        s_eventPath.CopyTo(url);
-        token.CopyTo(url[s_eventPath.Length..]);
-        writer.WriteString(name, url);
+        bytes.CopyTo(buffer.AsSpan(at));
+        return at + bytes.Length;
+    }
+
+    /// <summary>A slot object's head: <c>{"campaignId":…,"creativeId":…,"format":…,"width":…,"height":…,"html":"</c>.</summary>
+    private static byte[] Head(RenderedSlot slot)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, s_options))
+        {
+            writer.WriteStartObject();
+            writer.WriteString(s_campaignId, slot.Decision.Campaign.Id);
+            writer.WriteString(s_creativeId, slot.Decision.Creative.Id);
+            writer.WriteString(s_format, slot.Decision.Creative.Format);
+            writer.WriteNumber(s_width, slot.Decision.Size.Width);
+            writer.WriteNumber(s_height, slot.Decision.Size.Height);
+            writer.WritePropertyName(s_html);
+        }
+
+        return [.. buffer.WrittenSpan, (byte)'"'];
     }
 
     /// <summary>Writes the answer: each decided slot in request order (null for a no-fill), then the slots that could not be decided, null, with their reasons in <c>errors</c>.</summary>
@@ -158,18 +183,8 @@ internal sealed class DecisionJsonResult : IResult
                 continue;
             }
 
-            writer.WriteStartObject(id);
-            writer.WriteString(s_campaignId, slot.Decision.Campaign.Id);
-            writer.WriteString(s_creativeId, slot.Decision.Creative.Id);
-            writer.WriteString(s_format, slot.Decision.Creative.Format);
-            writer.WriteNumber(s_width, slot.Decision.Size.Width);
-            writer.WriteNumber(s_height, slot.Decision.Size.Height);
-            writer.WritePropertyName(s_html);
-            WriteHtml(writer, slot);
-            WriteUrl(writer, s_impressionUrl, slot.Token(EventType.Impression));
-            WriteUrl(writer, s_viewableUrl, slot.Token(EventType.Viewable));
-            WriteUrl(writer, s_clickUrl, slot.Token(EventType.Click));
-            writer.WriteEndObject();
+            writer.WritePropertyName(id);
+            WriteSlot(writer, slot);
         }
 
         if (_slotErrors is { } errors)
