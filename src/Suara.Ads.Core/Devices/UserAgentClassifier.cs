@@ -130,10 +130,8 @@ public static class UserAgentClassifier
     internal const int MaxRememberedLength = 512;
 
     // Traffic repeats a few hundred User-Agents; every request asks twice (invalid traffic, then targeting), and the
-    // crawler list is the larger part of the work. Bounded: when full, it starts again empty (at most 4,096 strings of
-    // at most 512 characters, about 4 MB).
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, UserAgentInfo> s_remembered = new(StringComparer.Ordinal);
-    private static int s_rememberedCount;
+    // crawler list is the larger part of the work (at most 4,096 strings of at most 512 characters, about 4 MB).
+    private static readonly Utilities.BoundedMemo<UserAgentInfo> s_remembered = new(ClassifyNow, MaxRemembered, MaxRememberedLength);
 
     /// <summary>Classifies <paramref name="userAgent"/>; a missing or empty one is a desktop of unknown OS and browser.</summary>
     /// <param name="userAgent">The raw User-Agent header; only its first <see cref="MaxExaminedLength"/> characters are read.</param>
@@ -148,25 +146,7 @@ public static class UserAgentClassifier
             return Unknown;
         }
 
-        if (userAgent.Length > MaxRememberedLength)
-        {
-            return ClassifyNow(userAgent);
-        }
-
-        if (s_remembered.TryGetValue(userAgent, out var known))
-        {
-            return known;
-        }
-
-        var info = ClassifyNow(userAgent);
-        if (Interlocked.Increment(ref s_rememberedCount) > MaxRemembered)
-        {
-            s_remembered.Clear();
-            Interlocked.Exchange(ref s_rememberedCount, 1);
-        }
-
-        s_remembered.TryAdd(userAgent, info);
-        return info;
+        return s_remembered.Get(userAgent);
     }
 
     /// <summary>The classification, worked out from the rules (what <see cref="Classify(string?)"/> remembers).</summary>

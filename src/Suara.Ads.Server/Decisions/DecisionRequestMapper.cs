@@ -289,9 +289,18 @@ internal static class DecisionRequestMapper
     // Cloudflare sends XX for unknown and T1 for Tor; neither is a country.
     private static bool IsUnknownCountry(string value) => value.Equals("XX", StringComparison.OrdinalIgnoreCase);
 
-    private static string PathOf(string? url) =>
-        url is null ? "" : Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : url.StartsWith('/') ? url.Split('?', '#')[0] : "";
+    // A site's pages and referrers repeat from request to request; parsing each with Uri was a tenth of what a request
+    // allocated. The most recent 4,096 of each (up to the 512 characters a request may send) are remembered.
+    private static readonly BoundedMemo<string> s_paths = new(ParsePath, 4_096, MaxStringLength);
+    private static readonly BoundedMemo<string> s_hosts = new(ParseHost, 4_096, MaxStringLength);
 
-    private static string HostOf(string? url) =>
-        url is null ? "" : Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : url.Contains('/', StringComparison.Ordinal) ? "" : url;
+    private static string PathOf(string? url) => url is null ? "" : s_paths.Get(url);
+
+    private static string HostOf(string? url) => url is null ? "" : s_hosts.Get(url);
+
+    private static string ParsePath(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : url.StartsWith('/') ? url.Split('?', '#')[0] : "";
+
+    private static string ParseHost(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : url.Contains('/', StringComparison.Ordinal) ? "" : url;
 }
