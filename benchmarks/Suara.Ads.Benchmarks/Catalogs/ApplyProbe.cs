@@ -23,16 +23,7 @@ internal static class ApplyProbe
         var campaigns = snapshot.Document.Campaigns;
         var random = new Random(7);
 
-        CatalogSnapshot Change(CatalogSnapshot current)
-        {
-            var changed = campaigns[random.Next(campaigns.Count)] with { Weight = 1 + random.Next(1000) };
-            if (!CatalogSnapshotBuilder.TryApply(current, new CatalogDelta { Campaigns = [changed] }, current.Version + 1, out var next, out var errors))
-            {
-                throw new InvalidOperationException(errors.ToString());
-            }
-
-            return next!;
-        }
+        CatalogSnapshot Change(CatalogSnapshot current) => WithNewWeight(current, campaigns[random.Next(campaigns.Count)], current.Version + 1, random);
 
         // Warm up (JIT), then measure.
         for (var i = 0; i < 20; i++)
@@ -61,6 +52,21 @@ internal static class ApplyProbe
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {heap,-3} {n,6} ticks  {type}"));
         }
+    }
+
+    /// <summary>
+    /// <paramref name="current"/> with <paramref name="campaign"/> given a random new weight, applied incrementally as an
+    /// instance applies a change notice (<see cref="CatalogSnapshotBuilder.TryApply"/>): the change the probes time.
+    /// </summary>
+    public static CatalogSnapshot WithNewWeight(CatalogSnapshot current, Campaign campaign, long version, Random random)
+    {
+        var changed = campaign with { Weight = 1 + random.Next(1000) };
+        if (!CatalogSnapshotBuilder.TryApply(current, new CatalogDelta { Campaigns = [changed] }, version, out var next, out var errors))
+        {
+            throw new InvalidOperationException(errors.ToString());
+        }
+
+        return next!;
     }
 
     /// <summary>The runtime's <c>GCAllocationTick</c> events counted by heap (SOH, LOH, POH) and type name.</summary>

@@ -52,14 +52,8 @@ internal static class RebuildHarness
         CatalogSnapshot ChangeOne()
         {
             // One campaign changed, as CatalogSync applies a change notice: read its stored JSON, apply the change.
-            var i = random.Next(stored.Campaigns.Length);
-            var changed = JsonSerializer.Deserialize(stored.Campaigns[i], CatalogJsonContext.Default.Campaign)! with { Weight = 1 + random.Next(1000) };
-            if (!CatalogSnapshotBuilder.TryApply(holder.Current, new CatalogDelta { Campaigns = [changed] }, version++, out var next, out var errors))
-            {
-                throw new InvalidOperationException(errors.ToString());
-            }
-
-            return next!;
+            var json = stored.Campaigns[random.Next(stored.Campaigns.Length)];
+            return ApplyProbe.WithNewWeight(holder.Current, JsonSerializer.Deserialize(json, CatalogJsonContext.Default.Campaign)!, version++, random);
         }
 
         // The latency buffers (128 MB each) before anything is measured: allocated in a phase, or copied at its end, they
