@@ -81,7 +81,7 @@ internal sealed class GcPauseListener : EventListener
                         if (pause > _longest)
                         {
                             _longest = pause;
-                            _longestCause = _collecting.Length > 0 ? _collecting : "no collection (a suspension of its own)";
+                            _longestCause = _collecting.Length > 0 ? _collecting : "no GCStart in it: the later suspension of a background gen2, or a suspension for something else";
                         }
 
                         _pauses++;

@@ -217,7 +217,7 @@ public static class CatalogSnapshotBuilder
         }
 
         snapshot = changed.Count == 0
-            ? new CatalogSnapshot(document, version, previous.Sites, previous.Placements, previous.Campaigns, previous.CampaignsById, previous.LabelIds, previous.Labels, previous.NextCampaignIndex, previous.NextCreativeIndex)
+            ? new CatalogSnapshot(document, version, previous.Sites, previous.Placements, previous.Campaigns, previous.CampaignsById, previous.LabelIds, previous.Labels, previous.NextCampaignIndex, previous.NextCreativeIndex, previous.CappedCampaigns)
             : ApplyCampaigns(previous, document, version, changed);
         return true;
     }
