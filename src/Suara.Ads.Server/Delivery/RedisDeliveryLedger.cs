@@ -266,12 +266,12 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
             }
 
             var campaigns = snapshot.Campaigns;
-            for (var i = 0; i < SweepPerRefresh && i < campaigns.Length; i++)
+            for (var i = 0; i < SweepPerRefresh && i < campaigns.Count; i++)
             {
-                reread.Add(campaigns[(_sweep + i) % campaigns.Length].Id);
+                reread.Add(campaigns[(_sweep + i) % campaigns.Count].Id);
             }
 
-            _sweep = campaigns.Length == 0 ? 0 : (_sweep + SweepPerRefresh) % campaigns.Length;
+            _sweep = campaigns.Count == 0 ? 0 : (_sweep + SweepPerRefresh) % campaigns.Count;
 
             read = await ReadAsync(snapshot, c => reread.Contains(c.Id) || !known.Flight.ContainsKey(c.Id), known).ConfigureAwait(false);
         }
