@@ -233,7 +233,6 @@ internal sealed class CatalogSync : BackgroundService
     {
         await _rebuilding.WaitAsync().ConfigureAwait(false);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var noGc = false;
         try
         {
             // Behind by a few changes: apply what the change log says changed, sharing everything else.
@@ -264,7 +263,6 @@ internal sealed class CatalogSync : BackgroundService
             var cpuBefore = Environment.CpuUsage.TotalTime;
             var pausedBefore = GC.GetTotalPauseDuration();
             var collectionsBefore = GC.CollectionCount(0);
-            noGc = !_holder.IsLoaded && StartLoadWithoutCollections();
             CatalogDocument document;
             long version;
             try
@@ -273,12 +271,6 @@ internal sealed class CatalogSync : BackgroundService
             }
             catch (JsonException ex)
             {
-                if (noGc)
-                {
-                    noGc = false;
-                    EndLoadWithoutCollections();
-                }
-
                 // An entry written behind the admin API's back that is not even JSON: like a catalog that does not
                 // build, it must not take the sync loop (and with it the host) down.
                 version = await _store.GetVersionAsync().ConfigureAwait(false);
@@ -294,14 +286,7 @@ internal sealed class CatalogSync : BackgroundService
             }
 
             var read = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-            var builds = CatalogSnapshotBuilder.TryBuild(document, version, out var snapshot, out var errors);
-            if (noGc)
-            {
-                noGc = false;
-                EndLoadWithoutCollections();
-            }
-
-            if (!builds)
+            if (!CatalogSnapshotBuilder.TryBuild(document, version, out var snapshot, out var errors))
             {
                 LastError = $"catalog version {version} does not build; version {_holder.Current.Version} keeps serving: {errors}";
                 _logger.CatalogBuildFailed(version, _holder.Current.Version, errors.ToString());
@@ -341,54 +326,7 @@ internal sealed class CatalogSync : BackgroundService
         }
         finally
         {
-            if (noGc)
-            {
-                EndLoadWithoutCollections(); // an exception ended the load: collections run again
-            }
-
             _rebuilding.Release();
-        }
-    }
-
-    /// <summary>How much the first load may allocate with no collection at all (what 100k campaigns take is about 640 MB).</summary>
-    internal const long LoadWithoutCollectionsBytes = 1L << 30;
-
-    /// <summary>
-    /// The first load, before the instance is ready, makes a catalog's worth of objects that all live, and as much again
-    /// in garbage: collections in the middle of it only copy the survivors from generation to generation (most of the
-    /// load's CPU was the collector's). So it runs in a no-collection region when the runtime grants one (it may not: a
-    /// smaller size is tried), and the one compacting collection after it does the work once. Past the size, the
-    /// runtime collects as usual.
-    /// </summary>
-    private static bool StartLoadWithoutCollections()
-    {
-        for (var size = LoadWithoutCollectionsBytes; size >= 64L << 20; size /= 2)
-        {
-            try
-            {
-                if (GC.TryStartNoGCRegion(size))
-                {
-                    return true;
-                }
-            }
-            catch (ArgumentOutOfRangeException)
-            {
-                // More than this runtime allows: try less.
-            }
-            catch (InvalidOperationException)
-            {
-                return false; // already in one
-            }
-        }
-
-        return false;
-    }
-
-    private static void EndLoadWithoutCollections()
-    {
-        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
-        {
-            GC.EndNoGCRegion(); // still in it: the load stayed within its size
         }
     }
 }
