@@ -236,7 +236,7 @@ cost() {
   awk -v ticks=$((after[2] - before[2])) -v hz="$(getconf CLK_TCK)" -v bytes="${after[3]} ${before[3]}" \
       -v pause="${after[4]} ${before[4]}" -v n="$(get "$1-server" requests)" -v us="$(get "$1-server" duration_us)" 'BEGIN {
     split(bytes, b, " "); split(pause, p, " ")
-    if (n > 0) printf "%.0f %.1f %.1f\n", 1e6 * ticks / hz / n, (b[1] - b[2]) / 1024 / n, 1e6 * (p[1] - p[2]) / (us > 0 ? us : 1)
+    if (n > 0) printf "%.0f %.1f %.1f\n", 1e6 * ticks / hz / n, (b[1] - b[2]) / 1024 / n, 1e9 * (p[1] - p[2]) / (us > 0 ? us : 1)
     else print "n/a n/a n/a" }'
 }
 ratio() { awk -v s="$(get "$1-server" rps)" -v b="$(get "$1-baseline" rps)" 'BEGIN { if (b > 0) printf "%.2f", s / b; else printf "0" }'; }
