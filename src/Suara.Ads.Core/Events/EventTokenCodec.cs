@@ -85,10 +85,12 @@ public sealed class EventTokenCodec
     /// </summary>
     public AdTokens SignAd(EventClaims claims)
     {
-        Span<byte> buffer = stackalloc byte[MaxPayloadLength + TagLength];
-        Span<byte> mac = stackalloc byte[32];
-        var n = SignPayload(claims, buffer, mac);
-        return new AdTokens(Encode(buffer, n, EventType.Impression, mac), Encode(buffer, n, EventType.Viewable, mac), Encode(buffer, n, EventType.Click, mac));
+        Span<byte> tokens = stackalloc byte[MaxAdTokensBytes];
+        var length = SignAd(claims, tokens);
+        return new AdTokens(
+            Encoding.ASCII.GetString(tokens[..length]),
+            Encoding.ASCII.GetString(tokens.Slice(length, length)),
+            Encoding.ASCII.GetString(tokens.Slice(2 * length, length)));
     }
 
     /// <summary>
@@ -162,19 +164,19 @@ public sealed class EventTokenCodec
     }
 
     /// <summary>The token of one event: the payload with its type, and the type's slice of the MAC.</summary>
-    private static string Encode(Span<byte> buffer, int payloadLength, EventType type, ReadOnlySpan<byte> mac)
-    {
-        buffer[1] = (byte)type;
-        Tag(mac, type).CopyTo(buffer[payloadLength..]);
-        return Base64Url.EncodeToString(buffer[..(payloadLength + TagLength)]);
-    }
+    private static string Encode(Span<byte> buffer, int payloadLength, EventType type, ReadOnlySpan<byte> mac) =>
+        Base64Url.EncodeToString(Stamped(buffer, payloadLength, type, mac));
 
     /// <summary>The token of one event, as <see cref="Encode(Span{byte}, int, EventType, ReadOnlySpan{byte})"/>, in ASCII bytes.</summary>
-    private static void Encode(Span<byte> buffer, int payloadLength, EventType type, ReadOnlySpan<byte> mac, Span<byte> destination)
+    private static void Encode(Span<byte> buffer, int payloadLength, EventType type, ReadOnlySpan<byte> mac, Span<byte> destination) =>
+        Base64Url.EncodeToUtf8(Stamped(buffer, payloadLength, type, mac), destination);
+
+    /// <summary>The bytes of one event's token before encoding: the payload with its type, and the type's slice of the MAC.</summary>
+    private static ReadOnlySpan<byte> Stamped(Span<byte> buffer, int payloadLength, EventType type, ReadOnlySpan<byte> mac)
     {
         buffer[1] = (byte)type;
         Tag(mac, type).CopyTo(buffer[payloadLength..]);
-        Base64Url.EncodeToUtf8(buffer[..(payloadLength + TagLength)], destination);
+        return buffer[..(payloadLength + TagLength)];
     }
 
     private static ReadOnlySpan<byte> Tag(ReadOnlySpan<byte> mac, EventType type) => mac.Slice(((int)type - 1) * TagLength, TagLength);
