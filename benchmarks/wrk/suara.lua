@@ -5,11 +5,18 @@
 --   SUARA_REQUESTS  lines "COUNTRY<TAB>USER-AGENT<TAB>BODY" (Suara.Ads.Benchmarks --write-requests)
 --   SUARA_TOKENS    beacons: event paths ("/v1/events/TOKEN"), one a line, in a file per thread: SUARA_TOKENS.<thread>
 --   SUARA_OUT       collect: where each thread writes the impression paths it reads (SUARA_OUT.<thread>)
+--   SUARA_RATE      decisions: requests per second for each thread, sent on a fixed schedule (a paced run); absent or
+--                   0: as fast as the connections go (a saturated run)
 -- decisions: POST /v1/decisions, cycling through the requests (each thread from its own offset), CF-IPCountry and the
 --            User-Agent from the line, as a reader's browser on the site's page sends them.
 -- collect:   decisions that also keep every impressionUrl of the answers (the decision warm-up; http.sh discards its
 --            timings) and the answers' body sizes.
 -- beacons:   GET each event path of the thread's file in turn, over and over, with the User-Agents of the requests.
+-- A paced run sends the thread's k-th request at start + k / SUARA_RATE whatever the answers' times (wrk asks delay()
+-- before each request on a connection; the schedule is the thread's, shared by its connections). wrk times a request
+-- from the moment it is sent, so a request sent late (the schedule fell behind: every connection was waiting for an
+-- answer) would hide the wait: done() reports how many were sent more than 1 ms late ("late"), and http.sh calls a run
+-- with more than 1 % of them one the target could not keep up with.
 -- done() prints one line "RESULT key=value ..." for http.sh: latency percentiles are exact, in microseconds.
 
 local mode = os.getenv("SUARA_MODE") or "decisions"
@@ -36,6 +43,32 @@ local function rows(path)
    end
    assert(#list > 0, "no requests in " .. path)
    return list
+end
+
+local rate = tonumber(os.getenv("SUARA_RATE") or "0") or 0
+late = 0
+if rate > 0 then
+   local ffi = require("ffi")
+   ffi.cdef[[
+      typedef struct { long tv_sec; long tv_nsec; } suara_timespec;
+      int clock_gettime(int clock, suara_timespec *at);
+   ]]
+   local at = ffi.new("suara_timespec")
+   local function now_ms()
+      ffi.C.clock_gettime(1, at) -- CLOCK_MONOTONIC
+      return tonumber(at.tv_sec) * 1000 + tonumber(at.tv_nsec) / 1e6
+   end
+   local interval = 1000 / rate
+   local due = nil
+   function delay()
+      local now = now_ms()
+      due = (due or now) + interval
+      local wait = due - now
+      if wait < -1 then
+         late = late + 1
+      end
+      return wait > 0 and math.floor(wait + 0.5) or 0
+   end
 end
 
 function init(args)
@@ -112,6 +145,11 @@ function done(summary, latency, requests)
       summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
       latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max,
       e.status, e.connect + e.read + e.write + e.timeout)
+   local late = 0
+   for _, thread in ipairs(threads) do
+      late = late + (thread:get("late") or 0)
+   end
+   line = line .. string.format(" late=%d", late)
    if mode == "collect" then
       local answers, bytes, impressions = 0, 0, 0
       for _, thread in ipairs(threads) do
