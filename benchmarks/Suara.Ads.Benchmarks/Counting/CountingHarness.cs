@@ -215,9 +215,10 @@ internal static class CountingHarness
         return new CountingFlusher(
             aggregate,
             new RedisCounterStore(connection, new CounterKeys(options), delivery, TimeProvider.System, new CatalogSnapshotHolder(), MsOptions.Create(new RetentionOptions())),
+            new GroupCounterStore(connection, new CounterKeys(options), delivery, TimeProvider.System, new CatalogSnapshotHolder(), MsOptions.Create(new RetentionOptions())),
             new FrequencyWriteQueue(connection, delivery, TimeProvider.System),
             new RedisFrequencyStore(connection, delivery, new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 1_000 }), TimeProvider.System),
-            new RedisDeliveryLedger(connection, delivery, new CatalogSnapshotHolder(), TimeProvider.System, metrics),
+            new RedisDeliveryLedger(connection, delivery, new CatalogSnapshotHolder(), TimeProvider.System, metrics, MsOptions.Create(new AdsOptions())),
             TimeProvider.System,
             MsOptions.Create(new AdsOptions()),
             NullLogger<CountingFlusher>.Instance,

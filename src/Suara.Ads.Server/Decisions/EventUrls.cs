@@ -32,6 +32,7 @@ internal static class EventUrls
             Viewer = viewer ?? "",
             Issuer = sequence >= 0 ? sequencer.Issuer : 0,
             Sequence = sequence,
+            SequencePerGroup = sequencer.PerGroup,
         });
         return new AdTokens(PathPrefix + tokens.Impression, PathPrefix + tokens.Viewable, PathPrefix + tokens.Click);
     }

@@ -53,6 +53,22 @@ internal sealed class CounterKeys
     public RedisKey SeenBits(string campaign, ulong issuer, long issuedDay) =>
         Key($"{{c:{campaign}}}:sb:{issuer.ToString("x16", CultureInfo.InvariantCulture)}:{issuedDay.ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>Hash of a counting group's hourly counters for one UTC day: field <c>OWNER|HOUR|PLACEMENT|CREATIVE|KIND</c> (OWNER a campaign id or <c>@SITE</c>).</summary>
+    public RedisKey GroupCounters(int group, long utcDay) => Key($"{{{GroupTag(group)}}}:n:{utcDay.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>Hash of a counting group's daily counters for one site-local month (<c>YYYYMM</c>): field <c>OWNER|YYYY-MM-DD|PLACEMENT|CREATIVE|KIND</c>.</summary>
+    public RedisKey GroupDailyCounters(int group, int month) => Key($"{{{GroupTag(group)}}}:m:{month.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>
+    /// Bitmap of what was counted of the ads one process run numbered in a counting group on one UTC day (token version
+    /// 4): 3 bits an ad, at 3 × its number (impression, viewable, click).
+    /// </summary>
+    public RedisKey GroupSeenBits(int group, ulong issuer, long issuedDay) =>
+        Key($"{{{GroupTag(group)}}}:sb:{issuer.ToString("x16", CultureInfo.InvariantCulture)}:{issuedDay.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>The hash tag of a counting group: <c>g:N</c>.</summary>
+    public static string GroupTag(int group) => "g:" + group.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>Sorted set of the batches already applied (member: batch id, score: when), for idempotent retries.</summary>
     public RedisKey Batches(string campaign) => Key($"{{{Tag(campaign)}}}:batches");
 

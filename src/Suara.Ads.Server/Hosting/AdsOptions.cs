@@ -40,6 +40,14 @@ public sealed class AdsOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Whether counting writes the counting-group layout (docs/redis.md, "Counting groups": one script per group of
+    /// campaigns per flush, tokens of version 4) rather than a script per campaign. Off until that layout is complete
+    /// (issue 13, goal 4); reports and delivery read both layouts either way, and events of version-4 tokens, from an
+    /// instance with it on, are counted in their group whatever this says.
+    /// </summary>
+    public bool CountingGroups { get; set; }
+
     /// <summary>Most counted events held in memory while Redis is away; beyond it new events are refused and counted as dropped.</summary>
     [Range(1_000, 100_000_000)]
     public long MaxPendingEvents { get; set; } = 2_000_000;

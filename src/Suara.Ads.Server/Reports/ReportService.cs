@@ -479,10 +479,14 @@ internal sealed class ReportService
     private async Task<CellReader> ReadDailyAsync(string campaign, DateOnly from, DateOnly to)
     {
         var db = _redis.Database;
+        var group = GroupOf(campaign);
         var reads = new List<Task<HashEntry[]>>();
         for (var month = new DateOnly(from.Year, from.Month, 1); month <= to; month = month.AddMonths(1))
         {
+            // Both layouts: the campaign's own month (counts written before the counting groups, and by older tokens) and
+            // its fields in its group's month.
             reads.Add(db.HashGetAllAsync(_keys.DailyCounters(campaign, (month.Year * 100) + month.Month)));
+            reads.Add(ScanGroupAsync(_keys.GroupDailyCounters(group, (month.Year * 100) + month.Month), campaign));
         }
 
         // Each month's cells are parsed as soon as it arrives, while Redis still sends the later ones.
@@ -506,25 +510,27 @@ internal sealed class ReportService
         // A day's counts are in up to three places (docs/redis.md, "Packed days"): packed (a closed day), in a hash being
         // packed, and in the day's hash (an open day, or counts that came after the packing). All three are read.
         var db = _redis.Database;
-        var reads = new List<(long Day, Task<Lease<byte>?> Packed, Task<HashEntry[]> Packing, Task<HashEntry[]> Open)>();
+        var group = GroupOf(campaign);
+        var reads = new List<(long Day, Task<Lease<byte>?> Packed, Task<HashEntry[]> Packing, Task<HashEntry[]> Open, Task<HashEntry[]> Group)>();
         for (var day = firstHour / 24; day <= (endHour - 1) / 24; day++)
         {
-            reads.Add((day, db.StringGetLeaseAsync(_keys.Packed(campaign, day)), db.HashGetAllAsync(_keys.Packing(campaign, day)), db.HashGetAllAsync(_keys.Counters(campaign, day))));
+            reads.Add((day, db.StringGetLeaseAsync(_keys.Packed(campaign, day)), db.HashGetAllAsync(_keys.Packing(campaign, day)), db.HashGetAllAsync(_keys.Counters(campaign, day)), ScanGroupAsync(_keys.GroupCounters(group, day), campaign)));
         }
 
         // Every UTC hour is placed in the local hour it starts in. The rows are counted before they are read, so that a
         // long report's arrays are made once at their size rather than grown (and copied) a dozen times.
         var cells = new CellReader(hour => hour >= firstHour && hour < endHour ? LocalHour(hour, zone) : DateTime.MinValue);
-        await Task.WhenAll(reads.SelectMany(r => new Task[] { r.Packed, r.Packing, r.Open })).ConfigureAwait(false);
+        await Task.WhenAll(reads.SelectMany(r => new Task[] { r.Packed, r.Packing, r.Open, r.Group })).ConfigureAwait(false);
         var expected = 0;
-        foreach (var (_, packed, packing, open) in reads)
+        foreach (var (_, packed, packing, open, inGroup) in reads)
         {
-            expected += (packed.Result?.Span.Count((byte)'\n') ?? 0) + ((packing.Result.Length + open.Result.Length) / 4);
+            expected += (packed.Result?.Span.Count((byte)'\n') ?? 0) + ((packing.Result.Length + open.Result.Length + inGroup.Result.Length) / 4);
         }
 
         cells.Expect(expected);
-        foreach (var (day, packed, packing, open) in reads)
+        foreach (var (day, packed, packing, open, inGroup) in reads)
         {
+            cells.AddFields(inGroup.Result);
             using (var text = packed.Result)
             {
                 if (text is not null)
@@ -544,6 +550,25 @@ internal sealed class ReportService
         }
 
         return cells;
+    }
+
+    /// <summary>The counting group of a batch owner: a campaign's, or for a site's inventory (<c>@SITE</c>) the site's.</summary>
+    private static int GroupOf(string owner) => CounterGroups.Of(EventAggregate.SiteOf(owner) ?? owner);
+
+    /// <summary>
+    /// An owner's fields in a group's hash (<c>OWNER|…</c>), named as in the owner's own hash. <c>HSCAN</c> walks the whole
+    /// group hash to find them (docs/redis.md, "Counting groups": what a report reads).
+    /// </summary>
+    private async Task<HashEntry[]> ScanGroupAsync(RedisKey key, string owner)
+    {
+        var prefix = owner + "|";
+        var entries = new List<HashEntry>();
+        await foreach (var entry in _redis.Database.HashScanAsync(key, prefix + "*", 1_000).ConfigureAwait(false))
+        {
+            entries.Add(new HashEntry(((string)entry.Name!)[prefix.Length..], entry.Value));
+        }
+
+        return [.. entries];
     }
 
     /// <summary>

@@ -1,0 +1,137 @@
+using Suara.Ads.Core.Counting;
+using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Server.Delivery;
+using Suara.Ads.Server.Events;
+using Suara.Ads.Server.Hosting;
+using Suara.Ads.Server.Tests.Support;
+
+namespace Suara.Ads.Server.Tests.Events;
+
+/// <summary>The counting groups' script (docs/redis.md, "Counting groups"), straight against Redis.</summary>
+public sealed class GroupCounterStoreTests : IDisposable
+{
+    private readonly Microsoft.Extensions.Options.IOptions<RedisOptions> _options = TestRedis.Options();
+    private readonly RedisConnection _connection;
+    private readonly GroupCounterStore _store;
+
+    public GroupCounterStoreTests()
+    {
+        _connection = new RedisConnection(_options);
+        _store = new GroupCounterStore(_connection, new CounterKeys(_options), new DeliveryKeys(_options), TimeProvider.System, new CatalogSnapshotHolder(), Microsoft.Extensions.Options.Options.Create(new RetentionOptions()));
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private static TokenEvent Event(CounterKey key, int ad) => new(key, $"{key.Campaign}{key.Kind}{ad}", 495_000) { Issuer = 7, Sequence = ad, SequencePerGroup = true, SiteDay = 739_000 };
+
+    [Fact]
+    public async Task WriteAsync_ManyCampaignsOfAGroup_CountEachEventOnce_FollowUpsOnlyAfterTheirImpression_AndRetriesAreNoOps()
+    {
+        // Arrange: two campaigns of one group, 2,500 impressions of one (more than one BITFIELD's worth) and clicks of ads
+        // 2,000-2,999, half of which have no impression yet; the other campaign's ads are numbered in the same group.
+        using var redis = TestRedis.Connect();
+        var (first, second) = TwoCampaignsOfOneGroup();
+        var impression = new CounterKey(first, "cr", "sidebar", 495_000, CounterKind.Impression);
+        var click = impression with { Kind = CounterKind.Click };
+        var other = impression with { Campaign = second };
+        var aggregate = new EventAggregate(groups: true);
+        for (var i = 0; i < 2_500; i++)
+        {
+            Assert.True(aggregate.AddEvent(Event(impression, i)));
+        }
+
+        for (var i = 2_000; i < 3_000; i++)
+        {
+            Assert.True(aggregate.AddEvent(Event(click, i)));
+        }
+
+        for (var i = 3_000; i < 3_010; i++)
+        {
+            Assert.True(aggregate.AddEvent(Event(other, i)));
+        }
+
+        // Act: the batch, then the same batch again (a lost reply).
+        var batch = Assert.Single(aggregate.TakeBatches());
+        var outcome = await _store.WriteAsync(batch, earliest: true);
+        Assert.Equal(GroupStatus.Applied, outcome.Status);
+        Assert.Equal(500, outcome.Outcome.RefusedFollowUps.Count);
+        Assert.Equal(GroupStatus.AppliedBefore, (await _store.WriteAsync(batch, earliest: true)).Status);
+        aggregate.Complete(batch);
+
+        // Ads 2,000-2,599 again (500 repeats, 100 new), and all the clicks again: those of ads 2,500-2,599 now count, those of
+        // 2,600-2,999 are refused again.
+        for (var i = 2_000; i < 2_600; i++)
+        {
+            Assert.True(aggregate.AddEvent(Event(impression, i)));
+        }
+
+        for (var i = 2_000; i < 3_000; i++)
+        {
+            Assert.True(aggregate.AddEvent(Event(click, i)));
+        }
+
+        Assert.Equal(GroupStatus.Applied, (await _store.WriteAsync(Assert.Single(aggregate.TakeBatches()), earliest: true)).Status);
+
+        // Assert
+        var day = DateTimeOffset.FromUnixTimeSeconds(495_000L * 3600);
+        var db = redis.GetDatabase();
+        var totals = await CounterReader.TotalsAsync(db, _options.Value.KeyPrefix, first, day);
+        Assert.Equal((2_600L, 600L), (totals['i'], totals['c']));
+        Assert.Equal(500 + 400, (await CounterReader.InvalidAsync(db, _options.Value.KeyPrefix, first, day))['n']);
+        Assert.Equal(10, (await CounterReader.TotalsAsync(db, _options.Value.KeyPrefix, second, day))['i']);
+        Assert.Equal(2_600, await CounterReader.DeliveredAsync(db, _options.Value.KeyPrefix, first));
+        Assert.Equal(10, await CounterReader.DeliveredAsync(db, _options.Value.KeyPrefix, second));
+    }
+
+    [Fact]
+    public async Task WriteAsync_ABatchWhoseEarlierBatchIsNotApplied_WaitsForIt_AndEachCountsOnce()
+    {
+        using var redis = TestRedis.Connect();
+        var (campaign, _) = TwoCampaignsOfOneGroup();
+        var served = new CounterKey(campaign, "cr", "sidebar", 495_000, CounterKind.Served);
+        var aggregate = new EventAggregate(groups: true);
+        Assert.True(aggregate.AddServed(served));
+        var one = Assert.Single(aggregate.TakeBatches());
+        Assert.True(aggregate.AddServed(served));
+        Assert.True(aggregate.AddServed(served));
+        var two = Assert.Single(aggregate.TakeBatches());
+        Assert.Equal((1L, 2L), (one.Sequence, two.Sequence));
+
+        // The second before the first (the first failed): it waits; then both, in order, once each.
+        Assert.Equal(GroupStatus.NotYet, (await _store.WriteAsync(two, earliest: false)).Status);
+        Assert.Equal(GroupStatus.Applied, (await _store.WriteAsync(one, earliest: true)).Status);
+        Assert.Equal(GroupStatus.Applied, (await _store.WriteAsync(two, earliest: false)).Status);
+        Assert.Equal(GroupStatus.AppliedBefore, (await _store.WriteAsync(one, earliest: true)).Status);
+        Assert.Equal(GroupStatus.AppliedBefore, (await _store.WriteAsync(two, earliest: true)).Status);
+
+        var day = DateTimeOffset.FromUnixTimeSeconds(495_000L * 3600);
+        Assert.Equal(3, (await CounterReader.TotalsAsync(redis.GetDatabase(), _options.Value.KeyPrefix, campaign, day))['s']);
+    }
+
+    [Fact]
+    public async Task WriteAsync_TheEarliestBatchOfARunWhoseRecordIsGone_IsApplied()
+    {
+        // A run whose record was dropped (silent in the group for a day) still writes its next batch: the earliest one
+        // unconfirmed passes the gap.
+        using var redis = TestRedis.Connect();
+        var (campaign, _) = TwoCampaignsOfOneGroup();
+        var served = new CounterKey(campaign, "cr", "sidebar", 495_000, CounterKind.Served);
+        var aggregate = new EventAggregate(groups: true);
+        Assert.True(aggregate.AddServed(served));
+        aggregate.Complete(Assert.Single(aggregate.TakeBatches())); // batch 1, never written here
+        Assert.True(aggregate.AddServed(served));
+        var two = Assert.Single(aggregate.TakeBatches());
+
+        Assert.Equal(GroupStatus.Applied, (await _store.WriteAsync(two, earliest: true)).Status);
+        var day = DateTimeOffset.FromUnixTimeSeconds(495_000L * 3600);
+        Assert.Equal(1, (await CounterReader.TotalsAsync(redis.GetDatabase(), _options.Value.KeyPrefix, campaign, day))['s']);
+    }
+
+    /// <summary>Two campaign ids of one counting group.</summary>
+    private static (string First, string Second) TwoCampaignsOfOneGroup()
+    {
+        var ids = Enumerable.Range(0, 100).Select(i => $"gc{i}").ToArray();
+        var first = ids[0];
+        return (first, ids.Skip(1).First(id => CounterGroups.Of(id) == CounterGroups.Of(first)));
+    }
+}
