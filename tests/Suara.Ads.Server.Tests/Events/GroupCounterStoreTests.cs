@@ -84,6 +84,24 @@ public sealed class GroupCounterStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteAsync_MoreCellsThanOneCommandTakes_CountsThemAll()
+    {
+        // 7,000 cells of one group's hour in one batch: more fields than one HMGET or HSET of the script takes.
+        using var redis = TestRedis.Connect();
+        var (campaign, _) = TwoCampaignsOfOneGroup();
+        var aggregate = new EventAggregate(groups: true);
+        for (var i = 0; i < 7_000; i++)
+        {
+            Assert.True(aggregate.AddServed(new CounterKey(campaign, $"cr{i}", "sidebar", 495_000, CounterKind.Served)));
+            Assert.True(aggregate.AddServed(new CounterKey(campaign, $"cr{i}", "sidebar", 495_000, CounterKind.Served)));
+        }
+
+        Assert.Equal(GroupStatus.Applied, (await _store.WriteAsync(Assert.Single(aggregate.TakeBatches()), earliest: true)).Status);
+        var day = DateTimeOffset.FromUnixTimeSeconds(495_000L * 3600);
+        Assert.Equal(14_000, (await CounterReader.TotalsAsync(redis.GetDatabase(), _options.Value.KeyPrefix, campaign, day))['s']);
+    }
+
+    [Fact]
     public async Task WriteAsync_ABatchWhoseEarlierBatchIsNotApplied_WaitsForIt_AndEachCountsOnce()
     {
         using var redis = TestRedis.Connect();
