@@ -336,9 +336,7 @@ internal sealed class GroupCounterStore
         {
             if (!zones.TryGetValue(owner, out var days))
             {
-                days = new SiteDays(EventAggregate.SiteOf(owner) is { } site
-                    ? snapshot.Sites.TryGetValue(site, out var s) ? s.TimeZone : TimeZoneInfo.Utc
-                    : snapshot.ZoneOf(owner));
+                days = RedisCounterStore.DaysOf(snapshot, owner);
                 zones[owner] = days;
             }
 

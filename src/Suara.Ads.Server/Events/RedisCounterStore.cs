@@ -288,10 +288,7 @@ internal sealed class RedisCounterStore
         };
 
         // Every cell is counted in its UTC day's hourly hash and in its site-local month's daily hash.
-        var snapshot = _catalog.Current;
-        var days = new SiteDays(EventAggregate.SiteOf(batch.Campaign) is { } site
-            ? snapshot.Sites.TryGetValue(site, out var s) ? s.TimeZone : TimeZoneInfo.Utc
-            : snapshot.ZoneOf(batch.Campaign));
+        var days = DaysOf(_catalog.Current, batch.Campaign);
         void Cell(in CounterKey key)
         {
             var day = days.Of(key.Hour);
@@ -433,6 +430,12 @@ internal sealed class RedisCounterStore
     /// </summary>
     public static long SeenBitsTtl(long issuedDay, DateTimeOffset now) =>
         Math.Max(((issuedDay + 1) * 86_400) + (long)SeenRetention.TotalSeconds - now.ToUnixTimeSeconds(), 3600);
+
+    /// <summary>The site-local days of a batch owner's hours: a site's (<c>@SITE</c>) in its time zone, a campaign's in its home site's.</summary>
+    public static SiteDays DaysOf(CatalogSnapshot snapshot, string owner) =>
+        new(EventAggregate.SiteOf(owner) is { } site
+            ? snapshot.Sites.TryGetValue(site, out var s) ? s.TimeZone : TimeZoneInfo.Utc
+            : snapshot.ZoneOf(owner));
 
     /// <summary>The UTC day of issue of a numbered ad: its bitmap's (days since the Unix epoch).</summary>
     private static long IssuedDay(in TokenEvent e) => e.IssuedHour / 24;
