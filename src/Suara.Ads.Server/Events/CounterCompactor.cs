@@ -59,6 +59,23 @@ internal sealed class CounterCompactor : BackgroundService
         return 1
         """;
 
+    // KEYS: the group's hash being packed, one owner's packed string. ARGV: the id the hash was read under, the owner's
+    // packed text, then the owner's fields. Appends the text and removes those fields in one step, only if the hash is
+    // still the one that was read; the hash goes when no count is left in it. So each owner's counts are in the hash or
+    // in its packed string, never in both or neither, and a pass that stops half-way is finished by the next.
+    private const string FinishGroupScript = """
+        if redis.call('HGET', KEYS[1], '#') ~= ARGV[1] then return 0 end
+        local ttl = redis.call('PTTL', KEYS[1])
+        if #ARGV[2] > 0 then
+          redis.call('APPEND', KEYS[2], ARGV[2])
+          local kept = redis.call('PTTL', KEYS[2])
+          if ttl > 0 and kept < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
+        end
+        for s = 3, #ARGV, 3000 do redis.call('HDEL', KEYS[1], unpack(ARGV, s, math.min(s + 2999, #ARGV))) end
+        if redis.call('HLEN', KEYS[1]) <= 1 then redis.call('UNLINK', KEYS[1]) end
+        return 1
+        """;
+
     private readonly RedisConnection _redis;
     private readonly CounterKeys _keys;
     private readonly CatalogSnapshotHolder _catalog;
@@ -178,7 +195,7 @@ internal sealed class CounterCompactor : BackgroundService
                 continue;
             }
 
-            foreach (var chunk in OwnersOf(day).Chunk(16))
+            foreach (var chunk in OwnersOf(day).Concat(Enumerable.Range(0, CounterGroups.Count).Select(CounterGroups.Owner)).Chunk(16))
             {
                 var results = await Task.WhenAll(chunk.Select(owner => PackAsync(owner, day))).ConfigureAwait(false);
                 packed += results.Count(r => r);
@@ -215,9 +232,18 @@ internal sealed class CounterCompactor : BackgroundService
         }
     }
 
-    /// <summary>Packs one owner's UTC day (and finishes a packing left half-done). Answers whether there was anything to pack.</summary>
+    /// <summary>
+    /// Packs one owner's UTC day (and finishes a packing left half-done): a campaign's or a site's own hash, or for a
+    /// counting group (<see cref="CounterGroups.Owner"/>) the group's hash, into a packed string per owner in it. Answers
+    /// whether there was anything to pack.
+    /// </summary>
     public async Task<bool> PackAsync(string owner, long utcDay)
     {
+        if (CounterGroups.GroupOf(owner) is var group && group >= 0)
+        {
+            return await PackGroupAsync(group, utcDay).ConfigureAwait(false);
+        }
+
         var db = _redis.Database;
         var (hash, packing, packed) = (_keys.Counters(owner, utcDay), _keys.Packing(owner, utcDay), _keys.Packed(owner, utcDay));
         var pass = (string?)await db.ScriptEvaluateAsync(BeginScript, [hash, packing], [Guid.NewGuid().ToString("N")]).ConfigureAwait(false);
@@ -229,6 +255,49 @@ internal sealed class CounterCompactor : BackgroundService
         var entries = await db.HashGetAllAsync(packing).ConfigureAwait(false);
         var text = PackedCounters.Pack(entries);
         await db.ScriptEvaluateAsync(FinishScript, [packing, packed], [pass, text]).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Packs a counting group's UTC day: the hash is renamed as an owner's is, read by <c>HSCAN</c> (nothing writes to
+    /// it any more), and each owner's fields move into the owner's packed string in one script each.
+    /// </summary>
+    private async Task<bool> PackGroupAsync(int group, long utcDay)
+    {
+        var db = _redis.Database;
+        var packing = _keys.GroupPacking(group, utcDay);
+        var pass = (string?)await db.ScriptEvaluateAsync(BeginScript, [_keys.GroupCounters(group, utcDay), packing], [Guid.NewGuid().ToString("N")]).ConfigureAwait(false);
+        if (pass is null)
+        {
+            return false;
+        }
+
+        var owners = new Dictionary<string, List<HashEntry>>(StringComparer.Ordinal);
+        await foreach (var entry in db.HashScanAsync(packing, pageSize: 1_000).ConfigureAwait(false))
+        {
+            var field = (string)entry.Name!;
+            var bar = field.IndexOf('|', StringComparison.Ordinal);
+            if (bar > 0)
+            {
+                var owner = field[..bar];
+                if (!owners.TryGetValue(owner, out var entries))
+                {
+                    owners[owner] = entries = [];
+                }
+
+                entries.Add(entry);
+            }
+        }
+
+        foreach (var (owner, entries) in owners)
+        {
+            var text = PackedCounters.Pack(entries.Select(e => new HashEntry(((string)e.Name!)[(owner.Length + 1)..], e.Value)));
+            RedisValue[] args = [pass, text, .. entries.Select(e => e.Name)];
+            await db.ScriptEvaluateAsync(FinishGroupScript, [packing, _keys.GroupPacked(group, owner, utcDay)], args).ConfigureAwait(false);
+        }
+
+        // Nothing left but the pass's mark (an empty day, or every owner moved): the hash goes.
+        await db.ScriptEvaluateAsync("if redis.call('HGET', KEYS[1], '#') == ARGV[1] and redis.call('HLEN', KEYS[1]) <= 1 then redis.call('UNLINK', KEYS[1]) end return 0", [packing], [pass]).ConfigureAwait(false);
         return true;
     }
 }

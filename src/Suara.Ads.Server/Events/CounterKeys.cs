@@ -66,6 +66,15 @@ internal sealed class CounterKeys
     public RedisKey GroupSeenBits(int group, ulong issuer, long issuedDay) =>
         Key($"{{{GroupTag(group)}}}:sb:{issuer.ToString("x16", CultureInfo.InvariantCulture)}:{issuedDay.ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>A counting group's day hash while it is being packed (renamed, so that new counts start a new hash).</summary>
+    public RedisKey GroupPacking(int group, long utcDay) => Key($"{{{GroupTag(group)}}}:n:{utcDay.ToString(CultureInfo.InvariantCulture)}:x");
+
+    /// <summary>
+    /// An owner's (a campaign's or <c>@SITE</c>) closed UTC day of its group's hourly counters, packed into one string
+    /// (<see cref="PackedCounters"/>) under the group's tag, so that moving it out of the group's hash is one script.
+    /// </summary>
+    public RedisKey GroupPacked(int group, string owner, long utcDay) => Key($"{{{GroupTag(group)}}}:p:{owner}:{utcDay.ToString(CultureInfo.InvariantCulture)}");
+
     /// <summary>The hash tag of a counting group: <c>g:N</c>.</summary>
     public static string GroupTag(int group) => "g:" + group.ToString(CultureInfo.InvariantCulture);
 

@@ -511,26 +511,49 @@ internal sealed class ReportService
         // packed, and in the day's hash (an open day, or counts that came after the packing). All three are read.
         var db = _redis.Database;
         var group = GroupOf(campaign);
-        var reads = new List<(long Day, Task<Lease<byte>?> Packed, Task<HashEntry[]> Packing, Task<HashEntry[]> Open, Task<HashEntry[]> Group)>();
+        var reads = new List<(long Day, Task<Lease<byte>?> Packed, Task<HashEntry[]> Packing, Task<HashEntry[]> Open, Task<HashEntry[]> Group, Task<Lease<byte>?> GroupPacked, Task<HashEntry[]> GroupPacking)>();
         for (var day = firstHour / 24; day <= (endHour - 1) / 24; day++)
         {
-            reads.Add((day, db.StringGetLeaseAsync(_keys.Packed(campaign, day)), db.HashGetAllAsync(_keys.Packing(campaign, day)), db.HashGetAllAsync(_keys.Counters(campaign, day)), ScanGroupAsync(_keys.GroupCounters(group, day), campaign)));
+            // And the same three places in the campaign's counting group (docs/redis.md, "Counting groups").
+            reads.Add((
+                day,
+                db.StringGetLeaseAsync(_keys.Packed(campaign, day)),
+                db.HashGetAllAsync(_keys.Packing(campaign, day)),
+                db.HashGetAllAsync(_keys.Counters(campaign, day)),
+                ScanGroupAsync(_keys.GroupCounters(group, day), campaign),
+                db.StringGetLeaseAsync(_keys.GroupPacked(group, campaign, day)),
+                ScanGroupAsync(_keys.GroupPacking(group, day), campaign)));
         }
 
         // Every UTC hour is placed in the local hour it starts in. The rows are counted before they are read, so that a
         // long report's arrays are made once at their size rather than grown (and copied) a dozen times.
         var cells = new CellReader(hour => hour >= firstHour && hour < endHour ? LocalHour(hour, zone) : DateTime.MinValue);
-        await Task.WhenAll(reads.SelectMany(r => new Task[] { r.Packed, r.Packing, r.Open, r.Group })).ConfigureAwait(false);
+        await Task.WhenAll(reads.SelectMany(r => new Task[] { r.Packed, r.Packing, r.Open, r.Group, r.GroupPacked, r.GroupPacking })).ConfigureAwait(false);
         var expected = 0;
-        foreach (var (_, packed, packing, open, inGroup) in reads)
+        foreach (var (_, packed, packing, open, inGroup, groupPacked, groupPacking) in reads)
         {
-            expected += (packed.Result?.Span.Count((byte)'\n') ?? 0) + ((packing.Result.Length + open.Result.Length + inGroup.Result.Length) / 4);
+            expected += (packed.Result?.Span.Count((byte)'\n') ?? 0) + (groupPacked.Result?.Span.Count((byte)'\n') ?? 0)
+                + ((packing.Result.Length + open.Result.Length + inGroup.Result.Length + groupPacking.Result.Length) / 4);
         }
 
         cells.Expect(expected);
-        foreach (var (day, packed, packing, open, inGroup) in reads)
+        foreach (var (day, packed, packing, open, inGroup, groupPacked, groupPacking) in reads)
         {
+            using (var text = groupPacked.Result)
+            {
+                if (text is not null)
+                {
+                    cells.AddPacked(text.Span);
+                }
+            }
+
+            cells.AddFields(groupPacking.Result);
             cells.AddFields(inGroup.Result);
+            if (inGroup.Result.Length > 0)
+            {
+                _compactor.Request(CounterGroups.Owner(group), day);
+            }
+
             using (var text = packed.Result)
             {
                 if (text is not null)

@@ -101,6 +101,37 @@ public sealed class PackedDaysTests
     }
 
     [Fact]
+    public async Task AGroupDay_PackedPerOwner_ReportsWhatItsHashDid_AlsoWhenAPassStoppedHalfWay()
+    {
+        // Arrange: the day counted in the campaign's counting group (docs/redis.md, "Counting groups").
+        using var redis = TestRedis.Connect();
+        using var server = new AdsServerFactory(TestCatalog.Document(Priced()), settings: new Dictionary<string, string?>(NoPackingPass) { ["Ads:CountingGroups"] = "true" });
+        var client = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var day = await TrafficAsync(server, client);
+        var before = await ReportAsync(client);
+        Assert.Contains("\"impressions\":9,", before, StringComparison.Ordinal);
+        var keys = server.Services.GetRequiredService<CounterKeys>();
+        var db = redis.GetDatabase();
+        var group = Core.Counting.CounterGroups.Of("priced");
+        Assert.True(await db.KeyExistsAsync(keys.GroupCounters(group, day)));
+
+        // A pass renamed the group's day and stopped before it moved anything: still counted.
+        await db.KeyRenameAsync(keys.GroupCounters(group, day), keys.GroupPacking(group, day));
+        await db.HashSetAsync(keys.GroupPacking(group, day), PackedCounters.PassField, "a-pass-that-stopped");
+        Assert.Equal(before, await ReportAsync(client));
+
+        // Act: the next pass, once the day is closed.
+        server.Time.Advance(TimeSpan.FromDays(2));
+        Assert.True(await server.Services.GetRequiredService<CounterCompactor>().RunPassAsync(CancellationToken.None) >= 1);
+
+        // Assert: the campaign's counts in its packed string, the group's hashes gone, the same report.
+        Assert.False(await db.KeyExistsAsync(keys.GroupPacking(group, day)));
+        Assert.False(await db.KeyExistsAsync(keys.GroupCounters(group, day)));
+        Assert.True(await db.KeyExistsAsync(keys.GroupPacked(group, "priced", day)));
+        Assert.Equal(before, await ReportAsync(client));
+    }
+
+    [Fact]
     public async Task APackingStoppedHalfWay_IsStillCounted_AndTheNextPassFinishesIt()
     {
         using var redis = TestRedis.Connect();

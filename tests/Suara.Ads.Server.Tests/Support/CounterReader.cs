@@ -110,12 +110,25 @@ public static class CounterReader
         var groups = campaign is null ? Enumerable.Range(0, Core.Counting.CounterGroups.Count) : [Core.Counting.CounterGroups.Of(campaign)];
         foreach (var group in groups)
         {
-            await foreach (var entry in db.HashScanAsync($"{prefix}{{g:{group}}}:n:{utcDay}", campaign is null ? "*" : campaign + "|*"))
+            // The day's hash, the hash being packed, and the owners' packed days.
+            foreach (var hash in new[] { $"{prefix}{{g:{group}}}:n:{utcDay}", $"{prefix}{{g:{group}}}:n:{utcDay}:x" })
             {
-                var field = entry.Name.ToString();
-                if (!field.StartsWith('@'))
+                await foreach (var entry in db.HashScanAsync(hash, campaign is null ? "*" : campaign + "|*"))
                 {
-                    cells.Add((field[(field.LastIndexOf('|') + 1)..], (long)entry.Value));
+                    var field = entry.Name.ToString();
+                    if (!field.StartsWith('@') && field.Contains('|', StringComparison.Ordinal))
+                    {
+                        cells.Add((field[(field.LastIndexOf('|') + 1)..], (long)entry.Value));
+                    }
+                }
+            }
+
+            var server = db.Multiplexer.GetServers()[0];
+            await foreach (var key in server.KeysAsync(db.Database, $"{prefix}{{g:{group}}}:p:{campaign ?? "*"}:{utcDay}"))
+            {
+                if (!key.ToString().Contains(":p:@", StringComparison.Ordinal))
+                {
+                    cells.AddRange(Unpack((byte[]?)await db.StringGetAsync(key) ?? []));
                 }
             }
         }
