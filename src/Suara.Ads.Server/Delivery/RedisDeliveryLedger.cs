@@ -80,11 +80,15 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
     public const int SweepPerRefresh = 8;
 
     /// <summary>
-    /// Campaigns re-read in their own (per-campaign) hash on every refresh, in turn through the catalog, for the same
-    /// reason: one command each (10,000 campaigns: 83 minutes). Once the counting groups are in force, only tokens issued
-    /// before them (and instances without them) still write those hashes.
+    /// With the counting groups on (<see cref="AdsOptions.CountingGroups"/>), campaigns re-read in their own
+    /// (per-campaign) hash on every refresh, in turn through the catalog, for the same reason: one command each (10,000
+    /// campaigns: 83 minutes), as only tokens issued before the groups (and instances without them) still write those
+    /// hashes. Without the groups, <see cref="SweepPerRefresh"/>, as before.
     /// </summary>
-    public const int OwnSweepPerRefresh = 2;
+    public const int OwnSweepPerRefreshWithGroups = 2;
+
+    /// <summary>Campaigns re-read in their own hash on every refresh (<see cref="OwnSweepPerRefreshWithGroups"/>).</summary>
+    public int OwnSweepPerRefresh => _groups ? OwnSweepPerRefreshWithGroups : SweepPerRefresh;
 
     /// <summary>The mark of a campaign whose fields in its group's delivery hash were written (<c>g:</c>, then the id, which has no <c>:</c>).</summary>
     public const string GroupMarkPrefix = "g:";

@@ -273,7 +273,7 @@ internal sealed class CounterCompactor : BackgroundService
         }
 
         var owners = new Dictionary<string, List<HashEntry>>(StringComparer.Ordinal);
-        await foreach (var entry in db.HashScanAsync(packing, pageSize: 1_000).ConfigureAwait(false))
+        await foreach (var entry in db.HashScanAsync(packing, pageSize: 10_000).ConfigureAwait(false))
         {
             var field = (string)entry.Name!;
             var bar = field.IndexOf('|', StringComparison.Ordinal);

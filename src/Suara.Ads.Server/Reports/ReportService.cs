@@ -586,7 +586,7 @@ internal sealed class ReportService
     {
         var prefix = owner + "|";
         var entries = new List<HashEntry>();
-        await foreach (var entry in _redis.Database.HashScanAsync(key, prefix + "*", 1_000).ConfigureAwait(false))
+        await foreach (var entry in _redis.Database.HashScanAsync(key, prefix + "*", 10_000).ConfigureAwait(false))
         {
             entries.Add(new HashEntry(((string)entry.Name!)[prefix.Length..], entry.Value));
         }
