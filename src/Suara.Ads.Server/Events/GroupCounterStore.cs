@@ -454,7 +454,15 @@ internal sealed class GroupCounterStore
         var status = (int)result[0];
         if (status != 1)
         {
-            return status == 0 ? GroupOutcome.AlreadyApplied : GroupOutcome.NotYet;
+            if (status == 0)
+            {
+                // Applied before, and perhaps its reach not written (it failed after the script): written again, which
+                // changes nothing if it was.
+                await WriteReachAsync(batch).ConfigureAwait(false);
+                return GroupOutcome.AlreadyApplied;
+            }
+
+            return GroupOutcome.NotYet;
         }
 
         lock (_lock)
@@ -481,7 +489,8 @@ internal sealed class GroupCounterStore
 
     /// <summary>
     /// Reach: the viewers of the batch's impressions into their campaign's sketch of the day (a key per campaign: it
-    /// cannot share the group's script on a Cluster). Idempotent, so a batch written again adds nothing.
+    /// cannot share the group's script on a Cluster), after the script, and again when a retry of the batch finds it
+    /// applied before. Idempotent, so a batch written again adds nothing.
     /// </summary>
     private async Task WriteReachAsync(CampaignBatch batch)
     {
