@@ -47,7 +47,14 @@ internal sealed class CounterCompactor : BackgroundService
 
     // KEYS: the hash being packed, the packed string. ARGV: the id the hash was read under, its packed text. Appends and
     // removes the hash in one step, only if it is still the one that was read (a retry or a second pass finds it gone).
-    private const string FinishScript = """
+    private const string FinishScript = AppendPacked + """
+        redis.call('UNLINK', KEYS[1])
+        return 1
+        """;
+
+    // KEYS: the hash being packed, the packed string. ARGV: the id the hash was read under, the packed text. Stops unless the
+    // hash is still the one that was read; appends the text, the string kept at least as long as the hash.
+    private const string AppendPacked = """
         if redis.call('HGET', KEYS[1], '#') ~= ARGV[1] then return 0 end
         local ttl = redis.call('PTTL', KEYS[1])
         if #ARGV[2] > 0 then
@@ -55,22 +62,14 @@ internal sealed class CounterCompactor : BackgroundService
           local kept = redis.call('PTTL', KEYS[2])
           if ttl > 0 and kept < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
         end
-        redis.call('UNLINK', KEYS[1])
-        return 1
+
         """;
 
     // KEYS: the group's hash being packed, one owner's packed string. ARGV: the id the hash was read under, the owner's
     // packed text, then the owner's fields. Appends the text and removes those fields in one step, only if the hash is
     // still the one that was read; the hash goes when no count is left in it. So each owner's counts are in the hash or
     // in its packed string, never in both or neither, and a pass that stops half-way is finished by the next.
-    private const string FinishGroupScript = """
-        if redis.call('HGET', KEYS[1], '#') ~= ARGV[1] then return 0 end
-        local ttl = redis.call('PTTL', KEYS[1])
-        if #ARGV[2] > 0 then
-          redis.call('APPEND', KEYS[2], ARGV[2])
-          local kept = redis.call('PTTL', KEYS[2])
-          if ttl > 0 and kept < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
-        end
+    private const string FinishGroupScript = AppendPacked + """
         for s = 3, #ARGV, 3000 do redis.call('HDEL', KEYS[1], unpack(ARGV, s, math.min(s + 2999, #ARGV))) end
         if redis.call('HLEN', KEYS[1]) <= 1 then redis.call('UNLINK', KEYS[1]) end
         return 1
