@@ -151,7 +151,15 @@ redis_calls() { redis-cli -p "$redis_port" info commandstats | tr -d '\r' | awk 
 # metric NAME [LABEL-REGEX]: the sum of a counter's series in the server's /metrics.
 metric() { curl -s "$server/metrics" | awk -v name="$1" -v labels="${2:-}" '
   index($0, name "{") == 1 && $0 ~ labels { sum += $NF } END { printf "%d\n", sum }'; }
-snapshot() { echo "$(redis_calls '') $(redis_calls '^eval')" >"$work/$1.redis"; }
+# value NAME: the sum of a metric's series in the server's /metrics, as written (a counter of seconds is fractional).
+value() { curl -s "$server/metrics" | awk -v name="$1" '(index($0, name "{") == 1 || index($0, name " ") == 1) { sum += $NF } END { printf "%.6f\n", sum }'; }
+# The server process's CPU time so far, in clock ticks (user + system).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+# Before and after a measured server run: Redis commands (all, script calls), the server's CPU ticks, bytes allocated
+# and seconds of GC pauses.
+snapshot() {
+  echo "$(redis_calls '') $(redis_calls '^eval') $(cpu_ticks) $(value dotnet_gc_heap_total_allocated_bytes_total) $(value dotnet_gc_pause_time_seconds_total)" >"$work/$1.redis"
+}
 
 echo "Decisions (wrk -t $threads -c $connections, ${duration} s a phase):"
 # The server's decision warm-up, longer than the others: on 2 cores a fresh server takes some 15 s to reach its pace
@@ -219,6 +227,18 @@ per_1000() {
     echo "$(group "$all") ($(group "$scripts") script calls)"
   }
 }
+# cost PHASE: the server's CPU µs, KB allocated and GC pause ms per request of the measured run, and its GC pause ms per
+# second of it (CPU from /proc, allocations and pauses from the runtime's own metrics in /metrics).
+cost() {
+  local before after
+  read -r -a before <"$work/$1-before.redis"
+  read -r -a after <"$work/$1-after.redis"
+  awk -v ticks=$((after[2] - before[2])) -v hz="$(getconf CLK_TCK)" -v bytes="${after[3]} ${before[3]}" \
+      -v pause="${after[4]} ${before[4]}" -v n="$(get "$1-server" requests)" -v us="$(get "$1-server" duration_us)" 'BEGIN {
+    split(bytes, b, " "); split(pause, p, " ")
+    if (n > 0) printf "%.0f %.1f %.1f\n", 1e6 * ticks / hz / n, (b[1] - b[2]) / 1024 / n, 1e9 * (p[1] - p[2]) / (us > 0 ? us : 1)
+    else print "n/a n/a n/a" }'
+}
 ratio() { awk -v s="$(get "$1-server" rps)" -v b="$(get "$1-baseline" rps)" 'BEGIN { if (b > 0) printf "%.2f", s / b; else printf "0" }'; }
 at_least() { awk -v v="$1" -v goal="$2" 'BEGIN { exit !(v >= goal) }' && echo met || echo missed; }
 row() {
@@ -263,6 +283,11 @@ p99_goal=$(awk -v p="$decisions_p99" 'BEGIN { exit !(p <= 5) }' && echo met || e
   echo "|---|---:|---:|"
   echo "| ratio server / baseline | **$decisions_ratio** | **$beacons_ratio** |"
   echo "| Redis commands per 1,000 (all, with those scripts run) | $(per_1000 decisions) | $(per_1000 beacons) |"
+  read -r decisions_cpu decisions_alloc decisions_gc <<<"$(cost decisions)"
+  read -r beacons_cpu beacons_alloc beacons_gc <<<"$(cost beacons)"
+  echo "| server CPU per request (µs, user + system) | $decisions_cpu | $beacons_cpu |"
+  echo "| server allocations per request (KB) | $decisions_alloc | $beacons_alloc |"
+  echo "| server GC pauses (ms per second of the run) | $decisions_gc | $beacons_gc |"
   echo
   echo "Working set (VmRSS) at the end: server $(group "$server_rss") MB, baseline $(group "$baseline_rss") MB."
   echo

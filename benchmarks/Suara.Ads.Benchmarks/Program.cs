@@ -20,6 +20,12 @@ if (args.Length > 0 && args[0] == "--load-probe")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--apply-probe")
+{
+    Suara.Ads.Benchmarks.Catalogs.ApplyProbe.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--report")
 {
     await ReportHarness.RunAsync(args[1..]).ConfigureAwait(false);

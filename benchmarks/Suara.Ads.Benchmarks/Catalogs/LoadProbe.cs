@@ -60,17 +60,12 @@ internal static class LoadProbe
         var cpu = new List<double>();
         for (var n = 0; n < 30; n++)
         {
-            var changed = campaigns[random.Next(campaigns.Length)] with { Weight = 1 + random.Next(1000) };
+            var campaign = campaigns[random.Next(campaigns.Length)];
             var cpuBefore = Environment.CpuUsage.UserTime + Environment.CpuUsage.PrivilegedTime;
             clock.Restart();
-            if (!CatalogSnapshotBuilder.TryApply(snapshot, new CatalogDelta { Campaigns = [changed] }, snapshot.Version + 1, out var next, out var errors))
-            {
-                throw new InvalidOperationException(errors.ToString());
-            }
-
+            snapshot = ApplyProbe.WithNewWeight(snapshot, campaign, snapshot.Version + 1, random);
             applies.Add(clock.Elapsed.TotalMilliseconds);
             cpu.Add((Environment.CpuUsage.UserTime + Environment.CpuUsage.PrivilegedTime - cpuBefore).TotalMilliseconds);
-            snapshot = next!;
         }
 
         applies.Sort();

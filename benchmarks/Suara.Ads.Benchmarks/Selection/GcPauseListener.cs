@@ -14,6 +14,8 @@ internal sealed class GcPauseListener : EventListener
     private DateTime _suspended;
     private TimeSpan _longest;
     private int _pauses;
+    private string _collecting = "";
+    private string _longestCause = "";
 
     /// <summary>The longest pause and the number of pauses since the last <see cref="Reset"/>.</summary>
     public (TimeSpan Longest, int Pauses) Read()
@@ -24,12 +26,22 @@ internal sealed class GcPauseListener : EventListener
         }
     }
 
+    /// <summary>The collections that ran in the longest pause: generation, reason and type (from <c>GCStart</c>).</summary>
+    public string LongestCause()
+    {
+        lock (_gate)
+        {
+            return _longestCause;
+        }
+    }
+
     public void Reset()
     {
         lock (_gate)
         {
             _longest = TimeSpan.Zero;
             _pauses = 0;
+            _longestCause = "";
         }
     }
 
@@ -49,6 +61,14 @@ internal sealed class GcPauseListener : EventListener
                 lock (_gate)
                 {
                     _suspended = eventData.TimeStamp;
+                    _collecting = "";
+                }
+
+                break;
+            case "GCStart_V2":
+                lock (_gate)
+                {
+                    _collecting += (_collecting.Length > 0 ? ", " : "") + Describe(eventData);
                 }
 
                 break;
@@ -58,7 +78,12 @@ internal sealed class GcPauseListener : EventListener
                     if (_suspended != default)
                     {
                         var pause = eventData.TimeStamp - _suspended;
-                        _longest = pause > _longest ? pause : _longest;
+                        if (pause > _longest)
+                        {
+                            _longest = pause;
+                            _longestCause = _collecting.Length > 0 ? _collecting : "no GCStart in it: the later suspension of a background gen2, or a suspension for something else";
+                        }
+
                         _pauses++;
                         _suspended = default;
                     }
@@ -66,5 +91,29 @@ internal sealed class GcPauseListener : EventListener
 
                 break;
         }
+    }
+
+    private static string Describe(EventWrittenEventArgs start)
+    {
+        object? Field(string name) => start.PayloadNames?.IndexOf(name) is >= 0 and var i ? start.Payload?[i] : null;
+        var reason = Convert.ToInt32(Field("Reason"), System.Globalization.CultureInfo.InvariantCulture) switch
+        {
+            0 => "small allocations",
+            1 => "induced",
+            4 => "large allocations",
+            5 => "out of space (SOH)",
+            6 => "out of space (LOH)",
+            7 => "induced, not forced",
+            10 => "induced compacting",
+            var other => $"reason {other}",
+        };
+        var type = Convert.ToInt32(Field("Type"), System.Globalization.CultureInfo.InvariantCulture) switch
+        {
+            0 => "blocking",
+            1 => "background",
+            2 => "foreground",
+            var other => $"type {other}",
+        };
+        return $"gen{Field("Depth")} {type}, {reason}";
     }
 }

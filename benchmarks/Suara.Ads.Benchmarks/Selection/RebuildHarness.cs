@@ -47,19 +47,50 @@ internal static class RebuildHarness
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{campaigns} campaigns, {seconds} s per phase, {Environment.ProcessorCount} cores, {(GCSettings.IsServerGC ? "server" : "workstation")} GC ({GCSettings.LatencyMode}), .NET {Environment.Version}"));
 
-        // Warm up both paths (tier-0 JIT code is several times slower than steady state).
-        Decide(engine, holder, requests, history, TimeSpan.FromSeconds(1));
-        for (var i = 0; i < 3; i++)
+        var version = 2L;
+        var random = new Random(7);
+        CatalogSnapshot ChangeOne()
         {
-            Rebuild(stored, 2);
+            // One campaign changed, as CatalogSync applies a change notice: read its stored JSON, apply the change.
+            var json = stored.Campaigns[random.Next(stored.Campaigns.Length)];
+            return ApplyProbe.WithNewWeight(holder.Current, JsonSerializer.Deserialize(json, CatalogJsonContext.Default.Campaign)!, version++, random);
+        }
+
+        // The latency buffers (128 MB each) before anything is measured: allocated in a phase, or copied at its end, they
+        // would trigger collections of their own and count them against what is measured.
+        var aloneBuffer = new long[16_000_000];
+        var duringBuffer = new long[16_000_000];
+
+        // Warm up both paths (tier-0 JIT code is several times slower than steady state).
+        Decide(engine, holder, requests, history, TimeSpan.FromSeconds(1), aloneBuffer);
+        if (incremental)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                holder.PublishIfNewer(ChangeOne());
+            }
+
+            // What CatalogSync does once the first load is in force: one compacting collection of everything (the
+            // large-object heap too), so that the phases start from the heap of a server that has just become ready,
+            // not from the garbage of generating and serializing the catalog here.
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+        else
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                Rebuild(stored, 2);
+            }
         }
 
         using var pauses = new GcPauseListener();
         pauses.Reset();
         var pauseBefore = GC.GetTotalPauseDuration();
-        var alone = Decide(engine, holder, requests, history, phase);
+        var alone = Decide(engine, holder, requests, history, phase, aloneBuffer);
         var pauseAlone = GC.GetTotalPauseDuration() - pauseBefore;
         var (longestAlone, pausesAlone) = pauses.Read();
+        var longestAloneCause = pauses.LongestCause();
         Report("decisions alone", alone);
 
         var rebuilds = new List<double>();
@@ -70,28 +101,10 @@ internal static class RebuildHarness
         pauseBefore = GC.GetTotalPauseDuration();
         var rebuilder = new Thread(() =>
         {
-            var version = 2L;
-            var random = new Random(7);
             while (!stop.IsCancellationRequested)
             {
                 var sw = Stopwatch.StartNew();
-                CatalogSnapshot snapshot;
-                if (incremental)
-                {
-                    // One campaign changed, as CatalogSync applies a change notice: read its stored JSON, apply the change.
-                    var i = random.Next(stored.Campaigns.Length);
-                    var changed = JsonSerializer.Deserialize(stored.Campaigns[i], CatalogJsonContext.Default.Campaign)! with { Weight = 1 + random.Next(1000) };
-                    if (!CatalogSnapshotBuilder.TryApply(holder.Current, new CatalogDelta { Campaigns = [changed] }, version++, out var next, out var errors))
-                    {
-                        throw new InvalidOperationException(errors.ToString());
-                    }
-
-                    snapshot = next!;
-                }
-                else
-                {
-                    snapshot = Rebuild(stored, version++);
-                }
+                var snapshot = incremental ? ChangeOne() : Rebuild(stored, version++);
 
                 holder.PublishIfNewer(snapshot);
                 rebuilds.Add(sw.Elapsed.TotalMilliseconds);
@@ -102,20 +115,21 @@ internal static class RebuildHarness
             }
         }) { IsBackground = true, Name = "rebuild" };
         rebuilder.Start();
-        var during = Decide(engine, holder, requests, history, phase);
+        var during = Decide(engine, holder, requests, history, phase, duringBuffer);
         stop.Cancel();
         rebuilder.Join();
         var gen2 = GC.CollectionCount(2) - gen2Before;
         var gcs = GC.CollectionCount(0) - gcBefore;
         var pauseDuring = GC.GetTotalPauseDuration() - pauseBefore;
         var (longestDuring, pausesDuring) = pauses.Read();
+        var longestDuringCause = pauses.LongestCause();
         Report("decisions during rebuilds", during);
 
         rebuilds.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(incremental ? "incremental changes (deserialize one campaign + TryApply + publish, then 50 ms idle)" : "rebuilds (deserialize + build + publish)")}: {rebuilds.Count}, min {rebuilds[0]:F0} ms, median {rebuilds[rebuilds.Count / 2]:F0} ms, max {rebuilds[^1]:F0} ms; snapshot in force: version {holder.Current.Version}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"GC pauses: alone {pauseAlone.TotalMilliseconds:F0} ms in all, the longest {longestAlone.TotalMilliseconds:F2} ms of {pausesAlone}; during rebuilds {pauseDuring.TotalMilliseconds:F0} ms in all over {gcs} GCs ({gen2} gen2), the longest {longestDuring.TotalMilliseconds:F2} ms of {pausesDuring} (the runtime's suspend-to-restart events)"));
+            $"GC pauses: alone {pauseAlone.TotalMilliseconds:F0} ms in all, the longest {longestAlone.TotalMilliseconds:F2} ms of {pausesAlone} ({longestAloneCause}); during rebuilds {pauseDuring.TotalMilliseconds:F0} ms in all over {gcs} GCs ({gen2} gen2), the longest {longestDuring.TotalMilliseconds:F2} ms of {pausesDuring} ({longestDuringCause}) (the runtime's suspend-to-restart events)"));
     }
 
     private static CatalogSnapshot Rebuild(StoredCatalog stored, long version)
@@ -130,10 +144,9 @@ internal static class RebuildHarness
         return CatalogSnapshotBuilder.Build(document, version);
     }
 
-    /// <summary>Decides for <paramref name="duration"/> and returns each decision's latency in Stopwatch ticks.</summary>
-    private static long[] Decide(DecisionEngine engine, CatalogSnapshotHolder holder, DecisionRequest[] requests, ViewerHistory history, TimeSpan duration)
+    /// <summary>Decides for <paramref name="duration"/> and returns each decision's latency in Stopwatch ticks (in <paramref name="latencies"/>).</summary>
+    private static ArraySegment<long> Decide(DecisionEngine engine, CatalogSnapshotHolder holder, DecisionRequest[] requests, ViewerHistory history, TimeSpan duration, long[] latencies)
     {
-        var latencies = new long[16_000_000];
         var count = 0;
         var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var i = 0;
@@ -154,18 +167,20 @@ internal static class RebuildHarness
             }
         }
 
-        return latencies[..count];
+        return new ArraySegment<long>(latencies, 0, count);
     }
 
-    private static void Report(string name, long[] ticks)
+    private static void Report(string name, ArraySegment<long> latencies)
     {
-        Array.Sort(ticks);
+        var ticks = latencies.Array!;
+        var n = latencies.Count;
+        Array.Sort(ticks, 0, n);
         double Us(long t) => t * 1_000_000.0 / Stopwatch.Frequency;
-        double P(double q) => Us(ticks[Math.Min(ticks.Length - 1, (int)(q * ticks.Length))]);
-        var firstSlow = Array.FindIndex(ticks, t => Us(t) > 1000);
-        var over1Ms = firstSlow < 0 ? 0 : ticks.Length - firstSlow;
+        double P(double q) => Us(ticks[Math.Min(n - 1, (int)(q * n))]);
+        var firstSlow = ticks.AsSpan(0, n).IndexOfAnyInRange(1 + (Stopwatch.Frequency / 1000), long.MaxValue);
+        var over1Ms = firstSlow < 0 ? 0 : n - firstSlow;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-26}: {ticks.Length,10:N0} decisions | p50 {P(0.50),7:F2} µs | p99 {P(0.99),7:F2} µs | p99.9 {P(0.999),8:F1} µs | max {Us(ticks[^1]),9:F0} µs | > 1 ms: {over1Ms}"));
+            $"{name,-26}: {n,10:N0} decisions | p50 {P(0.50),7:F2} µs | p99 {P(0.99),7:F2} µs | p99.9 {P(0.999),8:F1} µs | max {Us(ticks[n - 1]),9:F0} µs | > 1 ms: {over1Ms}"));
     }
 
     private sealed record StoredCatalog(string[] Sites, string[] Placements, string[] Advertisers, string[] Campaigns);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 
 namespace Suara.Ads.Core.Counting;
 
@@ -121,16 +122,16 @@ public sealed class EventAggregate
             }
 
             var batch = Open(Groups ? GroupOwner(key.Campaign) : key.Campaign);
-            batch.Counts[key] = batch.Counts.GetValueOrDefault(key) + 1;
+            CollectionsMarshal.GetValueRefOrAddDefault(batch.Counts, key, out _)++; // one lookup (every served ad passes here)
             if (hold is { } h)
             {
                 if (Groups)
                 {
-                    batch.HeldBy[(key.Campaign, h)] = batch.HeldBy.GetValueOrDefault((key.Campaign, h)) + 1;
+                    CollectionsMarshal.GetValueRefOrAddDefault(batch.HeldBy, (key.Campaign, h), out _)++;
                 }
                 else
                 {
-                    batch.Held[h] = batch.Held.GetValueOrDefault(h) + 1;
+                    CollectionsMarshal.GetValueRefOrAddDefault(batch.Held, h, out _)++;
                 }
             }
 
@@ -151,7 +152,7 @@ public sealed class EventAggregate
             }
 
             var batch = Open(Groups ? GroupOwner(key.Campaign) : key.Campaign);
-            batch.Counts[key] = batch.Counts.GetValueOrDefault(key) + 1;
+            CollectionsMarshal.GetValueRefOrAddDefault(batch.Counts, key, out _)++;
             batch.EventCount++;
             _pending++;
             return true;

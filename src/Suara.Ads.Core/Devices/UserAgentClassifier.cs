@@ -16,7 +16,7 @@ namespace Suara.Ads.Core.Devices;
 /// <para>
 /// Only the first <see cref="MaxExaminedLength"/> characters are examined. Every returned string is one of
 /// the interned constants of this class or of the tables, and <see cref="Classify(string?)"/> allocates
-/// nothing. iPadOS 13+ Safari in its default desktop mode sends a Macintosh User-Agent and is classified as a
+/// nothing for a User-Agent it remembers (the most recent few thousand). iPadOS 13+ Safari in its default desktop mode sends a Macintosh User-Agent and is classified as a
 /// macOS desktop; the request's own <c>device</c> field, when present, overrides the classification.
 /// </para>
 /// </remarks>
@@ -123,9 +123,22 @@ public static class UserAgentClassifier
     /// <summary>The prefixes that mark a bot besides <see cref="CrawlerDetector"/>: HTTP clients its list lacks.</summary>
     internal static IReadOnlyList<string> SupplementaryBotPrefixes => s_supplementaryBotPrefixes;
 
+    /// <summary>The most User-Agents whose classification is remembered (<see cref="Classify(string?)"/>).</summary>
+    internal const int MaxRemembered = 4_096;
+
+    /// <summary>The longest User-Agent remembered: longer ones (rare, and what a flood would send) are classified each time.</summary>
+    internal const int MaxRememberedLength = 512;
+
+    // Traffic repeats a few hundred User-Agents; every request asks twice (invalid traffic, then targeting), and the
+    // crawler list is the larger part of the work (at most 4,096 strings of at most 512 characters, about 4 MB).
+    private static readonly Utilities.BoundedMemo<UserAgentInfo> s_remembered = new(ClassifyNow, MaxRemembered, MaxRememberedLength);
+
     /// <summary>Classifies <paramref name="userAgent"/>; a missing or empty one is a desktop of unknown OS and browser.</summary>
     /// <param name="userAgent">The raw User-Agent header; only its first <see cref="MaxExaminedLength"/> characters are read.</param>
-    /// <returns>The classification. Never allocates.</returns>
+    /// <returns>
+    /// The classification: remembered for the most recent User-Agents (up to <see cref="MaxRemembered"/>), so a known
+    /// one costs a lookup and allocates nothing.
+    /// </returns>
     public static UserAgentInfo Classify(string? userAgent)
     {
         if (string.IsNullOrWhiteSpace(userAgent))
@@ -133,6 +146,12 @@ public static class UserAgentClassifier
             return Unknown;
         }
 
+        return s_remembered.Get(userAgent);
+    }
+
+    /// <summary>The classification, worked out from the rules (what <see cref="Classify(string?)"/> remembers).</summary>
+    internal static UserAgentInfo ClassifyNow(string userAgent)
+    {
         var ua = userAgent.AsSpan(0, Math.Min(userAgent.Length, MaxExaminedLength));
         var isBot = IsBot(ua);
         var device = isBot
@@ -156,10 +175,9 @@ public static class UserAgentClassifier
 
     /// <summary>
     /// Whether <paramref name="userAgent"/> is a known crawler or bot (the vendored list, plus the supplementary
-    /// prefixes), without the rest of <see cref="Classify(string?)"/>. A missing or empty one is not a bot.
+    /// prefixes): <see cref="Classify(string?)"/>'s answer, remembered with the rest. A missing or empty one is not a bot.
     /// </summary>
-    public static bool IsBot(string? userAgent) =>
-        !string.IsNullOrWhiteSpace(userAgent) && IsBot(userAgent.AsSpan(0, Math.Min(userAgent.Length, MaxExaminedLength)));
+    public static bool IsBot(string? userAgent) => Classify(userAgent).IsBot;
 
     private static bool IsBot(ReadOnlySpan<char> ua)
     {

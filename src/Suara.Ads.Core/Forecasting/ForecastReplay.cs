@@ -36,7 +36,7 @@ public static class ForecastReplay
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(days);
-        var initial = new double[snapshot.Campaigns.Length];
+        var initial = new double[snapshot.Campaigns.Count];
         if (initialDelivered is not null)
         {
             foreach (var c in snapshot.Campaigns)
@@ -144,7 +144,7 @@ public static class ForecastReplay
 
         public ShardResult Run(IReadOnlyList<ForecastDay> days)
         {
-            var result = new ShardResult(days.Count, _snapshot.Campaigns.Length);
+            var result = new ShardResult(days.Count, _snapshot.Campaigns.Count);
             for (var d = 0; d < days.Count; d++)
             {
                 RunDay(days[d], d, result);

@@ -26,15 +26,15 @@ internal sealed class ReplayLedger : IDeliveryLedger
 
         // The engine asks by the campaign's own id string: found by reference (no hashing of the characters), by value
         // for any other string.
-        _byIdReference = new Dictionary<string, int>(snapshot.Campaigns.Length, ReferenceEqualityComparer.Instance);
+        _byIdReference = new Dictionary<string, int>(snapshot.Campaigns.Count, ReferenceEqualityComparer.Instance);
         foreach (var c in snapshot.Campaigns)
         {
             _byIdReference[c.Id] = c.Index;
         }
 
-        _flight = new double[snapshot.Campaigns.Length];
-        _day = new double[snapshot.Campaigns.Length];
-        _dayOf = new int[snapshot.Campaigns.Length];
+        _flight = new double[snapshot.Campaigns.Count];
+        _day = new double[snapshot.Campaigns.Count];
+        _dayOf = new int[snapshot.Campaigns.Count];
         Array.Fill(_dayOf, -1);
     }
 

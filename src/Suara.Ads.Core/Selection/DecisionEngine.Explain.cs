@@ -8,9 +8,9 @@ public sealed partial class DecisionEngine
 {
     private CompiledCreative? ExplainSlot(CompiledPlacement placement, SlotRequest slot, ref PageState page, in Evaluation eval, List<CandidateTrace> traces, RoadblockPlan? plan = null)
     {
-        var outcomes = new CandidateOutcome[placement.All.Length];
+        var outcomes = new CandidateOutcome[placement.All.Count];
         var bestTier = int.MaxValue;
-        for (var i = 0; i < placement.All.Length; i++)
+        for (var i = 0; i < placement.All.Count; i++)
         {
             var entry = placement.All[i];
             string? detail;

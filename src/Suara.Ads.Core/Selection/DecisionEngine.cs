@@ -202,7 +202,7 @@ public sealed partial class DecisionEngine
             }
 
             ForSlot(context, request, placement, slot);
-            var traces = explanations is null ? null : new List<CandidateTrace>(placement.All.Length);
+            var traces = explanations is null ? null : new List<CandidateTrace>(placement.All.Count);
             CompiledCreative? chosen;
             if (plan?.Forced is { } roadblock && EntryOf(placement, roadblock) is { } entry)
             {

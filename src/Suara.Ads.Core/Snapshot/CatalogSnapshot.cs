@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Suara.Ads.Core.Catalog;
+using Suara.Ads.Core.Utilities;
 
 namespace Suara.Ads.Core.Snapshot;
 
@@ -15,7 +16,7 @@ public sealed class CatalogSnapshot
         long version,
         FrozenDictionary<string, CompiledSite> sites,
         FrozenDictionary<string, CompiledPlacement> placements,
-        CompiledCampaign[] campaigns,
+        ChunkedList<CompiledCampaign> campaigns,
         CampaignLookup campaignsById,
         Dictionary<string, int> labelIds,
         string[] labels,
@@ -51,13 +52,17 @@ public sealed class CatalogSnapshot
     public long Version { get; }
 
     /// <summary>Number of campaigns.</summary>
-    public int CampaignCount => Campaigns.Length;
+    public int CampaignCount => Campaigns.Count;
 
     internal FrozenDictionary<string, CompiledSite> Sites { get; }
 
     internal FrozenDictionary<string, CompiledPlacement> Placements { get; }
 
-    internal CompiledCampaign[] Campaigns { get; }
+    /// <summary>
+    /// The compiled campaigns in id order, in chunks: a snapshot derived by a change shares every chunk but the
+    /// changed campaigns' (<see cref="ChunkedList{T}"/>).
+    /// </summary>
+    internal ChunkedList<CompiledCampaign> Campaigns { get; }
 
     /// <summary>The campaigns by id (shared in part with the snapshots derived from the same full build).</summary>
     internal CampaignLookup CampaignsById { get; }

@@ -152,7 +152,7 @@ public static class CatalogSnapshotBuilder
 
         var placements = built.ToFrozenDictionary(p => p.Source.Id, StringComparer.Ordinal);
 
-        return new CatalogSnapshot(document, version, sites, placements, campaigns, CampaignLookup.Of(campaigns), labels, [.. labelNames], campaigns.Length, creativeIndex);
+        return new CatalogSnapshot(document, version, sites, placements, ChunkedList<CompiledCampaign>.From(campaigns.AsSpan()), CampaignLookup.Of(campaigns), labels, [.. labelNames], campaigns.Length, creativeIndex);
     }
 
     /// <summary>
@@ -217,7 +217,7 @@ public static class CatalogSnapshotBuilder
         }
 
         snapshot = changed.Count == 0
-            ? new CatalogSnapshot(document, version, previous.Sites, previous.Placements, previous.Campaigns, previous.CampaignsById, previous.LabelIds, previous.Labels, previous.NextCampaignIndex, previous.NextCreativeIndex)
+            ? new CatalogSnapshot(document, version, previous.Sites, previous.Placements, previous.Campaigns, previous.CampaignsById, previous.LabelIds, previous.Labels, previous.NextCampaignIndex, previous.NextCreativeIndex, previous.CappedCampaigns)
             : ApplyCampaigns(previous, document, version, changed);
         return true;
     }
@@ -391,7 +391,11 @@ public static class CatalogSnapshotBuilder
         return new(campaign, fits);
     }
 
-    /// <summary><paramref name="items"/> (ordered by id) with <paramref name="upserts"/> put in and <paramref name="removed"/> taken out, still ordered.</summary>
+    /// <summary>
+    /// <paramref name="items"/> (ordered by id) with <paramref name="upserts"/> put in and <paramref name="removed"/>
+    /// taken out, still ordered (the last upsert of an id wins, and an upsert wins over a removal of its id). A
+    /// <see cref="ChunkedList{T}"/> stays one, sharing the chunks the changes do not touch.
+    /// </summary>
     private static IReadOnlyList<T> Merge<T>(IReadOnlyList<T> items, IReadOnlyList<T> upserts, IReadOnlyList<string> removed, Func<T, string> idOf)
     {
         if (upserts.Count == 0 && removed.Count == 0)
@@ -399,51 +403,17 @@ public static class CatalogSnapshotBuilder
             return items;
         }
 
-        // The changes in id order (the last one of an id wins), each null for a removal; then one pass over the items.
-        var changes = new SortedDictionary<string, (bool Put, T Item)>(StringComparer.Ordinal);
-        foreach (var id in removed)
-        {
-            changes[id] = (false, default!);
-        }
-
+        // An upsert is its id's removal (when it is there) and the item's insertion.
+        var put = new SortedDictionary<string, T>(StringComparer.Ordinal);
         foreach (var item in upserts)
         {
-            changes[idOf(item)] = (true, item);
+            put[idOf(item)] = item;
         }
 
-        var size = items.Count;
-        foreach (var (id, change) in changes)
-        {
-            size += (IndexOf(items, id, idOf) >= 0 ? -1 : 0) + (change.Put ? 1 : 0);
-        }
-
-        var result = new T[size];
-        int i = 0, n = 0;
-        foreach (var (id, change) in changes)
-        {
-            var at = IndexOf(items, id, idOf);
-            for (var stop = at >= 0 ? at : ~at; i < stop; i++)
-            {
-                result[n++] = items[i];
-            }
-
-            if (change.Put)
-            {
-                result[n++] = change.Item;
-            }
-
-            if (at >= 0)
-            {
-                i = at + 1;
-            }
-        }
-
-        for (; i < items.Count; i++)
-        {
-            result[n++] = items[i];
-        }
-
-        return result;
+        var taken = new HashSet<string>(removed, StringComparer.Ordinal);
+        taken.UnionWith(put.Keys);
+        var added = put.Values.ToArray();
+        return items is ChunkedList<T> chunked ? Splice(chunked, idOf, taken, added) : Splice(items as T[] ?? [.. items], idOf, taken, added);
     }
 
     /// <summary>Binary search by id in a list ordered by id: the index, or the complement of where it would go.</summary>
@@ -503,12 +473,13 @@ public static class CatalogSnapshotBuilder
             campaigns = ordered;
         }
 
+        // The campaigns in chunks, so that a change copies one chunk of them, not the whole list (ChunkedList).
         return new CatalogDocument
         {
             Sites = ById(document.Sites, s => s.Id),
             Placements = ById(document.Placements, p => p.Id),
             Advertisers = ById(document.Advertisers, a => a.Id),
-            Campaigns = campaigns,
+            Campaigns = ChunkedList<Campaign>.From(campaigns),
         };
     }
 
@@ -529,7 +500,7 @@ public static class CatalogSnapshotBuilder
             tiers[t] = BuildTier(serving[t]);
         }
 
-        return new CompiledPlacement(placement, site, tiers, all);
+        return new CompiledPlacement(placement, site, tiers, ChunkedList<PlacementEntry>.From(all.AsSpan()));
     }
 
     /// <summary>
@@ -705,29 +676,12 @@ public static class CatalogSnapshotBuilder
     /// </summary>
     private static T[] Splice<T>(T[] items, Func<T, string> idOf, IEnumerable<string> removed, IReadOnlyList<T> added)
     {
-        var cuts = new List<(int At, bool Remove, int Order, T Item)>();
-        foreach (var id in removed)
-        {
-            var at = IndexOf(items, id, idOf);
-            if (at >= 0)
-            {
-                cuts.Add((at, true, 0, default!));
-            }
-        }
-
-        for (var i = 0; i < added.Count; i++)
-        {
-            var at = IndexOf(items, idOf(added[i]), idOf);
-            cuts.Add((at >= 0 ? at : ~at, false, i, added[i]));
-        }
-
+        var cuts = Cuts(items, idOf, removed, added);
         if (cuts.Count == 0)
         {
             return items;
         }
 
-        // At one position the removal of the item there comes after the insertions before it (they sort lower).
-        cuts.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Remove != b.Remove ? a.Remove.CompareTo(b.Remove) : a.Order.CompareTo(b.Order));
         var result = new T[items.Length + added.Count - cuts.Count(c => c.Remove)];
         int from = 0, to = 0;
         foreach (var (at, remove, _, item) in cuts)
@@ -747,6 +701,64 @@ public static class CatalogSnapshotBuilder
 
         Array.Copy(items, from, result, to, items.Length - from);
         return result;
+    }
+
+    /// <inheritdoc cref="Splice{T}(T[], Func{T, string}, IEnumerable{string}, IReadOnlyList{T})"/>
+    /// <remarks>
+    /// Only the chunks holding a cut are copied (<see cref="ChunkedList{T}"/>): a campaign replaced in a list of 100k
+    /// costs one chunk and the spine, some 10 KB, instead of the whole list.
+    /// </remarks>
+    private static ChunkedList<T> Splice<T>(ChunkedList<T> items, Func<T, string> idOf, IEnumerable<string> removed, IReadOnlyList<T> added)
+    {
+        var cuts = Cuts(items, idOf, removed, added);
+
+        // Last cut first, so that the positions of the cuts still to make do not move: at one position that is the
+        // removal, then the insertions from the last to the first (each goes before the one inserted after it).
+        var result = items;
+        for (var c = cuts.Count - 1; c >= 0; c--)
+        {
+            var (at, remove, _, item) = cuts[c];
+            if (remove && c > 0 && cuts[c - 1] is { Remove: false } replacement && replacement.At == at)
+            {
+                // An item replaced in place (a campaign changed): one copy of its chunk, not two.
+                result = result.SetItem(at, replacement.Item);
+                c--;
+            }
+            else
+            {
+                result = remove ? result.RemoveAt(at) : result.Insert(at, item);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The cuts that make <paramref name="items"/> (ordered by id) into the list <see cref="Splice{T}(T[], Func{T, string}, IEnumerable{string}, IReadOnlyList{T})"/>
+    /// returns, in order of position: each removal of an item in <paramref name="removed"/> at its index, each
+    /// insertion of an item of <paramref name="added"/> at the index it goes before; at one position the insertions
+    /// (in their order) come before the removal of the item there.
+    /// </summary>
+    private static List<(int At, bool Remove, int Order, T Item)> Cuts<T>(IReadOnlyList<T> items, Func<T, string> idOf, IEnumerable<string> removed, IReadOnlyList<T> added)
+    {
+        var cuts = new List<(int At, bool Remove, int Order, T Item)>();
+        foreach (var id in removed)
+        {
+            var at = IndexOf(items, id, idOf);
+            if (at >= 0)
+            {
+                cuts.Add((at, true, 0, default!));
+            }
+        }
+
+        for (var i = 0; i < added.Count; i++)
+        {
+            var at = IndexOf(items, idOf(added[i]), idOf);
+            cuts.Add((at >= 0 ? at : ~at, false, i, added[i]));
+        }
+
+        cuts.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Remove != b.Remove ? a.Remove.CompareTo(b.Remove) : a.Order.CompareTo(b.Order));
+        return cuts;
     }
 
     private static TierIndex BuildTier(List<PlacementEntry> entries)

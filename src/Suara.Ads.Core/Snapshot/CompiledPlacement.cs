@@ -1,17 +1,18 @@
 using Suara.Ads.Core.Catalog;
+using Suara.Ads.Core.Utilities;
 
 namespace Suara.Ads.Core.Snapshot;
 
 /// <summary>A placement with its candidate index.</summary>
 internal sealed class CompiledPlacement
 {
-    public CompiledPlacement(Placement source, CompiledSite site, TierIndex[] tiers, PlacementEntry[] all, PlacementEntry[]? roadblocks = null)
+    public CompiledPlacement(Placement source, CompiledSite site, TierIndex[] tiers, ChunkedList<PlacementEntry> all, PlacementEntry[]? roadblocks = null)
     {
         Source = source;
         Site = site;
         Tiers = tiers;
         All = all;
-        Roadblocks = roadblocks ?? Array.FindAll(all, e => e.Campaign.Roadblock);
+        Roadblocks = roadblocks ?? [.. all.Where(e => e.Campaign.Roadblock)];
         Sizes = [.. source.Sizes.Select(text => CreativeSize.TryParse(text, out var size) ? size : default)];
     }
 
@@ -24,8 +25,11 @@ internal sealed class CompiledPlacement
     /// <summary>Serving candidates (active, with at least one fitting creative) by <see cref="PriorityTier"/>.</summary>
     public TierIndex[] Tiers { get; }
 
-    /// <summary>Every campaign that lists the placement, whatever its state: the explain view.</summary>
-    public PlacementEntry[] All { get; }
+    /// <summary>
+    /// Every campaign that lists the placement, whatever its state, in id order: the explain view. In chunks, so that
+    /// a change shares all but the changed campaigns' chunk (some 17k entries each at 100k campaigns).
+    /// </summary>
+    public ChunkedList<PlacementEntry> All { get; }
 
     /// <summary>The entries of <see cref="All"/> that are roadblocks (usually none): found without a scan of all.</summary>
     public PlacementEntry[] Roadblocks { get; }

@@ -22,33 +22,45 @@ internal static class CreativeMarkup
     // as they are, and new in every process, so no creative can contain it.
     private static readonly string s_clickMark = "SUARACLICK" + Guid.NewGuid().ToString("N");
 
-    // A creative's markup for a format, size and base URL, split where the click URL goes; kept while the catalog
-    // object is (a new catalog version brings new objects, so edited creatives are made again).
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Creative, System.Collections.Concurrent.ConcurrentDictionary<(CreativeFormat, CreativeSize, string), string[]>> s_made = [];
+    // A creative's markups (one per format, size and base URL; in practice one), split where the click URL goes; kept
+    // while the catalog object is (a new catalog version brings new objects, so edited creatives are made again).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Creative, MadeMarkup[]> s_made = [];
+
+    /// <summary>The most markups kept per creative: base URLs come from configuration (or, in Development, the Host header).</summary>
+    private const int MaxMadePerCreative = 8;
 
     /// <summary>
     /// The markup of <paramref name="creative"/> with <paramref name="clickUrl"/>: made once per creative, format, size
-    /// and base URL (<see cref="Make"/>), then only the click URL is encoded and put in its places on each request.
+    /// and base URL (<see cref="Made"/>), then only the click URL is encoded and put in its places on each request.
     /// </summary>
-    public static string Render(Creative creative, CreativeFormat format, CreativeSize size, string clickUrl, string baseUrl)
+    public static string Render(Creative creative, CreativeFormat format, CreativeSize size, string clickUrl, string baseUrl) =>
+        Made(creative, format, size, baseUrl).Html(clickUrl);
+
+    /// <summary>
+    /// The markup of a creative for a format, size and base URL, made once and kept with the creative: a walk over its
+    /// few markups, the base URL compared by reference first (it is the same configured string on every request).
+    /// </summary>
+    public static MadeMarkup Made(Creative creative, CreativeFormat format, CreativeSize size, string baseUrl)
     {
-        var parts = s_made.GetOrCreateValue(creative).GetOrAdd(
-            (format, size, baseUrl),
-            static (key, c) => Make(c, key.Item1, key.Item2, s_clickMark, key.Item3).Split(s_clickMark),
-            creative);
-        if (parts.Length == 1)
+        if (s_made.TryGetValue(creative, out var made))
         {
-            return parts[0];
+            foreach (var m in made)
+            {
+                if (m.Format == format && m.Size == size && (ReferenceEquals(m.BaseUrl, baseUrl) || string.Equals(m.BaseUrl, baseUrl, StringComparison.Ordinal)))
+                {
+                    return m;
+                }
+            }
         }
 
-        var click = s_html.Encode(clickUrl);
-        if (parts.Length == 2)
-        {
-            return string.Concat(parts[0], click, parts[1]);
-        }
-
-        return string.Join(click, parts);
+        var markup = new MadeMarkup(Make(creative, format, size, s_clickMark, baseUrl).Split(s_clickMark), format, size, baseUrl);
+        var kept = made is null || made.Length >= MaxMadePerCreative ? [markup] : (MadeMarkup[])[.. made, markup];
+        s_made.AddOrUpdate(creative, kept); // a race keeps one thread's list; the other's markup is made again next time
+        return markup;
     }
+
+    /// <summary>HTML-encodes a value as the markup does (exposed for the answer's writer and its tests).</summary>
+    public static string Encode(string value) => s_html.Encode(value);
 
     /// <summary>Makes the markup (every value from the catalog HTML-encoded; html creatives in a sandboxed frame).</summary>
     internal static string Make(Creative creative, CreativeFormat format, CreativeSize size, string clickUrl, string baseUrl)
@@ -91,3 +103,64 @@ internal static class CreativeMarkup
         return sb.ToString();
     }
 }
+
+/// <summary>
+/// A creative's markup for one format, size and base URL, made once: the text around the click URL's places, as text
+/// and as the content of a JSON string written the way the decision answer writes it (<see cref="DecisionJsonResult"/>),
+/// so that an answer copies bytes rather than building and encoding a string per slot.
+/// </summary>
+internal sealed class MadeMarkup
+{
+    public MadeMarkup(string[] parts, CreativeFormat format, CreativeSize size, string baseUrl)
+    {
+        Parts = parts;
+        Format = format;
+        Size = size;
+        BaseUrl = baseUrl;
+        JsonParts = Array.ConvertAll(parts, DecisionJsonResult.JsonContent);
+        ClickPrefixJson = DecisionJsonResult.JsonContent(CreativeMarkup.Encode(baseUrl + EventUrls.PathPrefix));
+    }
+
+    /// <summary>The markup split where the click URL goes (one part: no click URL in it).</summary>
+    public string[] Parts { get; }
+
+    /// <summary>The format it was made for.</summary>
+    public CreativeFormat Format { get; }
+
+    /// <summary>The size it was made for.</summary>
+    public CreativeSize Size { get; }
+
+    /// <summary>The base URL links are made absolute against.</summary>
+    public string BaseUrl { get; }
+
+    /// <summary>Each of <see cref="Parts"/> as JSON string content (UTF-8, escaped, no quotes).</summary>
+    public byte[][] JsonParts { get; }
+
+    /// <summary>
+    /// The click URL up to its token (<see cref="BaseUrl"/> and the event path), HTML-encoded, as JSON string content. A
+    /// token is base64url, which neither HTML nor JSON encoding changes, so the click URL in the markup is this and the
+    /// token's bytes.
+    /// </summary>
+    public byte[] ClickPrefixJson { get; }
+
+    /// <summary>
+    /// The head of the decision answer's object for a slot of this markup (<see cref="DecisionJsonResult"/>), made on first
+    /// use, with the campaign it names (a creative belongs to one campaign; compared by reference).
+    /// </summary>
+    public SlotHead? JsonHead { get; set; }
+
+    /// <summary>The markup with <paramref name="clickUrl"/> in its places.</summary>
+    public string Html(string clickUrl)
+    {
+        if (Parts.Length == 1)
+        {
+            return Parts[0];
+        }
+
+        var click = CreativeMarkup.Encode(clickUrl);
+        return Parts.Length == 2 ? string.Concat(Parts[0], click, Parts[1]) : string.Join(click, Parts);
+    }
+}
+
+/// <summary>The start of a slot's object in the decision answer, up to its markup, and the campaign it names.</summary>
+internal sealed record SlotHead(string Campaign, byte[] Json);

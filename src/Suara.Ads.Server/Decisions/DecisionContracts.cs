@@ -1,82 +1,86 @@
 namespace Suara.Ads.Server.Decisions;
 
-/// <summary>Body of <c>POST /v1/decisions</c>.</summary>
+/// <summary>
+/// Body of <c>POST /v1/decisions</c>. The request types have setters, not <c>init</c>: the source-generated reader then
+/// fills an object as it reads, where init-only properties make it gather every value first and call a constructor
+/// (its slowest path, with state allocated per object; measured on the decision path).
+/// </summary>
 public sealed record DecisionRequestBody
 {
     /// <summary>Site id.</summary>
-    public string? Site { get; init; }
+    public string? Site { get; set; }
 
     /// <summary>The page.</summary>
-    public PageBody? Page { get; init; }
+    public PageBody? Page { get; set; }
 
     /// <summary>Slots to fill, in page order.</summary>
-    public IReadOnlyList<SlotBody?>? Slots { get; init; }
+    public IReadOnlyList<SlotBody?>? Slots { get; set; }
 
     /// <summary>The viewer.</summary>
-    public UserBody? User { get; init; }
+    public UserBody? User { get; set; }
 
     /// <summary>Viewer country (ISO 3166-1 alpha-2); overrides the trusted header.</summary>
-    public string? Country { get; init; }
+    public string? Country { get; set; }
 
     /// <summary>Viewer region; overrides the trusted region header.</summary>
-    public string? Region { get; init; }
+    public string? Region { get; set; }
 
     /// <summary><c>desktop</c>, <c>mobile</c> or <c>tablet</c>; overrides the User-Agent.</summary>
-    public string? Device { get; init; }
+    public string? Device { get; set; }
 
     /// <summary>OS family; overrides the User-Agent.</summary>
-    public string? Os { get; init; }
+    public string? Os { get; set; }
 
     /// <summary>Browser family; overrides the User-Agent.</summary>
-    public string? Browser { get; init; }
+    public string? Browser { get; set; }
 
     /// <summary>Key-values for <c>kv.NAME</c> targeting.</summary>
-    public IReadOnlyDictionary<string, string?>? Kv { get; init; }
+    public IReadOnlyDictionary<string, string?>? Kv { get; set; }
 }
 
 /// <summary>The page part of a decision request.</summary>
 public sealed record PageBody
 {
     /// <summary>Page URL.</summary>
-    public string? Url { get; init; }
+    public string? Url { get; set; }
 
     /// <summary>Section.</summary>
-    public string? Section { get; init; }
+    public string? Section { get; set; }
 
     /// <summary>Keywords.</summary>
-    public IReadOnlyList<string?>? Keywords { get; init; }
+    public IReadOnlyList<string?>? Keywords { get; set; }
 
     /// <summary>Language.</summary>
-    public string? Language { get; init; }
+    public string? Language { get; set; }
 
     /// <summary>Referring page URL.</summary>
-    public string? Referrer { get; init; }
+    public string? Referrer { get; set; }
 
     /// <summary>Campaigns already on this page view from earlier requests: <c>campaignId</c> or <c>campaignId/creativeId</c>.</summary>
-    public IReadOnlyList<string?>? Shown { get; init; }
+    public IReadOnlyList<string?>? Shown { get; set; }
 }
 
 /// <summary>One slot of a decision request.</summary>
 public sealed record SlotBody
 {
     /// <summary>The page's id for the slot.</summary>
-    public string? Id { get; init; }
+    public string? Id { get; set; }
 
     /// <summary>Placement id.</summary>
-    public string? Placement { get; init; }
+    public string? Placement { get; set; }
 
     /// <summary>Optional: the sizes the slot accepts now (<c>WIDTHxHEIGHT</c>), a subset of the placement's; none means all.</summary>
-    public IReadOnlyList<string?>? Sizes { get; init; }
+    public IReadOnlyList<string?>? Sizes { get; set; }
 
     /// <summary>Key-values of this slot, over the page's.</summary>
-    public IReadOnlyDictionary<string, string?>? Kv { get; init; }
+    public IReadOnlyDictionary<string, string?>? Kv { get; set; }
 }
 
 /// <summary>The viewer of a decision request.</summary>
 public sealed record UserBody
 {
     /// <summary>Opaque first-party id.</summary>
-    public string? Id { get; init; }
+    public string? Id { get; set; }
 }
 
 /// <summary>Response of <c>POST /v1/decisions</c>.</summary>

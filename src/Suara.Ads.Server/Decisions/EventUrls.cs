@@ -14,27 +14,31 @@ internal static class EventUrls
     public const string PathPrefix = "/v1/events/";
 
     /// <summary>
-    /// The signed URLs of the three events of <paramref name="decision"/> (one MAC for the three), numbered by
-    /// <paramref name="sequencer"/> (token version 3; version 2 when it has no number to give).
+    /// The signed tokens of the three events of <paramref name="decision"/> (one MAC for the three), numbered by
+    /// <paramref name="sequencer"/> (token version 3; version 2 when it has no number to give): ASCII, one after the
+    /// other (impression, viewable, click), each as long as the others.
     /// </summary>
-    public static AdTokens For(EventTokenCodec codec, AdSequencer sequencer, Guid decisionId, DateTimeOffset issuedAt, SlotDecision decision, string? viewer)
+    public static byte[] For(EventTokenCodec codec, AdSequencer sequencer, Guid decisionId, DateTimeOffset issuedAt, SlotDecision decision, string? viewer)
     {
         var sequence = sequencer.Next(decision.Campaign.Id, AdSequencer.DayOf(issuedAt));
-        var tokens = codec.SignAd(new EventClaims
-        {
-            Type = EventType.Impression,
-            DecisionId = decisionId,
-            IssuedAt = issuedAt,
-            Site = decision.SiteId,
-            Placement = decision.PlacementId,
-            Campaign = decision.Campaign.Id,
-            Creative = decision.Creative.Id,
-            Viewer = viewer ?? "",
-            Issuer = sequence >= 0 ? sequencer.Issuer : 0,
-            Sequence = sequence,
-            SequencePerGroup = sequencer.PerGroup,
-        });
-        return new AdTokens(PathPrefix + tokens.Impression, PathPrefix + tokens.Viewable, PathPrefix + tokens.Click);
+        Span<byte> buffer = stackalloc byte[EventTokenCodec.MaxAdTokensBytes];
+        var length = codec.SignAd(
+            new EventClaims
+            {
+                Type = EventType.Impression,
+                DecisionId = decisionId,
+                IssuedAt = issuedAt,
+                Site = decision.SiteId,
+                Placement = decision.PlacementId,
+                Campaign = decision.Campaign.Id,
+                Creative = decision.Creative.Id,
+                Viewer = viewer ?? "",
+                Issuer = sequence >= 0 ? sequencer.Issuer : 0,
+                Sequence = sequence,
+                SequencePerGroup = sequencer.PerGroup,
+            },
+            buffer);
+        return buffer[..(3 * length)].ToArray();
     }
 
     /// <summary>Tokens carry whole seconds: the issue time of a decision made at <paramref name="now"/>.</summary>

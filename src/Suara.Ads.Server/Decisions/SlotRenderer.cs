@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Options;
 using Suara.Ads.Core.Events;
 using Suara.Ads.Core.Selection;
@@ -5,8 +6,48 @@ using Suara.Ads.Server.Hosting;
 
 namespace Suara.Ads.Server.Decisions;
 
-/// <summary>One filled slot, ready for the page: markup and signed, server-relative event URLs.</summary>
-internal sealed record RenderedSlot(SlotDecision Decision, string Html, string ImpressionUrl, string ViewableUrl, string ClickUrl);
+/// <summary>
+/// One filled slot, ready for the page: markup and signed, server-relative event URLs. Kept as the made markup and the
+/// tokens' bytes: the decision answer copies them into its JSON (<see cref="DecisionJsonResult"/>); the strings are made
+/// only when asked for.
+/// </summary>
+internal sealed class RenderedSlot
+{
+    private readonly byte[] _tokens;
+
+    /// <param name="decision">The slot's decision.</param>
+    /// <param name="markup">The creative's markup for the slot's format, size and base URL.</param>
+    /// <param name="tokens">The ad's three tokens, ASCII, one after the other (impression, viewable, click; <see cref="EventUrls.For"/>).</param>
+    public RenderedSlot(SlotDecision decision, MadeMarkup markup, byte[] tokens)
+    {
+        if (tokens.Length == 0 || tokens.Length % 3 != 0)
+        {
+            throw new ArgumentException("Three tokens of one length.", nameof(tokens));
+        }
+
+        Decision = decision;
+        Markup = markup;
+        _tokens = tokens;
+    }
+
+    public SlotDecision Decision { get; }
+
+    public MadeMarkup Markup { get; }
+
+    /// <summary>The token of one event (ASCII, base64url).</summary>
+    public ReadOnlySpan<byte> Token(EventType type) => _tokens.AsSpan(((int)type - 1) * (_tokens.Length / 3), _tokens.Length / 3);
+
+    public string ImpressionUrl => Url(EventType.Impression);
+
+    public string ViewableUrl => Url(EventType.Viewable);
+
+    public string ClickUrl => Url(EventType.Click);
+
+    /// <summary>The creative's markup, its links to the click URL made absolute.</summary>
+    public string Html => Markup.Html(Markup.BaseUrl + ClickUrl);
+
+    private string Url(EventType type) => EventUrls.PathPrefix + Encoding.ASCII.GetString(Token(type));
+}
 
 /// <summary>A decision, ready for the page: its id and one entry per requested slot (<c>null</c> for a no-fill).</summary>
 internal sealed record RenderedPage(string DecisionId, RenderedSlot?[] Slots);
@@ -48,13 +89,10 @@ internal sealed class SlotRenderer
                 continue;
             }
 
-            var urls = EventUrls.For(codec, _sequencer, decisionId, issuedAt, decision, result.Viewer);
             slots[i] = new RenderedSlot(
                 decision,
-                CreativeMarkup.Render(decision.Creative, decision.Format, decision.Size, baseUrl + urls.Click, baseUrl),
-                urls.Impression,
-                urls.Viewable,
-                urls.Click);
+                CreativeMarkup.Made(decision.Creative, decision.Format, decision.Size, baseUrl),
+                EventUrls.For(codec, _sequencer, decisionId, issuedAt, decision, result.Viewer));
         }
 
         return new RenderedPage(decisionId.ToString("N"), slots);

@@ -308,18 +308,18 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
 
             // The sweep: the next few campaigns' own hashes, and the next few of one group (one read), in turn.
             var campaigns = snapshot.Campaigns;
-            for (var i = 0; i < OwnSweepPerRefresh && i < campaigns.Length; i++)
+            for (var i = 0; i < OwnSweepPerRefresh && i < campaigns.Count; i++)
             {
-                own.Add(campaigns[(_sweep + i) % campaigns.Length].Id);
+                own.Add(campaigns[(_sweep + i) % campaigns.Count].Id);
             }
 
-            _sweep = campaigns.Length == 0 ? 0 : (_sweep + OwnSweepPerRefresh) % campaigns.Length;
+            _sweep = campaigns.Count == 0 ? 0 : (_sweep + OwnSweepPerRefresh) % campaigns.Count;
             var group = _groupSweep;
             _groupSweep = (_groupSweep + 1) % CounterGroups.Count;
             var cursor = _groupSweeps[group];
-            for (var (found, scanned) = (0, 0); found < SweepPerRefresh && scanned < campaigns.Length; scanned++)
+            for (var (found, scanned) = (0, 0); found < SweepPerRefresh && scanned < campaigns.Count; scanned++)
             {
-                var id = campaigns[cursor++ % campaigns.Length].Id;
+                var id = campaigns[cursor++ % campaigns.Count].Id;
                 if (CounterGroups.Of(id) == group)
                 {
                     grouped.Add(id);
@@ -327,7 +327,7 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
                 }
             }
 
-            _groupSweeps[group] = campaigns.Length == 0 ? 0 : cursor % campaigns.Length;
+            _groupSweeps[group] = campaigns.Count == 0 ? 0 : cursor % campaigns.Count;
 
             read = await ReadAsync(
                 snapshot,

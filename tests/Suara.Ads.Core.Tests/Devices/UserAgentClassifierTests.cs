@@ -179,4 +179,35 @@ public sealed class UserAgentClassifierTests
             Assert.Contains(row.Browser, s_browsers);
         }
     }
+
+    [Fact]
+    public void Classify_Remembered_IsWhatTheRulesSay_AskedAgain_AndPastTheBound()
+    {
+        // Every corpus row asked three times (first from the rules, then remembered), among more distinct User-Agents
+        // than are remembered (so the memory is emptied and filled again in between), and as IsBot.
+        var rows = UserAgentCorpus.Rows;
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var row in rows)
+            {
+                var expected = new UserAgentInfo(row.Device, row.Os, row.Browser, row.IsBot);
+                Assert.Equal(expected, UserAgentClassifier.Classify(row.Ua));
+                Assert.Equal(row.IsBot, UserAgentClassifier.IsBot(row.Ua));
+            }
+
+            for (var i = 0; i < UserAgentClassifier.MaxRemembered; i++)
+            {
+                var ua = $"Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/{round}.{i}";
+                Assert.Equal(UserAgentClassifier.ClassifyNow(ua), UserAgentClassifier.Classify(ua));
+            }
+        }
+    }
+
+    [Fact]
+    public void Classify_ALongUserAgent_IsNotRemembered_ButClassifiedTheSame()
+    {
+        var ua = "Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/126.0 Mobile Safari/537.36 " + new string('x', UserAgentClassifier.MaxRememberedLength);
+        Assert.Equal(new UserAgentInfo("mobile", "android", "chrome", false), UserAgentClassifier.Classify(ua));
+        Assert.Equal(UserAgentClassifier.ClassifyNow(ua), UserAgentClassifier.Classify(ua));
+    }
 }
