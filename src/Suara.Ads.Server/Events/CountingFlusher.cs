@@ -9,7 +9,8 @@ namespace Suara.Ads.Server.Events;
 /// <summary>
 /// Writes the aggregate to Redis every <c>Ads:FlushInterval</c>, one atomic script per campaign, all pipelined.
 /// While Redis is away the batches wait (bounded) and are retried, unchanged, when it returns; a graceful stop
-/// flushes before the process ends.
+/// flushes before the process ends. The reach of group batches is held (<see cref="ReachBuffer"/>) and written every
+/// <c>Ads:ReachInterval</c> by the same loop, and at a graceful stop.
 /// </summary>
 internal sealed class CountingFlusher : BackgroundService
 {
@@ -19,6 +20,7 @@ internal sealed class CountingFlusher : BackgroundService
     private readonly EventAggregate _aggregate;
     private readonly RedisCounterStore _store;
     private readonly GroupCounterStore _groups;
+    private readonly ReachBuffer _reach;
     private readonly FrequencyWriteQueue _frequency;
     private readonly RedisFrequencyStore _viewers;
     private readonly RedisDeliveryLedger _delivery;
@@ -30,11 +32,12 @@ internal sealed class CountingFlusher : BackgroundService
     private readonly HashSet<string> _unmarked = new(StringComparer.Ordinal); // written, not yet marked changed for the other instances' reads
     private bool _outageLogged;
 
-    public CountingFlusher(EventAggregate aggregate, RedisCounterStore store, GroupCounterStore groups, FrequencyWriteQueue frequency, RedisFrequencyStore viewers, RedisDeliveryLedger delivery, TimeProvider time, IOptions<AdsOptions> options, ILogger<CountingFlusher> logger, AdsMetrics metrics)
+    public CountingFlusher(EventAggregate aggregate, RedisCounterStore store, GroupCounterStore groups, ReachBuffer reach, FrequencyWriteQueue frequency, RedisFrequencyStore viewers, RedisDeliveryLedger delivery, TimeProvider time, IOptions<AdsOptions> options, ILogger<CountingFlusher> logger, AdsMetrics metrics)
     {
         _aggregate = aggregate;
         _store = store;
         _groups = groups;
+        _reach = reach;
         _frequency = frequency;
         _viewers = viewers;
         _delivery = delivery;
@@ -57,7 +60,7 @@ internal sealed class CountingFlusher : BackgroundService
                 break;
             }
 
-            await FlushAsync().ConfigureAwait(false);
+            await FlushAsync(reachNow: false).ConfigureAwait(false);
         }
     }
 
@@ -72,7 +75,7 @@ internal sealed class CountingFlusher : BackgroundService
         while (true)
         {
             await FlushAsync().ConfigureAwait(false);
-            if ((_aggregate.Pending == 0 && _frequency.Pending == 0) || DateTime.UtcNow > deadline)
+            if ((_aggregate.Pending == 0 && _frequency.Pending == 0 && _reach.Held == 0) || DateTime.UtcNow > deadline)
             {
                 break;
             }
@@ -90,8 +93,14 @@ internal sealed class CountingFlusher : BackgroundService
         }
     }
 
-    /// <summary>Writes everything pending once. Safe to call at any time (tests call it directly).</summary>
-    public async Task FlushAsync()
+    /// <summary>Writes everything pending once, the reach held included. Safe to call at any time (tests call it directly).</summary>
+    public Task FlushAsync() => FlushAsync(reachNow: true);
+
+    /// <summary>
+    /// Writes the counts pending once, and the reach held when it is due (every <c>Ads:ReachInterval</c>, or sooner when
+    /// its bound is reached) or <paramref name="reachNow"/>: the loop's flush with <c>false</c>.
+    /// </summary>
+    public async Task FlushAsync(bool reachNow)
     {
         await _flushing.WaitAsync().ConfigureAwait(false);
         try
@@ -179,6 +188,16 @@ internal sealed class CountingFlusher : BackgroundService
             foreach (var e in confirmed)
             {
                 _viewers.Confirm(e.Viewer!, new FrequencyKey(e.Key.Campaign, e.CapWindow), e.DecisionId);
+            }
+
+            // Reach, held since the last interval: one PFADD per campaign and day.
+            if (reachNow)
+            {
+                await _reach.WriteAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await _reach.WriteIfDueAsync().ConfigureAwait(false);
             }
         }
         finally

@@ -16,6 +16,7 @@ internal static class EventsServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<CounterKeys>();
         services.TryAddSingleton<RedisCounterStore>();
+        services.TryAddSingleton<ReachBuffer>();
         services.TryAddSingleton<GroupCounterStore>();
         services.TryAddSingleton(sp =>
         {

@@ -280,10 +280,11 @@ internal sealed class GroupCounterStore
     private readonly TimeProvider _time;
     private readonly CatalogSnapshotHolder _catalog;
     private readonly RetentionOptions _retention;
+    private readonly ReachBuffer _reach;
     private readonly Dictionary<RedisKey, long> _expired = []; // key -> when this instance last set its expiry (Unix s)
     private readonly Lock _lock = new();
 
-    public GroupCounterStore(RedisConnection redis, CounterKeys keys, DeliveryKeys delivery, TimeProvider time, CatalogSnapshotHolder catalog, IOptions<RetentionOptions> retention)
+    public GroupCounterStore(RedisConnection redis, CounterKeys keys, DeliveryKeys delivery, TimeProvider time, CatalogSnapshotHolder catalog, IOptions<RetentionOptions> retention, ReachBuffer reach)
     {
         _redis = redis;
         _keys = keys;
@@ -291,6 +292,7 @@ internal sealed class GroupCounterStore
         _time = time;
         _catalog = catalog;
         _retention = retention.Value;
+        _reach = reach;
     }
 
     /// <summary>
@@ -456,9 +458,9 @@ internal sealed class GroupCounterStore
         {
             if (status == 0)
             {
-                // Applied before, and perhaps its reach not written (it failed after the script): written again, which
-                // changes nothing if it was.
-                await WriteReachAsync(batch).ConfigureAwait(false);
+                // Applied before, and perhaps its reach not held (its reply was lost): held again, which changes nothing
+                // if it was.
+                _reach.Add(batch);
                 return GroupOutcome.AlreadyApplied;
             }
 
@@ -481,29 +483,10 @@ internal sealed class GroupCounterStore
             }
         }
 
-        await WriteReachAsync(batch).ConfigureAwait(false);
+        _reach.Add(batch);
         return new GroupOutcome(new BatchOutcome(
             [.. ((RedisResult[])result[1]!).Select(r => impressions[(int)r - 1])],
             [.. ((RedisResult[])result[2]!).Select(r => followUps[(int)r - 1])]), GroupStatus.Applied);
-    }
-
-    /// <summary>
-    /// Reach: the viewers of the batch's impressions into their campaign's sketch of the day (a key per campaign: it
-    /// cannot share the group's script on a Cluster), after the script, and again when a retry of the batch finds it
-    /// applied before. Idempotent, so a batch written again adds nothing.
-    /// </summary>
-    private async Task WriteReachAsync(CampaignBatch batch)
-    {
-        var db = _redis.Database;
-        var writes = new List<Task>();
-        foreach (var g in batch.Events.Where(e => e.Key.Kind == CounterKind.Impression && e.Reach is not null).GroupBy(e => (e.Key.Campaign, e.SiteDay)))
-        {
-            var key = _keys.Reach(g.Key.Campaign, DateOnly.FromDayNumber(g.Key.SiteDay));
-            writes.Add(db.HyperLogLogAddAsync(key, [.. g.Select(e => (RedisValue)e.Reach!).Distinct()]));
-            writes.Add(db.KeyExpireAsync(key, RetentionOptions.DailyRetention));
-        }
-
-        await Task.WhenAll(writes).ConfigureAwait(false);
     }
 }
 

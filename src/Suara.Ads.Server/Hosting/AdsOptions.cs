@@ -41,6 +41,13 @@ public sealed class AdsOptions
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
+    /// How often the viewers of impressions counted in groups are added to the campaigns' reach sketches (docs/redis.md,
+    /// "Reach"): one command per campaign and day with viewers per interval; reports' reach lags by up to this much.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ReachInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Whether counting writes the counting-group layout (docs/redis.md, "Counting groups": one script per group of
     /// campaigns per flush, tokens of version 4) rather than a script per campaign. Off until that layout is complete
     /// (issue 13, goal 4); reports and delivery read both layouts either way, and events of version-4 tokens, from an

@@ -17,7 +17,7 @@ public sealed class GroupCounterStoreTests : IDisposable
     public GroupCounterStoreTests()
     {
         _connection = new RedisConnection(_options);
-        _store = new GroupCounterStore(_connection, new CounterKeys(_options), new DeliveryKeys(_options), TimeProvider.System, new CatalogSnapshotHolder(), Microsoft.Extensions.Options.Options.Create(new RetentionOptions()));
+        _store = new GroupCounterStore(_connection, new CounterKeys(_options), new DeliveryKeys(_options), TimeProvider.System, new CatalogSnapshotHolder(), Microsoft.Extensions.Options.Options.Create(new RetentionOptions()), new ReachBuffer(_connection, new CounterKeys(_options), TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new AdsOptions())));
     }
 
     public void Dispose() => _connection.Dispose();
