@@ -17,7 +17,7 @@ namespace Suara.Ads.Server.Events;
 /// </summary>
 internal sealed class ReachBuffer
 {
-    /// <summary>Most viewers held by default: about 20 MB at most (a 16-character digest and its set entry each).</summary>
+    /// <summary>Most viewers held by default: about 20 MB at most (a 24-character digest and its set entry, some 100 bytes each).</summary>
     public const int DefaultCapacity = 200_000;
 
     /// <summary>Most viewers one <c>PFADD</c> carries: a key holding more is written with several.</summary>
