@@ -120,6 +120,20 @@ public sealed class ReachBufferTests
         }
     }
 
+    [Theory]
+    [InlineData("00:00:30", true)]
+    [InlineData("00:00:01", true)]
+    [InlineData("00:10:00", true)]
+    [InlineData("00:00:00.500", false)]
+    [InlineData("00:10:01", false)]
+    public void TheInterval_IsValidatedAtStart(string interval, bool valid)
+    {
+        var options = new AdsOptions { ReachInterval = TimeSpan.Parse(interval, CultureInfo.InvariantCulture) };
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        Assert.Equal(valid, System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true));
+        Assert.Equal(TimeSpan.FromSeconds(30), new AdsOptions().ReachInterval);
+    }
+
     private static TokenEvent Impression(string campaign, int ad, string viewer) =>
         new(new CounterKey(campaign, "cr", "sidebar", 495_000, CounterKind.Impression), $"{campaign}-{ad}", 495_000)
         {
@@ -251,6 +265,9 @@ public sealed class ReachBufferTests
             await factory.Services.GetRequiredService<CountingFlusher>().FlushAsync(reachNow: false);
             Assert.Equal(30, viewers.Values.Sum(v => v.Count));
             Assert.Equal(30, factory.Services.GetRequiredService<ReachBuffer>().Held);
+            var metrics = await client.GetStringAsync("/metrics");
+            Assert.Matches(@"(?m)^suara_ads_reach_pending(\{[^}]*\})? 30\b", metrics);
+            Assert.Matches(@"(?m)^suara_ads_reach_dropped_total(\{[^}]*\})? 0\b", metrics);
             foreach (var campaign in viewers.Keys)
             {
                 Assert.False(await db.KeyExistsAsync(keys.Reach(campaign, SiteDay)));
