@@ -60,6 +60,14 @@ internal sealed class CounterKeys
     public RedisKey GroupDailyCounters(int group, int month) => Key($"{{{GroupTag(group)}}}:m:{month.ToString(CultureInfo.InvariantCulture)}");
 
     /// <summary>
+    /// The index of a counting group's month (<see cref="GroupDailyCounters"/>): field OWNER (a campaign id or <c>@SITE</c>),
+    /// value the owner's cells in that month's hash, <c>PLACEMENT|CREATIVE|KIND</c> separated by spaces, so that a report
+    /// names the owner's fields of a day (and of the UTC days whose hours fall in the month) exactly instead of scanning
+    /// the group's hash. Written by the group's counting script when it creates a field of a cell new to the owner.
+    /// </summary>
+    public RedisKey GroupDailyIndex(int group, int month) => Key($"{{{GroupTag(group)}}}:mx:{month.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>
     /// Bitmap of what was counted of the ads one process run numbered in a counting group on one UTC day (token version
     /// 4): 3 bits an ad, at 3 × its number (impression, viewable, click).
     /// </summary>
