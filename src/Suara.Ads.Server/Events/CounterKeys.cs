@@ -31,6 +31,13 @@ internal sealed class CounterKeys
     /// <summary>Marks a UTC day as packed for every campaign and site (a packing pass skips it).</summary>
     public RedisKey PackedDay(long utcDay) => Key($"{{pk}}:done:{utcDay.ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>
+    /// The owners (campaigns, <c>@SITE</c>) with a hash of their own for a UTC day (<see cref="Counters"/>), added by the
+    /// per-campaign counting path before it first writes one: with the counting groups on, the packing pass tries these
+    /// instead of every campaign of the catalog.
+    /// </summary>
+    public RedisKey PerCampaignOwners(long utcDay) => Key($"{{pk}}:own:{utcDay.ToString(CultureInfo.InvariantCulture)}");
+
     /// <summary>The lease of the instance packing a UTC day.</summary>
     public RedisKey PackingLease(long utcDay) => Key($"{{pk}}:lease:{utcDay.ToString(CultureInfo.InvariantCulture)}");
 

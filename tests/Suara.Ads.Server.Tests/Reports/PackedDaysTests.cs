@@ -207,6 +207,38 @@ public sealed class PackedDaysTests
     }
 
     [Fact]
+    public async Task WithTheGroupsOn_ThePassTriesTheOwnersRecordedWithADayOfTheirOwn_NotTheWholeCatalog()
+    {
+        // Arrange: a day counted in groups, and an old token (version 2, counted per campaign): priced's own hash, recorded
+        // by the per-campaign path; and a site's own hash written behind its back (nothing records it).
+        using var redis = TestRedis.Connect();
+        using var server = new AdsServerFactory(TestCatalog.Document(Priced()), settings: Settings(groups: true));
+        var client = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var day = await TrafficAsync(server, client);
+        var slot = await Pages.ServeAsync(client);
+        Assert.NotNull(slot);
+        Assert.Equal(HttpStatusCode.NoContent, await Pages.BeaconAsync(client, OldTokens.Version2Like(server.Services, slot.ImpressionUrl).Impression));
+        await server.Services.GetRequiredService<CountingFlusher>().FlushAsync();
+        var report = await ReportAsync(client);
+        Assert.Contains("\"impressions\":10,", report, StringComparison.Ordinal);
+        var keys = server.Services.GetRequiredService<CounterKeys>();
+        var db = redis.GetDatabase();
+        Assert.Equal(["priced"], (await db.SetMembersAsync(keys.PerCampaignOwners(day))).Select(m => (string)m!));
+        await db.HashIncrementAsync(keys.Counters("@suara", day), $"{(day * 24) + 5}|sidebar||r", 3);
+
+        // Act: the pass, once the day is closed.
+        server.Time.Advance(TimeSpan.FromDays(2));
+        Assert.True(await server.Services.GetRequiredService<CounterCompactor>().RunPassAsync(CancellationToken.None) >= 2);
+
+        // Assert: priced's own day and its group's day packed; the unrecorded site's hash not tried (still read by reports).
+        Assert.False(await db.KeyExistsAsync(keys.Counters("priced", day)));
+        Assert.True(await db.KeyExistsAsync(keys.Packed("priced", day)));
+        Assert.True(await db.KeyExistsAsync(keys.GroupPacked(Core.Counting.CounterGroups.Of("priced"), "priced", day)));
+        Assert.True(await db.KeyExistsAsync(keys.Counters("@suara", day)));
+        Assert.Equal(report, await ReportAsync(client));
+    }
+
+    [Fact]
     public void Pack_KeepsEveryCount_InRowsOrderedByHourPlacementAndCreative()
     {
         HashEntry[] fields =
