@@ -81,11 +81,13 @@ internal sealed class CounterCompactor : BackgroundService
     private readonly TimeProvider _time;
     private readonly RetentionOptions _retention;
     private readonly ILogger<CounterCompactor> _logger;
+    private readonly bool _groups;
     private readonly Channel<(string Owner, long Day)> _requests = Channel.CreateBounded<(string, long)>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly HashSet<(string, long)> _requested = [];
 
-    public CounterCompactor(RedisConnection redis, CounterKeys keys, CatalogSnapshotHolder catalog, TimeProvider time, IOptions<RetentionOptions> retention, ILogger<CounterCompactor> logger)
+    public CounterCompactor(RedisConnection redis, CounterKeys keys, CatalogSnapshotHolder catalog, TimeProvider time, IOptions<RetentionOptions> retention, IOptions<AdsOptions> options, ILogger<CounterCompactor> logger)
     {
+        _groups = options.Value.CountingGroups;
         _redis = redis;
         _keys = keys;
         _catalog = catalog;
@@ -176,8 +178,10 @@ internal sealed class CounterCompactor : BackgroundService
     }
 
     /// <summary>
-    /// Packs every closed day within the hourly retention that no pass has packed yet, for every campaign whose flight
-    /// is near it and every site; one instance a day (a lease). Answers how many owner-days it packed.
+    /// Packs every closed day within the hourly retention that no pass has packed yet, one instance a day (a lease): the
+    /// counting groups' days, and the owners' own days: with the groups on, of the owners the per-campaign path recorded
+    /// for the day (<see cref="CounterKeys.PerCampaignOwners"/>); with them off, of every campaign whose flight is near it
+    /// and every site. Answers how many owner-days it packed.
     /// </summary>
     public async Task<int> RunPassAsync(CancellationToken cancellationToken)
     {
@@ -194,7 +198,10 @@ internal sealed class CounterCompactor : BackgroundService
                 continue;
             }
 
-            foreach (var chunk in OwnersOf(day).Concat(Enumerable.Range(0, CounterGroups.Count).Select(CounterGroups.Owner)).Chunk(16))
+            // With the counting groups on, only the owners recorded with a hash of their own that day (tokens of versions 1-3,
+            // an instance with the groups off) are tried, not the whole catalog; then the groups' days.
+            var owners = _groups ? await RecordedOwnersAsync(day).ConfigureAwait(false) : OwnersOf(day);
+            foreach (var chunk in owners.Concat(Enumerable.Range(0, CounterGroups.Count).Select(CounterGroups.Owner)).Chunk(16))
             {
                 var results = await Task.WhenAll(chunk.Select(owner => PackAsync(owner, day))).ConfigureAwait(false);
                 packed += results.Count(r => r);
@@ -210,6 +217,18 @@ internal sealed class CounterCompactor : BackgroundService
         }
 
         return packed;
+    }
+
+    /// <summary>The owners the per-campaign path recorded for a UTC day (<see cref="CounterKeys.PerCampaignOwners"/>).</summary>
+    private async Task<IEnumerable<string>> RecordedOwnersAsync(long utcDay)
+    {
+        var owners = new List<string>();
+        await foreach (var owner in _redis.Database.SetScanAsync(_keys.PerCampaignOwners(utcDay), pageSize: 1_000).ConfigureAwait(false))
+        {
+            owners.Add((string)owner!);
+        }
+
+        return owners;
     }
 
     /// <summary>The campaigns that can have counts on a UTC day (their flight within a day of it) and every site.</summary>

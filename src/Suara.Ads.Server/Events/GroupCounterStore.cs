@@ -35,6 +35,8 @@ internal sealed class GroupCounterStore
     //        n, n × (offset, bucket)                                hold bucket); answer 1: their ordinals are returned
     //   'F', nk, nfield, mk, mfield, xfield, xmfield, s, campaign,  viewables or clicks of one cell: n × (own offset, ad's
     //        clickDay, n, n × (own, ad)                             offset); clickDay '' for viewables
+    //   'x', mk, xk, ttl                                            the index of month hash mk is xk (expiry ttl s): a
+    //                                                               field new to mk adds its owner's cell to it
     // Impression ops come before follow-ups, so that the one BITFIELD per bitmap sets impression bits before it reads those
     // the follow-ups need. Returns {1, counted impression ordinals, refused follow-up ordinals}, {0} for a batch applied
     // before, {2} for one whose earlier batch is not applied yet.
@@ -83,12 +85,16 @@ internal sealed class GroupCounterStore
         local fields = {'b:' .. run, 'runs'}
         local function want(f) if not wanted[f] then fields[#fields + 1] = f; wanted[f] = #fields end end
         local ops = {}
+        local index = {}
         local i = 11 + 2 * ne
         while i <= #ARGV do
           local op = ARGV[i]
           if op == 'n' then
             ops[#ops + 1] = {op = op, nk = tonumber(ARGV[i + 1]), nf = ARGV[i + 2], mk = tonumber(ARGV[i + 3]), mf = ARGV[i + 4], a = tonumber(ARGV[i + 5])}
             i = i + 6
+          elseif op == 'x' then
+            index[tonumber(ARGV[i + 1])] = {k = tonumber(ARGV[i + 2]), ttl = ARGV[i + 3]}
+            i = i + 4
           elseif op == 'h' then
             local o = {op = op, c = ARGV[i + 1], b = tonumber(ARGV[i + 2]), a = tonumber(ARGV[i + 3])}
             if o.b >= oldest then ops[#ops + 1] = o; want(o.c .. '|h:' .. int(o.b % holdRing)) end
@@ -254,22 +260,55 @@ internal sealed class GroupCounterStore
             end
           end
         end
-        -- One HMGET and one HSET a key.
+        -- One HMGET and one HSET a key. A field new to a month's hash (OWNER|DAY|CELL) may be a cell new to its owner in
+        -- that month: the month's index is read (one HMGET of those owners) and written when it lacks one (one HSET),
+        -- before the counts, so that a report finds every field by the index.
         for f in pairs(dirty) do
           out[#out + 1] = f
           out[#out + 1] = type(dv[f]) == 'number' and int(dv[f]) or dv[f]
         end
         hset(KEYS[1], out)
+        local writes, fresh, freshKeys = {}, {}, {}
         for _, k in ipairs(cellKeys) do
           local names = {}
           for f in pairs(cells[k]) do names[#names + 1] = f end
           local values = {}
+          local x = index[k]
           for j, v in ipairs(hmget(KEYS[k], names)) do
             values[#values + 1] = names[j]
             values[#values + 1] = int((tonumber(v) or 0) + cells[k][names[j]])
+            if x and not v then
+              local owner, cell = string.match(names[j], '^([^|]*)|[^|]*|(.*)$')
+              local t = fresh[x.k]
+              if not t then t = {owners = {}, cells = {}, ttl = x.ttl}; fresh[x.k] = t; freshKeys[#freshKeys + 1] = x.k end
+              local c = t.cells[owner]
+              if not c then c = {}; t.cells[owner] = c; t.owners[#t.owners + 1] = owner end
+              c[#c + 1] = cell
+            end
           end
-          hset(KEYS[k], values)
+          writes[#writes + 1] = {k, values}
         end
+        for _, xk in ipairs(freshKeys) do
+          local t = fresh[xk]
+          local add = {}
+          for j, had in ipairs(hmget(KEYS[xk], t.owners)) do
+            local owner = t.owners[j]
+            local known, more = {}, {}
+            for c in string.gmatch(had or '', '%S+') do known[c] = true end
+            for _, c in ipairs(t.cells[owner]) do
+              if not known[c] then known[c] = true; more[#more + 1] = c end
+            end
+            if #more > 0 then
+              add[#add + 1] = owner
+              add[#add + 1] = (had and had .. ' ' or '') .. table.concat(more, ' ')
+            end
+          end
+          if #add > 0 then
+            hset(KEYS[xk], add)
+            if redis.call('TTL', KEYS[xk]) < 0 then redis.call('EXPIRE', KEYS[xk], t.ttl) end
+          end
+        end
+        for _, w in ipairs(writes) do hset(KEYS[w[1]], w[2]) end
         for j = 0, ne - 1 do redis.call('EXPIRE', KEYS[tonumber(ARGV[11 + 2 * j])], ARGV[12 + 2 * j]) end
         return {1, counted, refused}
         """;
@@ -345,12 +384,30 @@ internal sealed class GroupCounterStore
             return days;
         }
 
+        // A month's hash comes with its index (CounterKeys.GroupDailyIndex), named to the script once.
+        var indexOps = new List<RedisValue>();
+        int MonthKey(int month)
+        {
+            var key = _keys.GroupDailyCounters(group, month);
+            var known = keyIndex.ContainsKey(key);
+            var i = IndexOf(key, dailyTtl);
+            if (!known)
+            {
+                indexOps.Add("x");
+                indexOps.Add(i);
+                indexOps.Add(IndexOf(_keys.GroupDailyIndex(group, month), dailyTtl));
+                indexOps.Add(dailyTtl);
+            }
+
+            return i;
+        }
+
         void Cell(in CounterKey key)
         {
             var day = DaysOf(key.Campaign).Of(key.Hour);
             ops.Add(IndexOf(_keys.GroupCounters(group, key.Hour / 24), hourlyTtl));
             ops.Add(key.Campaign + "|" + RedisCounterStore.Field(key));
-            ops.Add(IndexOf(_keys.GroupDailyCounters(group, (day.Year * 100) + day.Month), dailyTtl));
+            ops.Add(MonthKey((day.Year * 100) + day.Month));
             ops.Add(key.Campaign + "|" + RedisCounterStore.DailyField(day, key));
         }
 
@@ -432,7 +489,7 @@ internal sealed class GroupCounterStore
             }
         }
 
-        var args = new List<RedisValue>(11 + (2 * expire.Count) + ops.Count)
+        var args = new List<RedisValue>(11 + (2 * expire.Count) + ops.Count + indexOps.Count)
         {
             batch.Run,
             batch.Sequence,
@@ -452,6 +509,7 @@ internal sealed class GroupCounterStore
         }
 
         args.AddRange(ops);
+        args.AddRange(indexOps);
         var result = (RedisResult[])(await _redis.Database.ScriptEvaluateAsync(Script, [.. keys], [.. args]).ConfigureAwait(false))!;
         var status = (int)result[0];
         if (status != 1)

@@ -244,6 +244,8 @@ internal sealed class RedisCounterStore
     private readonly TimeProvider _time;
     private readonly CatalogSnapshotHolder _catalog;
     private readonly RetentionOptions _retention;
+    private readonly HashSet<(string Owner, long Day)> _recorded = []; // owner-days this instance added to PerCampaignOwners
+    private readonly Lock _recordedLock = new();
 
     public RedisCounterStore(RedisConnection redis, CounterKeys keys, DeliveryKeys delivery, TimeProvider time, CatalogSnapshotHolder catalog, IOptions<RetentionOptions> retention)
     {
@@ -260,6 +262,7 @@ internal sealed class RedisCounterStore
     /// <summary>Writes <paramref name="batch"/>; throws when Redis does not confirm it.</summary>
     public async Task<BatchOutcome> WriteAsync(CampaignBatch batch)
     {
+        await RecordOwnerAsync(batch).ConfigureAwait(false);
         var keys = new List<RedisKey> { _keys.Batches(batch.Campaign) };
         var keyIndex = new Dictionary<RedisKey, int>();
         int IndexOf(RedisKey key)
@@ -420,6 +423,46 @@ internal sealed class RedisCounterStore
         return new BatchOutcome(
             [.. ((RedisResult[])result[1]!).Select(r => impressions[(int)r - 1])],
             [.. ((RedisResult[])result[2]!).Select(r => followUps[(int)r - 1])]);
+    }
+
+    /// <summary>
+    /// Adds the batch's owner to <see cref="CounterKeys.PerCampaignOwners"/> of each UTC day it counts in, before the first
+    /// write of that owner-day by this instance (one small script a day, for most owner-days none), so that the packing
+    /// pass finds every owner-day with a hash of its own without trying the whole catalog. A failure throws: the batch is
+    /// kept and retried, so no per-campaign day hash is written unrecorded.
+    /// </summary>
+    private async Task RecordOwnerAsync(CampaignBatch batch)
+    {
+        List<long> days;
+        lock (_recordedLock)
+        {
+            days = [.. batch.Counts.Keys.Select(k => k.Hour / 24).Concat(batch.Events.Select(e => e.Key.Hour / 24)).Distinct().Where(d => !_recorded.Contains((batch.Campaign, d)))];
+        }
+
+        if (days.Count == 0)
+        {
+            return;
+        }
+
+        var ttl = (long)_retention.HourlyRetention.TotalSeconds;
+        await Task.WhenAll(days.Select(day => _redis.Database.ScriptEvaluateAsync(
+            "redis.call('SADD', KEYS[1], ARGV[1]) redis.call('EXPIRE', KEYS[1], ARGV[2]) return 1",
+            [_keys.PerCampaignOwners(day)],
+            [batch.Campaign, ttl]))).ConfigureAwait(false);
+        lock (_recordedLock)
+        {
+            if (_recorded.Count > 100_000)
+            {
+                // Days older than the token lifetime and its margin are written no more (but by a late retry, recorded again).
+                var today = _time.GetUtcNow().ToUnixTimeSeconds() / 86_400;
+                _recorded.RemoveWhere(r => r.Day < today - 2);
+            }
+
+            foreach (var day in days)
+            {
+                _recorded.Add((batch.Campaign, day));
+            }
+        }
     }
 
     /// <summary>

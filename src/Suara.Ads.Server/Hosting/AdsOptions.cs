@@ -49,11 +49,12 @@ public sealed class AdsOptions
 
     /// <summary>
     /// Whether counting writes the counting-group layout (docs/redis.md, "Counting groups": one script per group of
-    /// campaigns per flush, tokens of version 4) rather than a script per campaign. Off until that layout is complete
-    /// (issue 13, goal 4); reports and delivery read both layouts either way, and events of version-4 tokens, from an
-    /// instance with it on, are counted in their group whatever this says.
+    /// campaigns per flush, tokens of version 4) rather than a script per campaign. On by default. Set it false for the
+    /// first deploy of a rolling upgrade from a version without the groups (an instance of that version answers a
+    /// version-4 token with 400), then remove it once every instance runs this version. Reports and delivery read both
+    /// layouts either way, and events of version-4 tokens are counted in their group whatever this says.
     /// </summary>
-    public bool CountingGroups { get; set; }
+    public bool CountingGroups { get; set; } = true;
 
     /// <summary>Most counted events held in memory while Redis is away; beyond it new events are refused and counted as dropped.</summary>
     [Range(1_000, 100_000_000)]

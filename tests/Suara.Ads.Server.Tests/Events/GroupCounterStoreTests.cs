@@ -145,6 +145,80 @@ public sealed class GroupCounterStoreTests : IDisposable
         Assert.Equal(1, (await CounterReader.TotalsAsync(redis.GetDatabase(), _options.Value.KeyPrefix, campaign, day))['s']);
     }
 
+    [Fact]
+    public async Task WriteAsync_EveryFieldOfAGroupsHashes_IsNamedByItsMonthsIndex_EachCellOnce()
+    {
+        // Arrange: the last hour of January (UTC, the zone of a campaign the catalog does not know) and the first of
+        // February; two campaigns of one group; served counts, an impression, a click without its impression (invalid).
+        using var redis = TestRedis.Connect();
+        var db = redis.GetDatabase();
+        var keys = new CounterKeys(_options);
+        var (first, second) = TwoCampaignsOfOneGroup();
+        var group = CounterGroups.Of(first);
+        var hour = new DateTimeOffset(2026, 1, 31, 23, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds() / 3600;
+        var served = new CounterKey(first, "cr1", "sidebar", hour, CounterKind.Served);
+        var aggregate = new EventAggregate(groups: true);
+        Assert.True(aggregate.AddServed(served));
+        Assert.True(aggregate.AddServed(served with { Campaign = second }));
+        Assert.True(aggregate.AddEvent(Event(served with { Kind = CounterKind.Impression }, 0)));
+        Assert.True(aggregate.AddEvent(Event(served with { Kind = CounterKind.Click }, 5)));
+        await WriteAllAsync(aggregate);
+
+        // Act: the next hour (new fields of known cells, in a new day and month), a new creative in the first hour, then
+        // the same fields again.
+        for (var round = 0; round < 2; round++)
+        {
+            Assert.True(aggregate.AddServed(served with { Hour = hour + 1 }));
+            Assert.True(aggregate.AddServed(served with { Creative = "cr2" }));
+            Assert.True(aggregate.AddServed(served with { Campaign = second, Hour = hour + 1 }));
+            await WriteAllAsync(aggregate);
+        }
+
+        // Assert: the index of each month names each owner's cells once, and every field of the month's and the days'
+        // hashes by its cell.
+        async Task<Dictionary<string, string[]>> IndexAsync(int month) =>
+            (await db.HashGetAllAsync(keys.GroupDailyIndex(group, month))).ToDictionary(e => (string)e.Name!, e => ((string)e.Value!).Split(' '));
+        var january = await IndexAsync(202601);
+        var february = await IndexAsync(202602);
+        Assert.Equal(["sidebar|cr1|i", "sidebar|cr1|s", "sidebar|cr1|xn", "sidebar|cr2|s"], january[first].Order(StringComparer.Ordinal));
+        Assert.Equal(["sidebar|cr1|s"], january[second]);
+        Assert.Equal(["sidebar|cr1|s"], february[first]);
+        Assert.Equal(["sidebar|cr1|s"], february[second]);
+        foreach (var month in new[] { 202601, 202602 })
+        {
+            var index = await IndexAsync(month);
+            Assert.True(await db.KeyTimeToLiveAsync(keys.GroupDailyIndex(group, month)) > TimeSpan.FromDays(390));
+            foreach (var entry in await db.HashGetAllAsync(keys.GroupDailyCounters(group, month)))
+            {
+                var parts = ((string)entry.Name!).Split('|', 3);
+                Assert.Contains(parts[2], index[parts[0]]);
+            }
+        }
+
+        var fields = 0;
+        foreach (var day in new[] { hour / 24, (hour + 1) / 24 })
+        {
+            foreach (var entry in await db.HashGetAllAsync(keys.GroupCounters(group, day)))
+            {
+                var parts = ((string)entry.Name!).Split('|', 3);
+                var index = long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) == hour ? january : february;
+                Assert.Contains(parts[2], index[parts[0]]);
+                fields++;
+            }
+        }
+
+        Assert.Equal(7, fields);
+    }
+
+    private async Task WriteAllAsync(EventAggregate aggregate)
+    {
+        foreach (var batch in aggregate.TakeBatches())
+        {
+            Assert.Equal(GroupStatus.Applied, (await _store.WriteAsync(batch, earliest: true)).Status);
+            aggregate.Complete(batch);
+        }
+    }
+
     /// <summary>Two campaign ids of one counting group.</summary>
     private static (string First, string Second) TwoCampaignsOfOneGroup()
     {

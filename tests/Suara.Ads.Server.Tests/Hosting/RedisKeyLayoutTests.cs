@@ -44,9 +44,10 @@ public sealed partial class RedisKeyLayoutTests
             Goal = new CampaignGoal { Impressions = 1_000, Per = "flight" },
             FrequencyCap = new FrequencyCap { Impressions = 3, Per = "day" },
         };
-        // Every request sampled, so that the traffic sample's keys are written too.
-        // Every request sampled; the test runs the packing pass itself (the hourly one would race it once the clock moves on).
-        using var seeded = new AdsServerFactory(TestCatalog.Document(campaign), settings: new Dictionary<string, string?> { ["Ads:TrafficSampleRate"] = "1", ["Ads:Reports:PackingInterval"] = "00:00:00" });
+        // Every request sampled, so that the traffic sample's keys are written too; the test runs the packing pass itself
+        // (the hourly one would race it once the clock moves on). This instance counts per campaign (the counting groups
+        // off, as in the first step of an upgrade), the one below in groups.
+        using var seeded = new AdsServerFactory(TestCatalog.Document(campaign), settings: new Dictionary<string, string?> { ["Ads:TrafficSampleRate"] = "1", ["Ads:Reports:PackingInterval"] = "00:00:00", ["Ads:CountingGroups"] = "false" });
         using var server = seeded.WithWebHostBuilder(b => b.ConfigureAppConfiguration((_, config) =>
             config.AddInMemoryCollection(new Dictionary<string, string?> { ["Ads:AdminKey"] = null, ["Ads:SigningKey"] = null })));
         var db = redis.GetDatabase();
