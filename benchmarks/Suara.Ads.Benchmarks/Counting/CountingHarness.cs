@@ -212,12 +212,15 @@ internal static class CountingHarness
         var options = MsOptions.Create(new RedisOptions { KeyPrefix = prefix });
         var delivery = new DeliveryKeys(options);
         var metrics = new AdsMetrics(s_meters, aggregate, connection, new CatalogSnapshotHolder());
+        var reach = new ReachBuffer(connection, new CounterKeys(options), TimeProvider.System, MsOptions.Create(new AdsOptions()));
         return new CountingFlusher(
             aggregate,
             new RedisCounterStore(connection, new CounterKeys(options), delivery, TimeProvider.System, new CatalogSnapshotHolder(), MsOptions.Create(new RetentionOptions())),
+            new GroupCounterStore(connection, new CounterKeys(options), delivery, TimeProvider.System, new CatalogSnapshotHolder(), MsOptions.Create(new RetentionOptions()), reach),
+            reach,
             new FrequencyWriteQueue(connection, delivery, TimeProvider.System),
             new RedisFrequencyStore(connection, delivery, new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 1_000 }), TimeProvider.System),
-            new RedisDeliveryLedger(connection, delivery, new CatalogSnapshotHolder(), TimeProvider.System, metrics),
+            new RedisDeliveryLedger(connection, delivery, new CatalogSnapshotHolder(), TimeProvider.System, metrics, MsOptions.Create(new AdsOptions())),
             TimeProvider.System,
             MsOptions.Create(new AdsOptions()),
             NullLogger<CountingFlusher>.Instance,

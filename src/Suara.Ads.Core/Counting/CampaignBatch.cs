@@ -12,7 +12,10 @@ public sealed class CampaignBatch
         BatchId = batchId;
     }
 
-    /// <summary>The campaign; for a site's inventory counts, <see cref="EventAggregate.SiteOwner"/> of the site.</summary>
+    /// <summary>
+    /// The campaign; for a site's inventory counts, <see cref="EventAggregate.SiteOwner"/> of the site; for a counting
+    /// group's batch (every campaign and site of the group), <see cref="CounterGroups.Owner"/>.
+    /// </summary>
     public string Campaign { get; }
 
     /// <summary>Unique id of this batch, for idempotent retries.</summary>
@@ -23,6 +26,21 @@ public sealed class CampaignBatch
 
     /// <summary>Ads served and held back against the campaign's goal, per hold bucket (<see cref="Delivery.DeliveryHolds"/>) and site day.</summary>
     public Dictionary<HoldKey, long> Held { get; } = [];
+
+    /// <summary>In a group's batch: the ads served and held back, per campaign, hold bucket and site day.</summary>
+    public Dictionary<(string Campaign, HoldKey Hold), long> HeldBy { get; } = [];
+
+    /// <summary>The aggregate's run (random, per process) that made the batch.</summary>
+    public string Run { get; internal init; } = "";
+
+    /// <summary>
+    /// In a group's batch: its number among the run's batches of the group, from 1. A group's batches of one run are
+    /// applied in this order, each once (docs/redis.md, "Counting groups").
+    /// </summary>
+    public long Sequence { get; internal init; }
+
+    /// <summary>The order in which the aggregate opened its batches (retries are handed back in it).</summary>
+    internal long Order { get; init; }
 
     /// <summary>Beacon events, each counted once per token id across all instances.</summary>
     public List<TokenEvent> Events { get; } = [];
@@ -77,4 +95,10 @@ public readonly record struct TokenEvent(CounterKey Key, string TokenId, long Is
     /// de-duplicated by bits of a bitmap; -1 for a token without one (by <see cref="AdId"/> and <see cref="TokenId"/> in a set).
     /// </summary>
     public long Sequence { get; init; } = -1;
+
+    /// <summary>
+    /// Whether <see cref="Sequence"/> numbers the ad in its campaign's counting group (token version 4): the event is
+    /// counted in its group's batch, de-duplicated in the group's bitmap.
+    /// </summary>
+    public bool SequencePerGroup { get; init; }
 }

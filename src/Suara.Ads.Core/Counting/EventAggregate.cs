@@ -25,13 +25,19 @@ public sealed class EventAggregate
     private long _batchSequence;
     private long _slotHour;
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
+    private readonly long[] _groupSequences = new long[CounterGroups.Count];
     private readonly ConcurrentDictionary<(string Site, string Placement, long Hour), SlotCounts> _slots = new();
 
     /// <summary>Creates an aggregate holding at most <paramref name="capacity"/> pending events.</summary>
     /// <param name="capacity">Most events held before new ones are refused.</param>
     /// <param name="time">The clock that dates a batch's first event (<see cref="OldestPendingAge"/>); the system's unless given.</param>
-    public EventAggregate(long capacity = 2_000_000, TimeProvider? time = null)
+    /// <param name="groups">
+    /// Count served ads, holds, invalid traffic and site inventory in the batches of their counting groups
+    /// (<see cref="CounterGroups"/>) rather than per campaign. Events of version-4 tokens go to their group's batch either way.
+    /// </param>
+    public EventAggregate(long capacity = 2_000_000, TimeProvider? time = null, bool groups = false)
     {
+        Groups = groups;
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
         _time = time ?? TimeProvider.System;
@@ -39,6 +45,9 @@ public sealed class EventAggregate
 
     /// <summary>Most events held before new ones are refused.</summary>
     public long Capacity { get; }
+
+    /// <summary>Whether served ads, holds, invalid traffic and inventory are batched per counting group.</summary>
+    public bool Groups { get; }
 
     /// <summary>Events waiting to be written (including batches waiting for a retry).</summary>
     public long Pending => Volatile.Read(ref _pending);
@@ -94,7 +103,7 @@ public sealed class EventAggregate
                 return false;
             }
 
-            var batch = Open(e.Key.Campaign);
+            var batch = Open(e.SequencePerGroup ? GroupOwner(e.Key.Campaign) : e.Key.Campaign);
             batch.Events.Add(e);
             batch.EventCount++;
             _pending++;
@@ -112,11 +121,18 @@ public sealed class EventAggregate
                 return false;
             }
 
-            var batch = Open(key.Campaign);
+            var batch = Open(Groups ? GroupOwner(key.Campaign) : key.Campaign);
             CollectionsMarshal.GetValueRefOrAddDefault(batch.Counts, key, out _)++; // one lookup (every served ad passes here)
             if (hold is { } h)
             {
-                CollectionsMarshal.GetValueRefOrAddDefault(batch.Held, h, out _)++;
+                if (Groups)
+                {
+                    CollectionsMarshal.GetValueRefOrAddDefault(batch.HeldBy, (key.Campaign, h), out _)++;
+                }
+                else
+                {
+                    CollectionsMarshal.GetValueRefOrAddDefault(batch.Held, h, out _)++;
+                }
             }
 
             batch.EventCount++;
@@ -135,7 +151,7 @@ public sealed class EventAggregate
                 return false;
             }
 
-            var batch = Open(key.Campaign);
+            var batch = Open(Groups ? GroupOwner(key.Campaign) : key.Campaign);
             CollectionsMarshal.GetValueRefOrAddDefault(batch.Counts, key, out _)++;
             batch.EventCount++;
             _pending++;
@@ -164,8 +180,12 @@ public sealed class EventAggregate
     /// <summary>The batch owner of a site's counts: <c>@</c> and its id (ids never start with <c>@</c>, so no campaign is one).</summary>
     public static string SiteOwner(string site) => "@" + site;
 
-    /// <summary>The site of a batch owner, or <c>null</c> for a campaign.</summary>
+    /// <summary>The site of a batch owner, or <c>null</c> for a campaign (or a group).</summary>
     public static string? SiteOf(string owner) => owner.StartsWith('@') ? owner[1..] : null;
+
+    /// <summary>The owner of the batch of the counting group of a campaign (or of a site's owner, <c>@SITE</c>: the group of the site's id).</summary>
+    public static string GroupOwner(string campaignOrSite) =>
+        CounterGroups.Owner(CounterGroups.Of(campaignOrSite.StartsWith('@') ? campaignOrSite[1..] : campaignOrSite));
 
     /// <summary>Takes everything pending: first the batches to retry, then the new ones.</summary>
     public IReadOnlyList<CampaignBatch> TakeBatches()
@@ -179,6 +199,7 @@ public sealed class EventAggregate
             }
 
             var batches = new List<CampaignBatch>(_retry.Count + _open.Count);
+            _retry.Sort(static (a, b) => a.Order.CompareTo(b.Order)); // a group's batches are applied in order
             batches.AddRange(_retry);
             batches.AddRange(_open.Values);
             _writing.UnionWith(batches);
@@ -233,7 +254,7 @@ public sealed class EventAggregate
 
             _slotHour = Math.Max(_slotHour, hour);
             var owner = SiteOwner(site);
-            var batch = Open(owner);
+            var batch = Open(Groups ? GroupOwner(owner) : owner);
             var key = new CounterKey(owner, "", placement, hour, CounterKind.Requested);
             batch.Counts[key] = batch.Counts.GetValueOrDefault(key) + requested;
             if (filled > 0)
@@ -262,7 +283,15 @@ public sealed class EventAggregate
     {
         if (!_open.TryGetValue(campaign, out var batch))
         {
-            batch = new CampaignBatch(campaign, $"{_instance}-{++_batchSequence}") { OpenedAt = _time.GetTimestamp() };
+            var order = ++_batchSequence;
+            var group = CounterGroups.GroupOf(campaign);
+            batch = new CampaignBatch(campaign, $"{_instance}-{order}")
+            {
+                OpenedAt = _time.GetTimestamp(),
+                Order = order,
+                Run = _instance,
+                Sequence = group >= 0 ? ++_groupSequences[group] : 0,
+            };
             _open[campaign] = batch;
         }
 

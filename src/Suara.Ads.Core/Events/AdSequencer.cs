@@ -26,8 +26,11 @@ public sealed class AdSequencer
     private readonly ConcurrentDictionary<string, Counter> _campaigns = new(StringComparer.Ordinal);
 
     /// <summary>Creates a sequencer with a fresh random <see cref="Issuer"/>, or the one given (tests).</summary>
-    public AdSequencer(ulong issuer = 0)
+    /// <param name="issuer">The run's id; 0: a random one.</param>
+    /// <param name="perGroup">Number ads per counting group (<see cref="Counting.CounterGroups"/>) rather than per campaign (token version 4).</param>
+    public AdSequencer(ulong issuer = 0, bool perGroup = false)
     {
+        PerGroup = perGroup;
         Span<byte> bytes = stackalloc byte[8];
         while (issuer == 0)
         {
@@ -41,9 +44,20 @@ public sealed class AdSequencer
     /// <summary>This run's id, carried by every token it issues with a number.</summary>
     public ulong Issuer { get; }
 
-    /// <summary>The next number of <paramref name="campaign"/> on <paramref name="issueDay"/> (days since the Unix epoch, UTC), or -1 for none.</summary>
+    /// <summary>
+    /// Whether numbers are per counting group and day (token version 4: counting sets the bits of a whole group with one
+    /// <c>BITFIELD</c>) rather than per campaign and day (version 3).
+    /// </summary>
+    public bool PerGroup { get; }
+
+    /// <summary>The next number of <paramref name="campaign"/> (of its group, <see cref="PerGroup"/>) on <paramref name="issueDay"/> (days since the Unix epoch, UTC), or -1 for none.</summary>
     public long Next(string campaign, long issueDay)
     {
+        if (PerGroup)
+        {
+            campaign = Counting.CounterGroups.Owner(Counting.CounterGroups.Of(campaign));
+        }
+
         var counter = _campaigns.TryGetValue(campaign, out var known) ? known : _campaigns.GetOrAdd(campaign, static _ => new Counter());
         return counter.Next(issueDay);
     }

@@ -39,6 +39,12 @@ public sealed record EventClaims
     /// </summary>
     public long Sequence { get; init; } = -1;
 
+    /// <summary>
+    /// Whether <see cref="Sequence"/> numbers the ad among its issuer's ads of the campaign's counting group
+    /// (<see cref="Counting.CounterGroups"/>) on the day, rather than of the campaign (token version 4 rather than 3).
+    /// </summary>
+    public bool SequencePerGroup { get; init; }
+
     /// <summary>The token's identity (its MAC, base64url), set by verification: the key that counts a token once.</summary>
     public string TokenId { get; init; } = "";
 }

@@ -21,7 +21,9 @@ namespace Suara.Ads.Core.Events;
 /// token over the whole payload) is still accepted, so that tokens issued before an upgrade count for their 24 hours.
 /// Version 3 is version 2 with the ad's issuer and number (<see cref="AdSequencer"/>: 8 and 4 bytes after the decision
 /// id), issued when the claims carry a <see cref="EventClaims.Sequence"/>; counting then de-duplicates the ad's events
-/// in a bitmap. Version 2 is still issued for an ad without a number.
+/// in a bitmap. Version 4 is version 3 with the number counted per counting group rather than per campaign
+/// (<see cref="EventClaims.SequencePerGroup"/>; docs/redis.md, "Counting groups"). Version 2 is still issued for an ad
+/// without a number.
 /// </remarks>
 public sealed class EventTokenCodec
 {
@@ -37,6 +39,7 @@ public sealed class EventTokenCodec
     private const byte Version = 2;
     private const byte Version1 = 1;
     private const byte Version3 = 3;
+    private const byte Version4 = 4;
     private const int SequenceLength = 8 + 4;
     private const int TagLength = 10;
     private const int Version1MacLength = 16;
@@ -141,7 +144,7 @@ public sealed class EventTokenCodec
         }
 
         var n = 0;
-        buffer[n++] = numbered ? Version3 : Version;
+        buffer[n++] = !numbered ? Version : claims.SequencePerGroup ? Version4 : Version3;
         buffer[n++] = 0;
         BinaryPrimitives.WriteInt64BigEndian(buffer[n..], claims.IssuedAt.ToUnixTimeSeconds());
         n += 8;
@@ -202,8 +205,8 @@ public sealed class EventTokenCodec
             // The version and type bytes are checked before the MAC only to pick how to check it; nothing is read
             // from a payload until its tag is good.
             var version = rented[0];
-            var tagLength = version switch { Version or Version3 => TagLength, Version1 => Version1MacLength, _ => 0 };
-            var fixedLength = version == Version3 ? MinPayloadLength + SequenceLength : MinPayloadLength;
+            var tagLength = version switch { Version or Version3 or Version4 => TagLength, Version1 => Version1MacLength, _ => 0 };
+            var fixedLength = version is Version3 or Version4 ? MinPayloadLength + SequenceLength : MinPayloadLength;
             if (tagLength == 0 || written < fixedLength + tagLength || rented[1] is < 1 or > 3)
             {
                 return EventTokenStatus.Invalid;
@@ -237,7 +240,7 @@ public sealed class EventTokenCodec
             var rest = payload[26..];
             ulong issuer = 0;
             long sequence = -1;
-            if (version == Version3)
+            if (version is Version3 or Version4)
             {
                 issuer = BinaryPrimitives.ReadUInt64BigEndian(rest);
                 sequence = BinaryPrimitives.ReadUInt32BigEndian(rest[8..]);
@@ -263,6 +266,7 @@ public sealed class EventTokenCodec
                 Viewer = viewer,
                 Issuer = issuer,
                 Sequence = sequence,
+                SequencePerGroup = version == Version4,
                 TokenId = Base64Url.EncodeToString(tag),
             };
             return issued - now > ClockSkew ? EventTokenStatus.FromFuture

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Events;
 using Suara.Ads.Core.Selection;
@@ -16,7 +17,7 @@ internal static class DecisionsServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<SigningKeyProvider>().Viewers);
         services.TryAddSingleton<DecisionService>();
         services.TryAddSingleton<DecisionPipeline>();
-        services.TryAddSingleton(_ => new AdSequencer()); // one issuer id per process run
+        services.TryAddSingleton(sp => new AdSequencer(perGroup: sp.GetRequiredService<IOptions<AdsOptions>>().Value.CountingGroups)); // one issuer id per process run
         services.TryAddSingleton<SlotRenderer>();
         services.AddJsonContext(DecisionsJsonContext.Default);
         return services;

@@ -35,6 +35,7 @@ internal static class EventUrls
                 Viewer = viewer ?? "",
                 Issuer = sequence >= 0 ? sequencer.Issuer : 0,
                 Sequence = sequence,
+                SequencePerGroup = sequencer.PerGroup,
             },
             buffer);
         return buffer[..(3 * length)].ToArray();

@@ -29,15 +29,22 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
     private readonly CatalogSnapshotHolder _catalog;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, PendingHolds> _pending = new(StringComparer.Ordinal);
-    private volatile Totals _shared = new([], []);
+    private volatile Totals _shared = new([], [], []);
     private volatile WrittenHolds[] _written = [new()];
-    // Marks campaigns changed at Redis's time (so instances' clocks never disagree) and trims entries older than an hour.
+    // Marks campaigns changed at Redis's time (so instances' clocks never disagree; one ZADD per 3,000 marks) and trims entries older than an hour.
     private const string MarkScript = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local args = {}
         for i = 1, #ARGV do
-          redis.call('ZADD', KEYS[1], now, ARGV[i])
+          args[#args + 1] = now
+          args[#args + 1] = ARGV[i]
+          if #args >= 6000 then
+            redis.call('ZADD', KEYS[1], unpack(args))
+            args = {}
+          end
         end
+        if #args > 0 then redis.call('ZADD', KEYS[1], unpack(args)) end
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - 3600000))
         return now
         """;
@@ -65,20 +72,43 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
     public static readonly TimeSpan FullReadAfter = TimeSpan.FromMinutes(50);
 
     /// <summary>
-    /// Campaigns re-read on every refresh besides the changed ones, in turn through the catalog: so a change whose mark
-    /// was lost (its writer died between its counts and its mark) is still seen, within catalog size / this seconds
-    /// (10,000 campaigns: 21 minutes), for a few commands a second whatever the catalog's size.
+    /// Campaigns re-read in their group's hash on every refresh besides the changed ones, all of one group (one read), the
+    /// groups in turn, each group's in turn through the catalog: so a change whose mark was lost (its writer died between
+    /// its counts and its mark) is still seen, within catalog size / this seconds (10,000 campaigns: 21 minutes), for a
+    /// few commands a second whatever the catalog's size.
     /// </summary>
     public const int SweepPerRefresh = 8;
 
+    /// <summary>
+    /// With the counting groups on (<see cref="AdsOptions.CountingGroups"/>), campaigns re-read in their own
+    /// (per-campaign) hash on every refresh, in turn through the catalog, for the same reason: one command each (10,000
+    /// campaigns: 83 minutes), as only tokens issued before the groups (and instances without them) still write those
+    /// hashes. Without the groups, <see cref="SweepPerRefresh"/>, as before.
+    /// </summary>
+    public const int OwnSweepPerRefreshWithGroups = 2;
+
+    /// <summary>Campaigns re-read in their own hash on every refresh (<see cref="OwnSweepPerRefreshWithGroups"/>).</summary>
+    public int OwnSweepPerRefresh => _groups ? OwnSweepPerRefreshWithGroups : SweepPerRefresh;
+
+    /// <summary>The mark of a campaign whose fields in its group's delivery hash were written (<c>g:</c>, then the id, which has no <c>:</c>).</summary>
+    public const string GroupMarkPrefix = "g:";
+
+    /// <summary>The mark in <see cref="DeliveryKeys.Changed"/> of a group write of <paramref name="campaign"/>'s delivery.</summary>
+    public static string GroupMark(string campaign) => GroupMarkPrefix + campaign;
+
+    private readonly bool _groups;
+
     private readonly AdsMetrics _metrics;
     private int _sweep;
+    private int _groupSweep;
+    private readonly int[] _groupSweeps = new int[CounterGroups.Count];
     private long _loadedVersion = -1;
     private long _changesReadAt; // Redis's time (ms) of the last refresh that succeeded; 0: none yet, read everything
     private long _refreshedTimestamp;
 
-    public RedisDeliveryLedger(RedisConnection redis, DeliveryKeys keys, CatalogSnapshotHolder catalog, TimeProvider time, AdsMetrics metrics)
+    public RedisDeliveryLedger(RedisConnection redis, DeliveryKeys keys, CatalogSnapshotHolder catalog, TimeProvider time, AdsMetrics metrics, Microsoft.Extensions.Options.IOptions<AdsOptions> options)
     {
+        _groups = options.Value.CountingGroups;
         _redis = redis;
         _keys = keys;
         _catalog = catalog;
@@ -227,7 +257,9 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
     /// A refresh's read: every campaign with a goal the first time (or after a long gap), after that only those marked
     /// changed since the last read or within <see cref="ChangedWindow"/>, those this instance wrote since, those not
     /// known yet and the next <see cref="SweepPerRefresh"/> in turn; the others keep their totals (and a new site day starts at 0: nothing was written for it). So an idle
-    /// instance sends a few commands a second whatever the size of the catalog.
+    /// instance sends a few commands a second whatever the size of the catalog. Each layout is read for what changed in
+    /// it: a mark <c>CAMPAIGN</c> re-reads the campaign's own hash, <c>g:CAMPAIGN</c> its fields in its group's hash
+    /// (one <c>HMGET</c> per group for all of them).
     /// </summary>
     private async Task<Totals?> ReadChangedAsync(CatalogSnapshot snapshot, WrittenHolds[] writtenHere)
     {
@@ -250,30 +282,58 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
         Totals? read;
         if (last <= 0 || now - last > FullReadAfter.TotalMilliseconds)
         {
-            read = await ReadAsync(snapshot, static _ => true).ConfigureAwait(false);
+            read = await ReadAsync(snapshot, static _ => true, static _ => true).ConfigureAwait(false);
         }
         else
         {
-            var reread = new HashSet<string>(StringComparer.Ordinal);
+            var own = new HashSet<string>(StringComparer.Ordinal);
+            var grouped = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 1; i < changed.Length; i++)
             {
-                reread.Add((string)changed[i]!);
+                var member = (string)changed[i]!;
+                if (member.StartsWith(GroupMarkPrefix, StringComparison.Ordinal))
+                {
+                    grouped.Add(member[GroupMarkPrefix.Length..]);
+                }
+                else
+                {
+                    own.Add(member);
+                }
             }
 
             foreach (var generation in writtenHere)
             {
-                reread.UnionWith(generation.Flight.Keys);
+                (_groups ? grouped : own).UnionWith(generation.Flight.Keys);
             }
 
+            // The sweep: the next few campaigns' own hashes, and the next few of one group (one read), in turn.
             var campaigns = snapshot.Campaigns;
-            for (var i = 0; i < SweepPerRefresh && i < campaigns.Count; i++)
+            for (var i = 0; i < OwnSweepPerRefresh && i < campaigns.Count; i++)
             {
-                reread.Add(campaigns[(_sweep + i) % campaigns.Count].Id);
+                own.Add(campaigns[(_sweep + i) % campaigns.Count].Id);
             }
 
-            _sweep = campaigns.Count == 0 ? 0 : (_sweep + SweepPerRefresh) % campaigns.Count;
+            _sweep = campaigns.Count == 0 ? 0 : (_sweep + OwnSweepPerRefresh) % campaigns.Count;
+            var group = _groupSweep;
+            _groupSweep = (_groupSweep + 1) % CounterGroups.Count;
+            var cursor = _groupSweeps[group];
+            for (var (found, scanned) = (0, 0); found < SweepPerRefresh && scanned < campaigns.Count; scanned++)
+            {
+                var id = campaigns[cursor++ % campaigns.Count].Id;
+                if (CounterGroups.Of(id) == group)
+                {
+                    grouped.Add(id);
+                    found++;
+                }
+            }
 
-            read = await ReadAsync(snapshot, c => reread.Contains(c.Id) || !known.Flight.ContainsKey(c.Id), known).ConfigureAwait(false);
+            _groupSweeps[group] = campaigns.Count == 0 ? 0 : cursor % campaigns.Count;
+
+            read = await ReadAsync(
+                snapshot,
+                c => own.Contains(c.Id) || !known.Parts.ContainsKey(c.Id),
+                c => grouped.Contains(c.Id) || !known.Parts.ContainsKey(c.Id),
+                known).ConfigureAwait(false);
         }
 
         if (read is not null)
@@ -293,7 +353,7 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
             return;
         }
 
-        var read = await ReadAsync(next, c => !known.Flight.ContainsKey(c.Id)).ConfigureAwait(false);
+        var read = await ReadAsync(next, c => !known.Flight.ContainsKey(c.Id), c => !known.Flight.ContainsKey(c.Id)).ConfigureAwait(false);
         if (read is null)
         {
             return;
@@ -307,9 +367,10 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
     private long CurrentBucket() => DeliveryHolds.Bucket(_time.GetUtcNow());
 
     /// <param name="snapshot">The catalog whose campaigns with a goal are read.</param>
-    /// <param name="include">Which of them to read.</param>
-    /// <param name="unchanged">Where the totals of those not read come from (their site day's from 0 when it is a new one); none: they are left out.</param>
-    private async Task<Totals?> ReadAsync(CatalogSnapshot snapshot, Func<CompiledCampaign, bool> include, Totals? unchanged = null)
+    /// <param name="includeOwn">Which of them to read in their own (per-campaign) hash.</param>
+    /// <param name="includeGroup">Which of them to read in their group's hash.</param>
+    /// <param name="unchanged">Where the parts not read come from (their site day's from 0 when it is a new one); none: campaigns not read at all are left out.</param>
+    private async Task<Totals?> ReadAsync(CatalogSnapshot snapshot, Func<CompiledCampaign, bool> includeOwn, Func<CompiledCampaign, bool> includeGroup, Totals? unchanged = null)
     {
         var now = _time.GetUtcNow();
         var bucket = DeliveryHolds.Bucket(now);
@@ -324,8 +385,9 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
 
         var db = _redis.Database;
         var reads = new List<(string Campaign, int Day, bool Held, Task<RedisValue[]> Values)>();
-        var flight = new Dictionary<string, long>(StringComparer.Ordinal);
-        var days = new Dictionary<(string, int), long>();
+        var groupFields = new List<RedisValue>[CounterGroups.Count];
+        var groupReads = new List<(string Campaign, int Day, bool Held, int Group, int First)>();
+        var parts = new Dictionary<string, Parts>(StringComparer.Ordinal);
         foreach (var campaign in snapshot.Campaigns)
         {
             if (campaign.GoalUnits <= 0)
@@ -334,35 +396,76 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
             }
 
             var day = (int)(TimeZoneInfo.ConvertTime(now, snapshot.ZoneOf(campaign)).DateTime.Ticks / TimeSpan.TicksPerDay);
-            if (!include(campaign))
+            var (own, grouped) = (includeOwn(campaign), includeGroup(campaign));
+            if (!own && !grouped && unchanged is null)
             {
-                if (unchanged is not null && unchanged.Flight.TryGetValue(campaign.Id, out var total))
+                continue;
+            }
+
+            // What is not read keeps its value (a new site day starts at 0).
+            var before = unchanged is not null && unchanged.Parts.TryGetValue(campaign.Id, out var p) ? p.On(day) : new Parts(day, 0, 0, 0, 0);
+            if (!own && !grouped)
+            {
+                if (unchanged!.Parts.ContainsKey(campaign.Id))
                 {
-                    flight[campaign.Id] = total;
-                    days[(campaign.Id, day)] = unchanged.Day.GetValueOrDefault((campaign.Id, day));
+                    parts[campaign.Id] = before;
                 }
 
                 continue;
             }
 
-            if (campaign.HoldsDelivery)
+            parts[campaign.Id] = before;
+            if (own)
             {
-                var campaignFields = (RedisValue[])fields.Clone();
-                campaignFields[1] = DeliveryKeys.DayField(day);
-                reads.Add((campaign.Id, day, true, db.HashGetAsync(_keys.Delivery(campaign.Id), campaignFields)));
+                if (campaign.HoldsDelivery)
+                {
+                    var campaignFields = (RedisValue[])fields.Clone();
+                    campaignFields[1] = DeliveryKeys.DayField(day);
+                    reads.Add((campaign.Id, day, true, db.HashGetAsync(_keys.Delivery(campaign.Id), campaignFields)));
+                }
+                else
+                {
+                    // A goal of clicks: counted clicks, nothing held (a click cannot be foreseen from its decision).
+                    reads.Add((campaign.Id, day, false, db.HashGetAsync(_keys.Delivery(campaign.Id), ["clicks", DeliveryKeys.ClickDayField(day)])));
+                }
             }
-            else
+
+            if (grouped)
             {
-                // A goal of clicks: counted clicks, nothing held (a click cannot be foreseen from its decision).
-                reads.Add((campaign.Id, day, false, db.HashGetAsync(_keys.Delivery(campaign.Id), ["clicks", DeliveryKeys.ClickDayField(day)])));
+                var group = CounterGroups.Of(campaign.Id);
+                var list = groupFields[group] ??= [];
+                groupReads.Add((campaign.Id, day, campaign.HoldsDelivery, group, list.Count));
+                if (campaign.HoldsDelivery)
+                {
+                    list.Add(DeliveryKeys.GroupField(campaign.Id, "t"));
+                    list.Add(DeliveryKeys.GroupField(campaign.Id, DeliveryKeys.GroupDayField(day)));
+                    for (var i = 0; i < DeliveryHolds.LiveBuckets; i++)
+                    {
+                        list.Add(DeliveryKeys.GroupField(campaign.Id, DeliveryKeys.GroupHoldField(bucket - i)));
+                    }
+                }
+                else
+                {
+                    list.Add(DeliveryKeys.GroupField(campaign.Id, "c"));
+                    list.Add(DeliveryKeys.GroupField(campaign.Id, DeliveryKeys.GroupClickDayField(day)));
+                }
+            }
+        }
+
+        var groupValues = new Task<RedisValue[]>?[CounterGroups.Count];
+        for (var g = 0; g < CounterGroups.Count; g++)
+        {
+            if (groupFields[g] is { Count: > 0 } list)
+            {
+                groupValues[g] = db.HashGetAsync(_keys.GroupDelivery(g), [.. list]);
             }
         }
 
         try
         {
             var asked = System.Diagnostics.Stopwatch.GetTimestamp();
-            await Task.WhenAll(reads.Select(r => r.Values)).ConfigureAwait(false);
-            if (reads.Count > 0)
+            await Task.WhenAll(reads.Select(r => r.Values).Concat(groupValues.OfType<Task<RedisValue[]>>())).ConfigureAwait(false);
+            if (reads.Count > 0 || groupReads.Count > 0)
             {
                 _metrics.RedisRoundTrip("delivery_read", System.Diagnostics.Stopwatch.GetElapsedTime(asked));
             }
@@ -381,17 +484,46 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
                 held += Math.Max(0, Long(result[2 + (2 * i)]) - Long(result[3 + (2 * i)]));
             }
 
-            flight[campaign] = Long(result[0]) + held;
-            days[(campaign, day)] = Long(result[1]) + held;
+            parts[campaign] = parts[campaign] with { OwnFlight = Long(result[0]) + held, OwnDay = Long(result[1]) + held };
         }
 
-        return new Totals(flight, days);
+        foreach (var (campaign, day, hasHolds, group, first) in groupReads)
+        {
+            var result = groupValues[group]!.Result;
+            long held = 0;
+            for (var i = 0; hasHolds && i < DeliveryHolds.LiveBuckets; i++)
+            {
+                held += DeliveryKeys.GroupHeld(result[first + 2 + i], bucket - i);
+            }
+
+            parts[campaign] = parts[campaign] with { GroupFlight = Long(result[first]) + held, GroupDay = DeliveryKeys.GroupDayCount(result[first + 1], day) + held };
+        }
+
+        var flight = new Dictionary<string, long>(StringComparer.Ordinal);
+        var days = new Dictionary<(string, int), long>();
+        foreach (var (campaign, p) in parts)
+        {
+            flight[campaign] = p.OwnFlight + p.GroupFlight;
+            days[(campaign, p.Day)] = p.OwnDay + p.GroupDay;
+        }
+
+        return new Totals(flight, days, parts);
     }
 
     private static long Long(RedisValue value) => value.TryParse(out long n) ? n : 0;
 
+    /// <summary>
+    /// What a campaign has delivered on its current site day <paramref name="Day"/>, by layout: in its own hash and in its
+    /// group's, each with its live holds (so that one can be re-read without the other).
+    /// </summary>
+    private readonly record struct Parts(int Day, long OwnFlight, long OwnDay, long GroupFlight, long GroupDay)
+    {
+        /// <summary>These parts on <paramref name="siteDay"/>: a new day's counts start at 0.</summary>
+        public Parts On(int siteDay) => siteDay == Day ? this : new Parts(siteDay, OwnFlight, 0, GroupFlight, 0);
+    }
+
     /// <summary>Delivered totals as read; built by one read, then only ever replaced whole.</summary>
-    private sealed record Totals(Dictionary<string, long> Flight, Dictionary<(string, int), long> Day)
+    private sealed record Totals(Dictionary<string, long> Flight, Dictionary<(string, int), long> Day, Dictionary<string, Parts> Parts)
     {
         /// <summary>Adds <paramref name="other"/>'s campaigns to this (not yet published) read; for those in both, whose value stays is said.</summary>
         public void Merge(Totals other, bool otherWins)
@@ -409,6 +541,14 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
                 if (otherWins || !Day.ContainsKey(key))
                 {
                     Day[key] = delivered;
+                }
+            }
+
+            foreach (var (campaign, parts) in other.Parts)
+            {
+                if (otherWins || !Parts.ContainsKey(campaign))
+                {
+                    Parts[campaign] = parts;
                 }
             }
         }

@@ -47,7 +47,14 @@ internal sealed class CounterCompactor : BackgroundService
 
     // KEYS: the hash being packed, the packed string. ARGV: the id the hash was read under, its packed text. Appends and
     // removes the hash in one step, only if it is still the one that was read (a retry or a second pass finds it gone).
-    private const string FinishScript = """
+    private const string FinishScript = AppendPacked + """
+        redis.call('UNLINK', KEYS[1])
+        return 1
+        """;
+
+    // KEYS: the hash being packed, the packed string. ARGV: the id the hash was read under, the packed text. Stops unless the
+    // hash is still the one that was read; appends the text, the string kept at least as long as the hash.
+    private const string AppendPacked = """
         if redis.call('HGET', KEYS[1], '#') ~= ARGV[1] then return 0 end
         local ttl = redis.call('PTTL', KEYS[1])
         if #ARGV[2] > 0 then
@@ -55,7 +62,16 @@ internal sealed class CounterCompactor : BackgroundService
           local kept = redis.call('PTTL', KEYS[2])
           if ttl > 0 and kept < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
         end
-        redis.call('UNLINK', KEYS[1])
+
+        """;
+
+    // KEYS: the group's hash being packed, one owner's packed string. ARGV: the id the hash was read under, the owner's
+    // packed text, then the owner's fields. Appends the text and removes those fields in one step, only if the hash is
+    // still the one that was read; the hash goes when no count is left in it. So each owner's counts are in the hash or
+    // in its packed string, never in both or neither, and a pass that stops half-way is finished by the next.
+    private const string FinishGroupScript = AppendPacked + """
+        for s = 3, #ARGV, 3000 do redis.call('HDEL', KEYS[1], unpack(ARGV, s, math.min(s + 2999, #ARGV))) end
+        if redis.call('HLEN', KEYS[1]) <= 1 then redis.call('UNLINK', KEYS[1]) end
         return 1
         """;
 
@@ -65,11 +81,13 @@ internal sealed class CounterCompactor : BackgroundService
     private readonly TimeProvider _time;
     private readonly RetentionOptions _retention;
     private readonly ILogger<CounterCompactor> _logger;
+    private readonly bool _groups;
     private readonly Channel<(string Owner, long Day)> _requests = Channel.CreateBounded<(string, long)>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly HashSet<(string, long)> _requested = [];
 
-    public CounterCompactor(RedisConnection redis, CounterKeys keys, CatalogSnapshotHolder catalog, TimeProvider time, IOptions<RetentionOptions> retention, ILogger<CounterCompactor> logger)
+    public CounterCompactor(RedisConnection redis, CounterKeys keys, CatalogSnapshotHolder catalog, TimeProvider time, IOptions<RetentionOptions> retention, IOptions<AdsOptions> options, ILogger<CounterCompactor> logger)
     {
+        _groups = options.Value.CountingGroups;
         _redis = redis;
         _keys = keys;
         _catalog = catalog;
@@ -160,8 +178,10 @@ internal sealed class CounterCompactor : BackgroundService
     }
 
     /// <summary>
-    /// Packs every closed day within the hourly retention that no pass has packed yet, for every campaign whose flight
-    /// is near it and every site; one instance a day (a lease). Answers how many owner-days it packed.
+    /// Packs every closed day within the hourly retention that no pass has packed yet, one instance a day (a lease): the
+    /// counting groups' days, and the owners' own days: with the groups on, of the owners the per-campaign path recorded
+    /// for the day (<see cref="CounterKeys.PerCampaignOwners"/>); with them off, of every campaign whose flight is near it
+    /// and every site. Answers how many owner-days it packed.
     /// </summary>
     public async Task<int> RunPassAsync(CancellationToken cancellationToken)
     {
@@ -178,7 +198,10 @@ internal sealed class CounterCompactor : BackgroundService
                 continue;
             }
 
-            foreach (var chunk in OwnersOf(day).Chunk(16))
+            // With the counting groups on, only the owners recorded with a hash of their own that day (tokens of versions 1-3,
+            // an instance with the groups off) are tried, not the whole catalog; then the groups' days.
+            var owners = _groups ? await RecordedOwnersAsync(day).ConfigureAwait(false) : OwnersOf(day);
+            foreach (var chunk in owners.Concat(Enumerable.Range(0, CounterGroups.Count).Select(CounterGroups.Owner)).Chunk(16))
             {
                 var results = await Task.WhenAll(chunk.Select(owner => PackAsync(owner, day))).ConfigureAwait(false);
                 packed += results.Count(r => r);
@@ -194,6 +217,18 @@ internal sealed class CounterCompactor : BackgroundService
         }
 
         return packed;
+    }
+
+    /// <summary>The owners the per-campaign path recorded for a UTC day (<see cref="CounterKeys.PerCampaignOwners"/>).</summary>
+    private async Task<IEnumerable<string>> RecordedOwnersAsync(long utcDay)
+    {
+        var owners = new List<string>();
+        await foreach (var owner in _redis.Database.SetScanAsync(_keys.PerCampaignOwners(utcDay), pageSize: 1_000).ConfigureAwait(false))
+        {
+            owners.Add((string)owner!);
+        }
+
+        return owners;
     }
 
     /// <summary>The campaigns that can have counts on a UTC day (their flight within a day of it) and every site.</summary>
@@ -215,9 +250,18 @@ internal sealed class CounterCompactor : BackgroundService
         }
     }
 
-    /// <summary>Packs one owner's UTC day (and finishes a packing left half-done). Answers whether there was anything to pack.</summary>
+    /// <summary>
+    /// Packs one owner's UTC day (and finishes a packing left half-done): a campaign's or a site's own hash, or for a
+    /// counting group (<see cref="CounterGroups.Owner"/>) the group's hash, into a packed string per owner in it. Answers
+    /// whether there was anything to pack.
+    /// </summary>
     public async Task<bool> PackAsync(string owner, long utcDay)
     {
+        if (CounterGroups.GroupOf(owner) is var group && group >= 0)
+        {
+            return await PackGroupAsync(group, utcDay).ConfigureAwait(false);
+        }
+
         var db = _redis.Database;
         var (hash, packing, packed) = (_keys.Counters(owner, utcDay), _keys.Packing(owner, utcDay), _keys.Packed(owner, utcDay));
         var pass = (string?)await db.ScriptEvaluateAsync(BeginScript, [hash, packing], [Guid.NewGuid().ToString("N")]).ConfigureAwait(false);
@@ -229,6 +273,49 @@ internal sealed class CounterCompactor : BackgroundService
         var entries = await db.HashGetAllAsync(packing).ConfigureAwait(false);
         var text = PackedCounters.Pack(entries);
         await db.ScriptEvaluateAsync(FinishScript, [packing, packed], [pass, text]).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Packs a counting group's UTC day: the hash is renamed as an owner's is, read by <c>HSCAN</c> (nothing writes to
+    /// it any more), and each owner's fields move into the owner's packed string in one script each.
+    /// </summary>
+    private async Task<bool> PackGroupAsync(int group, long utcDay)
+    {
+        var db = _redis.Database;
+        var packing = _keys.GroupPacking(group, utcDay);
+        var pass = (string?)await db.ScriptEvaluateAsync(BeginScript, [_keys.GroupCounters(group, utcDay), packing], [Guid.NewGuid().ToString("N")]).ConfigureAwait(false);
+        if (pass is null)
+        {
+            return false;
+        }
+
+        var owners = new Dictionary<string, List<HashEntry>>(StringComparer.Ordinal);
+        await foreach (var entry in db.HashScanAsync(packing, pageSize: 10_000).ConfigureAwait(false))
+        {
+            var field = (string)entry.Name!;
+            var bar = field.IndexOf('|', StringComparison.Ordinal);
+            if (bar > 0)
+            {
+                var owner = field[..bar];
+                if (!owners.TryGetValue(owner, out var entries))
+                {
+                    owners[owner] = entries = [];
+                }
+
+                entries.Add(entry);
+            }
+        }
+
+        foreach (var (owner, entries) in owners)
+        {
+            var text = PackedCounters.Pack(entries.Select(e => new HashEntry(((string)e.Name!)[(owner.Length + 1)..], e.Value)));
+            RedisValue[] args = [pass, text, .. entries.Select(e => e.Name)];
+            await db.ScriptEvaluateAsync(FinishGroupScript, [packing, _keys.GroupPacked(group, owner, utcDay)], args).ConfigureAwait(false);
+        }
+
+        // Nothing left but the pass's mark (an empty day, or every owner moved): the hash goes.
+        await db.ScriptEvaluateAsync("if redis.call('HGET', KEYS[1], '#') == ARGV[1] and redis.call('HLEN', KEYS[1]) <= 1 then redis.call('UNLINK', KEYS[1]) end return 0", [packing], [pass]).ConfigureAwait(false);
         return true;
     }
 }

@@ -31,6 +31,13 @@ internal sealed class CounterKeys
     /// <summary>Marks a UTC day as packed for every campaign and site (a packing pass skips it).</summary>
     public RedisKey PackedDay(long utcDay) => Key($"{{pk}}:done:{utcDay.ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>
+    /// The owners (campaigns, <c>@SITE</c>) with a hash of their own for a UTC day (<see cref="Counters"/>), added by the
+    /// per-campaign counting path before it first writes one: with the counting groups on, the packing pass tries these
+    /// instead of every campaign of the catalog.
+    /// </summary>
+    public RedisKey PerCampaignOwners(long utcDay) => Key($"{{pk}}:own:{utcDay.ToString(CultureInfo.InvariantCulture)}");
+
     /// <summary>The lease of the instance packing a UTC day.</summary>
     public RedisKey PackingLease(long utcDay) => Key($"{{pk}}:lease:{utcDay.ToString(CultureInfo.InvariantCulture)}");
 
@@ -52,6 +59,39 @@ internal sealed class CounterKeys
     /// </summary>
     public RedisKey SeenBits(string campaign, ulong issuer, long issuedDay) =>
         Key($"{{c:{campaign}}}:sb:{issuer.ToString("x16", CultureInfo.InvariantCulture)}:{issuedDay.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>Hash of a counting group's hourly counters for one UTC day: field <c>OWNER|HOUR|PLACEMENT|CREATIVE|KIND</c> (OWNER a campaign id or <c>@SITE</c>).</summary>
+    public RedisKey GroupCounters(int group, long utcDay) => Key($"{{{GroupTag(group)}}}:n:{utcDay.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>Hash of a counting group's daily counters for one site-local month (<c>YYYYMM</c>): field <c>OWNER|YYYY-MM-DD|PLACEMENT|CREATIVE|KIND</c>.</summary>
+    public RedisKey GroupDailyCounters(int group, int month) => Key($"{{{GroupTag(group)}}}:m:{month.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>
+    /// The index of a counting group's month (<see cref="GroupDailyCounters"/>): field OWNER (a campaign id or <c>@SITE</c>),
+    /// value the owner's cells in that month's hash, <c>PLACEMENT|CREATIVE|KIND</c> separated by spaces, so that a report
+    /// names the owner's fields of a day (and of the UTC days whose hours fall in the month) exactly instead of scanning
+    /// the group's hash. Written by the group's counting script when it creates a field of a cell new to the owner.
+    /// </summary>
+    public RedisKey GroupDailyIndex(int group, int month) => Key($"{{{GroupTag(group)}}}:mx:{month.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>
+    /// Bitmap of what was counted of the ads one process run numbered in a counting group on one UTC day (token version
+    /// 4): 3 bits an ad, at 3 × its number (impression, viewable, click).
+    /// </summary>
+    public RedisKey GroupSeenBits(int group, ulong issuer, long issuedDay) =>
+        Key($"{{{GroupTag(group)}}}:sb:{issuer.ToString("x16", CultureInfo.InvariantCulture)}:{issuedDay.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>A counting group's day hash while it is being packed (renamed, so that new counts start a new hash).</summary>
+    public RedisKey GroupPacking(int group, long utcDay) => Key($"{{{GroupTag(group)}}}:n:{utcDay.ToString(CultureInfo.InvariantCulture)}:x");
+
+    /// <summary>
+    /// An owner's (a campaign's or <c>@SITE</c>) closed UTC day of its group's hourly counters, packed into one string
+    /// (<see cref="PackedCounters"/>) under the group's tag, so that moving it out of the group's hash is one script.
+    /// </summary>
+    public RedisKey GroupPacked(int group, string owner, long utcDay) => Key($"{{{GroupTag(group)}}}:p:{owner}:{utcDay.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>The hash tag of a counting group: <c>g:N</c>.</summary>
+    public static string GroupTag(int group) => "g:" + group.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Sorted set of the batches already applied (member: batch id, score: when), for idempotent retries.</summary>
     public RedisKey Batches(string campaign) => Key($"{{{Tag(campaign)}}}:batches");

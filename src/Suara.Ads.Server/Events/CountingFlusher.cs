@@ -9,7 +9,8 @@ namespace Suara.Ads.Server.Events;
 /// <summary>
 /// Writes the aggregate to Redis every <c>Ads:FlushInterval</c>, one atomic script per campaign, all pipelined.
 /// While Redis is away the batches wait (bounded) and are retried, unchanged, when it returns; a graceful stop
-/// flushes before the process ends.
+/// flushes before the process ends. The reach of group batches is held (<see cref="ReachBuffer"/>) and written every
+/// <c>Ads:ReachInterval</c> by the same loop, and at a graceful stop.
 /// </summary>
 internal sealed class CountingFlusher : BackgroundService
 {
@@ -18,6 +19,8 @@ internal sealed class CountingFlusher : BackgroundService
 
     private readonly EventAggregate _aggregate;
     private readonly RedisCounterStore _store;
+    private readonly GroupCounterStore _groups;
+    private readonly ReachBuffer _reach;
     private readonly FrequencyWriteQueue _frequency;
     private readonly RedisFrequencyStore _viewers;
     private readonly RedisDeliveryLedger _delivery;
@@ -29,10 +32,12 @@ internal sealed class CountingFlusher : BackgroundService
     private readonly HashSet<string> _unmarked = new(StringComparer.Ordinal); // written, not yet marked changed for the other instances' reads
     private bool _outageLogged;
 
-    public CountingFlusher(EventAggregate aggregate, RedisCounterStore store, FrequencyWriteQueue frequency, RedisFrequencyStore viewers, RedisDeliveryLedger delivery, TimeProvider time, IOptions<AdsOptions> options, ILogger<CountingFlusher> logger, AdsMetrics metrics)
+    public CountingFlusher(EventAggregate aggregate, RedisCounterStore store, GroupCounterStore groups, ReachBuffer reach, FrequencyWriteQueue frequency, RedisFrequencyStore viewers, RedisDeliveryLedger delivery, TimeProvider time, IOptions<AdsOptions> options, ILogger<CountingFlusher> logger, AdsMetrics metrics)
     {
         _aggregate = aggregate;
         _store = store;
+        _groups = groups;
+        _reach = reach;
         _frequency = frequency;
         _viewers = viewers;
         _delivery = delivery;
@@ -55,7 +60,7 @@ internal sealed class CountingFlusher : BackgroundService
                 break;
             }
 
-            await FlushAsync().ConfigureAwait(false);
+            await FlushAsync(reachNow: false).ConfigureAwait(false);
         }
     }
 
@@ -70,7 +75,7 @@ internal sealed class CountingFlusher : BackgroundService
         while (true)
         {
             await FlushAsync().ConfigureAwait(false);
-            if ((_aggregate.Pending == 0 && _frequency.Pending == 0) || DateTime.UtcNow > deadline)
+            if ((_aggregate.Pending == 0 && _frequency.Pending == 0 && _reach.Held == 0) || DateTime.UtcNow > deadline)
             {
                 break;
             }
@@ -88,8 +93,14 @@ internal sealed class CountingFlusher : BackgroundService
         }
     }
 
-    /// <summary>Writes everything pending once. Safe to call at any time (tests call it directly).</summary>
-    public async Task FlushAsync()
+    /// <summary>Writes everything pending once, the reach held included. Safe to call at any time (tests call it directly).</summary>
+    public Task FlushAsync() => FlushAsync(reachNow: true);
+
+    /// <summary>
+    /// Writes the counts pending once, and the reach held when it is due (every <c>Ads:ReachInterval</c>, or sooner when
+    /// its bound is reached) or <paramref name="reachNow"/>: the loop's flush with <c>false</c>.
+    /// </summary>
+    public async Task FlushAsync(bool reachNow)
     {
         await _flushing.WaitAsync().ConfigureAwait(false);
         try
@@ -113,9 +124,23 @@ internal sealed class CountingFlusher : BackgroundService
                 {
                     var started = System.Diagnostics.Stopwatch.GetTimestamp();
                     var writes = new Task<BatchOutcome?>[batches.Count];
+
+                    // A group's batches of this run apply in order: the earliest unconfirmed one (all of them are here, as
+                    // retries come back to every flush) may pass a gap in the run's record; the others wait for it.
+                    var earliest = new Dictionary<string, long>(StringComparer.Ordinal);
+                    foreach (var batch in batches)
+                    {
+                        if (CounterGroups.GroupOf(batch.Campaign) >= 0 && (!earliest.TryGetValue(batch.Campaign, out var first) || batch.Sequence < first))
+                        {
+                            earliest[batch.Campaign] = batch.Sequence;
+                        }
+                    }
+
                     for (var i = 0; i < batches.Count; i++)
                     {
-                        writes[i] = WriteAsync(batches[i]);
+                        writes[i] = CounterGroups.GroupOf(batches[i].Campaign) >= 0
+                            ? WriteGroupAsync(batches[i], earliest[batches[i].Campaign] == batches[i].Sequence)
+                            : WriteAsync(batches[i]);
                     }
 
                     var outcomes = await Task.WhenAll(writes).ConfigureAwait(false);
@@ -125,7 +150,28 @@ internal sealed class CountingFlusher : BackgroundService
                     _metrics.FlushBatches("failed", failed);
                     for (var i = 0; i < batches.Count; i++)
                     {
-                        if (outcomes[i] is not null && EventAggregate.SiteOf(batches[i].Campaign) is null)
+                        if (outcomes[i] is null)
+                        {
+                            continue;
+                        }
+
+                        if (CounterGroups.GroupOf(batches[i].Campaign) >= 0)
+                        {
+                            // The campaigns whose delivery fields the group's script may have written.
+                            foreach (var (campaign, _) in batches[i].HeldBy.Keys)
+                            {
+                                _unmarked.Add(RedisDeliveryLedger.GroupMark(campaign));
+                            }
+
+                            foreach (var e in batches[i].Events)
+                            {
+                                if (e.Key.Kind is CounterKind.Impression or CounterKind.Click)
+                                {
+                                    _unmarked.Add(RedisDeliveryLedger.GroupMark(e.Key.Campaign));
+                                }
+                            }
+                        }
+                        else if (EventAggregate.SiteOf(batches[i].Campaign) is null)
                         {
                             _unmarked.Add(batches[i].Campaign);
                         }
@@ -142,6 +188,16 @@ internal sealed class CountingFlusher : BackgroundService
             foreach (var e in confirmed)
             {
                 _viewers.Confirm(e.Viewer!, new FrequencyKey(e.Key.Campaign, e.CapWindow), e.DecisionId);
+            }
+
+            // Reach, held since the last interval: one PFADD per campaign and day.
+            if (reachNow)
+            {
+                await _reach.WriteAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await _reach.WriteIfDueAsync().ConfigureAwait(false);
             }
         }
         finally
@@ -169,6 +225,42 @@ internal sealed class CountingFlusher : BackgroundService
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
         {
             _logger.DeliveryMarksFailed(_unmarked.Count, ex.Message);
+        }
+    }
+
+    /// <summary>Writes a counting group's batch; <c>null</c> when it is to be retried (failed, or an earlier batch of the group first).</summary>
+    private async Task<BatchOutcome?> WriteGroupAsync(CampaignBatch batch, bool earliest)
+    {
+        try
+        {
+            var asked = System.Diagnostics.Stopwatch.GetTimestamp();
+            var outcome = await _groups.WriteAsync(batch, earliest).ConfigureAwait(false);
+            _metrics.RedisRoundTrip("flush", System.Diagnostics.Stopwatch.GetElapsedTime(asked));
+            if (outcome.Status == GroupStatus.NotYet)
+            {
+                _aggregate.Return(batch);
+                return null;
+            }
+
+            _aggregate.Complete(batch);
+            foreach (var campaign in batch.HeldBy.GroupBy(h => h.Key.Campaign, StringComparer.Ordinal))
+            {
+                _delivery.Written(campaign.Key, campaign.ToDictionary(h => h.Key.Hold, h => h.Value));
+            }
+
+            if (_outageLogged)
+            {
+                _outageLogged = false;
+                _logger.CountsRedisBack();
+            }
+
+            return outcome.Outcome;
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException)
+        {
+            _aggregate.Return(batch);
+            _logger.CountsWriteFailed(batch.Campaign, ex.Message);
+            return null;
         }
     }
 

@@ -101,6 +101,7 @@ internal static class EventsApi
             DecisionId = claims.DecisionId,
             Issuer = claims.Issuer,
             Sequence = claims.Sequence,
+            SequencePerGroup = claims.SequencePerGroup,
         };
         if (key.Kind == CounterKind.Viewable)
         {

@@ -16,7 +16,13 @@ internal static class EventsServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<CounterKeys>();
         services.TryAddSingleton<RedisCounterStore>();
-        services.TryAddSingleton(sp => new EventAggregate(sp.GetRequiredService<IOptions<AdsOptions>>().Value.MaxPendingEvents, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ReachBuffer>();
+        services.TryAddSingleton<GroupCounterStore>();
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AdsOptions>>().Value;
+            return new EventAggregate(options.MaxPendingEvents, sp.GetRequiredService<TimeProvider>(), options.CountingGroups);
+        });
         services.TryAddSingleton<CountingFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<CountingFlusher>());
         services.TryAddSingleton<CounterCompactor>();

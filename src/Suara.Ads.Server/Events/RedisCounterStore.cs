@@ -244,6 +244,8 @@ internal sealed class RedisCounterStore
     private readonly TimeProvider _time;
     private readonly CatalogSnapshotHolder _catalog;
     private readonly RetentionOptions _retention;
+    private readonly HashSet<(string Owner, long Day)> _recorded = []; // owner-days this instance added to PerCampaignOwners
+    private readonly Lock _recordedLock = new();
 
     public RedisCounterStore(RedisConnection redis, CounterKeys keys, DeliveryKeys delivery, TimeProvider time, CatalogSnapshotHolder catalog, IOptions<RetentionOptions> retention)
     {
@@ -260,6 +262,7 @@ internal sealed class RedisCounterStore
     /// <summary>Writes <paramref name="batch"/>; throws when Redis does not confirm it.</summary>
     public async Task<BatchOutcome> WriteAsync(CampaignBatch batch)
     {
+        await RecordOwnerAsync(batch).ConfigureAwait(false);
         var keys = new List<RedisKey> { _keys.Batches(batch.Campaign) };
         var keyIndex = new Dictionary<RedisKey, int>();
         int IndexOf(RedisKey key)
@@ -288,10 +291,7 @@ internal sealed class RedisCounterStore
         };
 
         // Every cell is counted in its UTC day's hourly hash and in its site-local month's daily hash.
-        var snapshot = _catalog.Current;
-        var days = new SiteDays(EventAggregate.SiteOf(batch.Campaign) is { } site
-            ? snapshot.Sites.TryGetValue(site, out var s) ? s.TimeZone : TimeZoneInfo.Utc
-            : snapshot.ZoneOf(batch.Campaign));
+        var days = DaysOf(_catalog.Current, batch.Campaign);
         void Cell(in CounterKey key)
         {
             var day = days.Of(key.Hour);
@@ -426,6 +426,46 @@ internal sealed class RedisCounterStore
     }
 
     /// <summary>
+    /// Adds the batch's owner to <see cref="CounterKeys.PerCampaignOwners"/> of each UTC day it counts in, before the first
+    /// write of that owner-day by this instance (one small script a day, for most owner-days none), so that the packing
+    /// pass finds every owner-day with a hash of its own without trying the whole catalog. A failure throws: the batch is
+    /// kept and retried, so no per-campaign day hash is written unrecorded.
+    /// </summary>
+    private async Task RecordOwnerAsync(CampaignBatch batch)
+    {
+        List<long> days;
+        lock (_recordedLock)
+        {
+            days = [.. batch.Counts.Keys.Select(k => k.Hour / 24).Concat(batch.Events.Select(e => e.Key.Hour / 24)).Distinct().Where(d => !_recorded.Contains((batch.Campaign, d)))];
+        }
+
+        if (days.Count == 0)
+        {
+            return;
+        }
+
+        var ttl = (long)_retention.HourlyRetention.TotalSeconds;
+        await Task.WhenAll(days.Select(day => _redis.Database.ScriptEvaluateAsync(
+            "redis.call('SADD', KEYS[1], ARGV[1]) redis.call('EXPIRE', KEYS[1], ARGV[2]) return 1",
+            [_keys.PerCampaignOwners(day)],
+            [batch.Campaign, ttl]))).ConfigureAwait(false);
+        lock (_recordedLock)
+        {
+            if (_recorded.Count > 100_000)
+            {
+                // Days older than the token lifetime and its margin are written no more (but by a late retry, recorded again).
+                var today = _time.GetUtcNow().ToUnixTimeSeconds() / 86_400;
+                _recorded.RemoveWhere(r => r.Day < today - 2);
+            }
+
+            foreach (var day in days)
+            {
+                _recorded.Add((batch.Campaign, day));
+            }
+        }
+    }
+
+    /// <summary>
     /// How long the bitmap of an issue day is kept from <paramref name="now"/> (seconds): until <see cref="SeenRetention"/>
     /// after the day's end, 2 hours after its last token expires, however late its last event came; at least an hour
     /// more for events written later still (held through a Redis outage). A relative expiry, so that it is this server's
@@ -433,6 +473,12 @@ internal sealed class RedisCounterStore
     /// </summary>
     public static long SeenBitsTtl(long issuedDay, DateTimeOffset now) =>
         Math.Max(((issuedDay + 1) * 86_400) + (long)SeenRetention.TotalSeconds - now.ToUnixTimeSeconds(), 3600);
+
+    /// <summary>The site-local days of a batch owner's hours: a site's (<c>@SITE</c>) in its time zone, a campaign's in its home site's.</summary>
+    public static SiteDays DaysOf(CatalogSnapshot snapshot, string owner) =>
+        new(EventAggregate.SiteOf(owner) is { } site
+            ? snapshot.Sites.TryGetValue(site, out var s) ? s.TimeZone : TimeZoneInfo.Utc
+            : snapshot.ZoneOf(owner));
 
     /// <summary>The UTC day of issue of a numbered ad: its bitmap's (days since the Unix epoch).</summary>
     private static long IssuedDay(in TokenEvent e) => e.IssuedHour / 24;

@@ -122,6 +122,14 @@ internal sealed class AdsMetrics
     public void ObserveSeconds(string name, Func<double> seconds, string description) =>
         _meter.CreateObservableGauge(name, seconds, "s", description);
 
+    /// <summary>A gauge read at each collection, for a flow the meter's owners cannot see.</summary>
+    public void ObserveGauge(string name, Func<long> value, string unit, string description) =>
+        _meter.CreateObservableGauge(name, value, unit, description);
+
+    /// <summary>A counter read at each collection (a running total kept by its flow), for a flow the meter's owners cannot see.</summary>
+    public void ObserveCounter(string name, Func<long> total, string unit, string description) =>
+        _meter.CreateObservableCounter(name, total, unit, description);
+
     /// <summary>One answered decision (its slots are counted by <see cref="Slot"/>).</summary>
     public void Decision()
     {

@@ -40,6 +40,22 @@ public sealed class AdsOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How often the viewers of impressions counted in groups are added to the campaigns' reach sketches (docs/redis.md,
+    /// "Reach"): one command per campaign and day with viewers per interval; reports' reach lags by up to this much.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ReachInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether counting writes the counting-group layout (docs/redis.md, "Counting groups": one script per group of
+    /// campaigns per flush, tokens of version 4) rather than a script per campaign. On by default. Set it false for the
+    /// first deploy of a rolling upgrade from a version without the groups (an instance of that version answers a
+    /// version-4 token with 400), then remove it once every instance runs this version. Reports and delivery read both
+    /// layouts either way, and events of version-4 tokens are counted in their group whatever this says.
+    /// </summary>
+    public bool CountingGroups { get; set; } = true;
+
     /// <summary>Most counted events held in memory while Redis is away; beyond it new events are refused and counted as dropped.</summary>
     [Range(1_000, 100_000_000)]
     public long MaxPendingEvents { get; set; } = 2_000_000;

@@ -479,10 +479,14 @@ internal sealed class ReportService
     private async Task<CellReader> ReadDailyAsync(string campaign, DateOnly from, DateOnly to)
     {
         var db = _redis.Database;
+        var group = GroupOf(campaign);
         var reads = new List<Task<HashEntry[]>>();
         for (var month = new DateOnly(from.Year, from.Month, 1); month <= to; month = month.AddMonths(1))
         {
+            // Both layouts: the campaign's own month (counts written before the counting groups, and by older tokens) and
+            // its fields in its group's month.
             reads.Add(db.HashGetAllAsync(_keys.DailyCounters(campaign, (month.Year * 100) + month.Month)));
+            reads.Add(ReadGroupMonthAsync(group, campaign, month, from, to));
         }
 
         // Each month's cells are parsed as soon as it arrives, while Redis still sends the later ones.
@@ -506,25 +510,76 @@ internal sealed class ReportService
         // A day's counts are in up to three places (docs/redis.md, "Packed days"): packed (a closed day), in a hash being
         // packed, and in the day's hash (an open day, or counts that came after the packing). All three are read.
         var db = _redis.Database;
-        var reads = new List<(long Day, Task<Lease<byte>?> Packed, Task<HashEntry[]> Packing, Task<HashEntry[]> Open)>();
-        for (var day = firstHour / 24; day <= (endHour - 1) / 24; day++)
+        var group = GroupOf(campaign);
+        var (firstDay, lastDay) = (firstHour / 24, (endHour - 1) / 24);
+
+        // A UTC day's hours fall on local days from the day before to the day after it, whatever the zone: the cells of the
+        // campaign in those days' months (their indexes) name its fields in the group's day hash.
+        var indexes = new Dictionary<int, Task<RedisValue>>();
+        for (var day = firstDay - 1; day <= lastDay + 1; day++)
         {
-            reads.Add((day, db.StringGetLeaseAsync(_keys.Packed(campaign, day)), db.HashGetAllAsync(_keys.Packing(campaign, day)), db.HashGetAllAsync(_keys.Counters(campaign, day))));
+            var month = MonthOf(day);
+            if (!indexes.ContainsKey(month))
+            {
+                indexes[month] = db.HashGetAsync(_keys.GroupDailyIndex(group, month), campaign);
+            }
+        }
+
+        async Task<string[]> CellsOfDay(long day)
+        {
+            var cells = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var month in new[] { MonthOf(day - 1), MonthOf(day), MonthOf(day + 1) }.Distinct())
+            {
+                cells.UnionWith(Cells(await indexes[month].ConfigureAwait(false)));
+            }
+
+            return [.. cells];
+        }
+
+        var reads = new List<(long Day, Task<Lease<byte>?> Packed, Task<HashEntry[]> Packing, Task<HashEntry[]> Open, Task<HashEntry[]> Group, Task<Lease<byte>?> GroupPacked, Task<HashEntry[]> GroupPacking)>();
+        for (var day = firstDay; day <= lastDay; day++)
+        {
+            // And the same three places in the campaign's counting group (docs/redis.md, "Counting groups").
+            var cellsOfDay = CellsOfDay(day);
+            reads.Add((
+                day,
+                db.StringGetLeaseAsync(_keys.Packed(campaign, day)),
+                db.HashGetAllAsync(_keys.Packing(campaign, day)),
+                db.HashGetAllAsync(_keys.Counters(campaign, day)),
+                ReadGroupDayAsync(_keys.GroupCounters(group, day), campaign, day, cellsOfDay),
+                db.StringGetLeaseAsync(_keys.GroupPacked(group, campaign, day)),
+                ReadGroupDayAsync(_keys.GroupPacking(group, day), campaign, day, cellsOfDay)));
         }
 
         // Every UTC hour is placed in the local hour it starts in. The rows are counted before they are read, so that a
         // long report's arrays are made once at their size rather than grown (and copied) a dozen times.
         var cells = new CellReader(hour => hour >= firstHour && hour < endHour ? LocalHour(hour, zone) : DateTime.MinValue);
-        await Task.WhenAll(reads.SelectMany(r => new Task[] { r.Packed, r.Packing, r.Open })).ConfigureAwait(false);
+        await Task.WhenAll(reads.SelectMany(r => new Task[] { r.Packed, r.Packing, r.Open, r.Group, r.GroupPacked, r.GroupPacking })).ConfigureAwait(false);
         var expected = 0;
-        foreach (var (_, packed, packing, open) in reads)
+        foreach (var (_, packed, packing, open, inGroup, groupPacked, groupPacking) in reads)
         {
-            expected += (packed.Result?.Span.Count((byte)'\n') ?? 0) + ((packing.Result.Length + open.Result.Length) / 4);
+            expected += (packed.Result?.Span.Count((byte)'\n') ?? 0) + (groupPacked.Result?.Span.Count((byte)'\n') ?? 0)
+                + ((packing.Result.Length + open.Result.Length + inGroup.Result.Length + groupPacking.Result.Length) / 4);
         }
 
         cells.Expect(expected);
-        foreach (var (day, packed, packing, open) in reads)
+        foreach (var (day, packed, packing, open, inGroup, groupPacked, groupPacking) in reads)
         {
+            using (var text = groupPacked.Result)
+            {
+                if (text is not null)
+                {
+                    cells.AddPacked(text.Span);
+                }
+            }
+
+            cells.AddFields(groupPacking.Result);
+            cells.AddFields(inGroup.Result);
+            if (inGroup.Result.Length > 0)
+            {
+                _compactor.Request(CounterGroups.Owner(group), day);
+            }
+
             using (var text = packed.Result)
             {
                 if (text is not null)
@@ -544,6 +599,101 @@ internal sealed class ReportService
         }
 
         return cells;
+    }
+
+    /// <summary>The counting group of a batch owner: a campaign's, or for a site's inventory (<c>@SITE</c>) the site's.</summary>
+    private static int GroupOf(string owner) => CounterGroups.Of(EventAggregate.SiteOf(owner) ?? owner);
+
+    /// <summary>The site-local month (<c>YYYYMM</c>) of the date a UTC day starts on (days since the Unix epoch).</summary>
+    private static int MonthOf(long utcDay)
+    {
+        var date = DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(utcDay));
+        return (date.Year * 100) + date.Month;
+    }
+
+    /// <summary>An owner's cells as its group's month index lists them (<c>PLACEMENT|CREATIVE|KIND</c>, space separated).</summary>
+    private static string[] Cells(RedisValue index) =>
+        index.IsNullOrEmpty ? [] : ((string)index!).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
+    /// An owner's fields in its group's month between <paramref name="from"/> and <paramref name="to"/>, named as in the
+    /// owner's own month hash: the month's index lists its cells, and each day of the range in the month with each cell is
+    /// read by name (docs/redis.md, "Counting groups": what a report reads), not by walking the group's hash.
+    /// </summary>
+    private async Task<HashEntry[]> ReadGroupMonthAsync(int group, string owner, DateOnly month, DateOnly from, DateOnly to)
+    {
+        var yyyymm = (month.Year * 100) + month.Month;
+        var cells = Cells(await _redis.Database.HashGetAsync(_keys.GroupDailyIndex(group, yyyymm), owner).ConfigureAwait(false));
+        var (first, last) = (from > month ? from : month, to < month.AddMonths(1).AddDays(-1) ? to : month.AddMonths(1).AddDays(-1));
+        var names = new List<string>();
+        for (var day = first; day <= last && cells.Length > 0; day = day.AddDays(1))
+        {
+            var date = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            foreach (var cell in cells)
+            {
+                names.Add(date + "|" + cell);
+            }
+        }
+
+        return await ReadFieldsAsync(_keys.GroupDailyCounters(group, yyyymm), owner, names).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An owner's fields in a group's hash of a UTC day (open, or being packed), named as in the owner's own day hash: each
+    /// hour of the day with each of the owner's cells, when the hash exists.
+    /// </summary>
+    private async Task<HashEntry[]> ReadGroupDayAsync(RedisKey key, string owner, long utcDay, Task<string[]> cellsOfDay)
+    {
+        var cells = await cellsOfDay.ConfigureAwait(false);
+        if (cells.Length == 0 || !await _redis.Database.KeyExistsAsync(key).ConfigureAwait(false))
+        {
+            return [];
+        }
+
+        var names = new List<string>(24 * cells.Length);
+        for (var hour = utcDay * 24; hour < (utcDay + 1) * 24; hour++)
+        {
+            var prefix = hour.ToString(CultureInfo.InvariantCulture) + "|";
+            foreach (var cell in cells)
+            {
+                names.Add(prefix + cell);
+            }
+        }
+
+        return await ReadFieldsAsync(key, owner, names).ConfigureAwait(false);
+    }
+
+    /// <summary>The fields <c>OWNER|NAME</c> of a group's hash that exist, as <c>NAME</c>: <c>HMGET</c> 5,000 names a call.</summary>
+    private async Task<HashEntry[]> ReadFieldsAsync(RedisKey key, string owner, List<string> names)
+    {
+        const int Chunk = 5_000;
+        var prefix = owner + "|";
+        var reads = new List<Task<RedisValue[]>>();
+        for (var start = 0; start < names.Count; start += Chunk)
+        {
+            var part = new RedisValue[Math.Min(Chunk, names.Count - start)];
+            for (var i = 0; i < part.Length; i++)
+            {
+                part[i] = prefix + names[start + i];
+            }
+
+            reads.Add(_redis.Database.HashGetAsync(key, part));
+        }
+
+        var entries = new List<HashEntry>();
+        for (var c = 0; c < reads.Count; c++)
+        {
+            var values = await reads[c].ConfigureAwait(false);
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (!values[i].IsNull)
+                {
+                    entries.Add(new HashEntry(names[(c * Chunk) + i], values[i]));
+                }
+            }
+        }
+
+        return [.. entries];
     }
 
     /// <summary>

@@ -18,6 +18,18 @@ public sealed class AdSequencerTests
     }
 
     [Fact]
+    public void Next_PerGroup_NumbersTheCampaignsOfAGroupTogether()
+    {
+        var sequencer = new AdSequencer(1, perGroup: true);
+        var ids = Enumerable.Range(0, 50).Select(i => $"c{i}").ToArray();
+        var (a, b) = (ids[0], ids.Skip(1).First(id => Core.Counting.CounterGroups.Of(id) == Core.Counting.CounterGroups.Of(ids[0])));
+        var other = ids.First(id => Core.Counting.CounterGroups.Of(id) != Core.Counting.CounterGroups.Of(a));
+        Assert.Equal([0L, 1, 2], [sequencer.Next(a, Day), sequencer.Next(b, Day), sequencer.Next(a, Day)]);
+        Assert.Equal(0, sequencer.Next(other, Day));
+        Assert.True(sequencer.PerGroup);
+    }
+
+    [Fact]
     public void Next_ADayOlderThanOneNumbered_GetsNoNumber()
     {
         // Numbering day D again after D+1 would hand out numbers already used on D: such an ad takes the set path.

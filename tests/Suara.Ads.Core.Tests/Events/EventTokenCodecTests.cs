@@ -160,6 +160,21 @@ public sealed class EventTokenCodecTests
     }
 
     [Fact]
+    public void SignAd_AnAdNumberedInItsGroup_IsVersion4_AndCannotBeReadAsVersion3()
+    {
+        var numbered = Claims() with { Issuer = 7, Sequence = 41, SequencePerGroup = true };
+        var token = _codec.SignAd(numbered).Impression;
+        var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(token);
+        Assert.Equal(4, bytes[0]);
+        Assert.Equal(EventTokenStatus.Valid, _codec.Verify(token, s_issued, out var claims));
+        Assert.Equal(numbered with { Type = EventType.Impression }, claims! with { TokenId = "" });
+
+        // The version byte is signed: a number per group cannot pass for one per campaign, or back.
+        bytes[0] = 3;
+        Assert.Equal(EventTokenStatus.Invalid, _codec.Verify(System.Buffers.Text.Base64Url.EncodeToString(bytes), s_issued, out _));
+    }
+
+    [Fact]
     public void Verify_AVersion3TokenWithAnAlteredNumberOrIssuer_IsInvalid()
     {
         var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(_codec.Sign(Claims() with { Issuer = 7, Sequence = 41 }));

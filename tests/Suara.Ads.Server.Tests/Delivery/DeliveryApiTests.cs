@@ -91,7 +91,7 @@ public sealed class DeliveryApiTests
 
         // Every read of the page was written before the first answer came back: one round trip, not fifty.
         var reads = session.FinishProfiling().Where(c => c.Command == "HMGET").ToList();
-        Assert.Equal(50, reads.Count);
+        Assert.InRange(reads.Count, 51, 50 + Core.Counting.CounterGroups.Count); // each campaign's own hash, and each group's
         var lastSent = reads.Max(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending);
         var firstAnswer = reads.Min(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending + c.SentToResponse);
         Assert.True(lastSent <= firstAnswer, $"the last read went out {(lastSent - firstAnswer).TotalMilliseconds:0.000} ms after the first answer");

@@ -46,8 +46,7 @@ public sealed class ImpressionDeliveryTests
         }
 
         Assert.Equal(5, impressions);
-        var delivery = await redis.GetDatabase().HashGetAsync(server.Services.GetRequiredService<DeliveryKeys>().Delivery("goal"), "total");
-        Assert.Equal(5, (long)delivery);
+        Assert.Equal(5, await CounterReader.DeliveredAsync(redis.GetDatabase(), server.KeyPrefix, "goal"));
 
         // And it stays reached: impressions do not expire.
         server.Time.Advance(TimeSpan.FromMinutes(5));
@@ -171,7 +170,7 @@ public sealed class ImpressionDeliveryTests
             await Pages.SyncAsync(a, b);
         }
 
-        var delivered = (long)await redis.GetDatabase().HashGetAsync(a.Services.GetRequiredService<DeliveryKeys>().Delivery("goal"), "total");
+        var delivered = await CounterReader.DeliveredAsync(redis.GetDatabase(), a.KeyPrefix, "goal");
         var overshoot = delivered - Target;
         Console.WriteLine($"goal {Target}, impressions {delivered}, overshoot {overshoot} (bound {PerRound}), rounds {rounds}");
         Assert.InRange(overshoot, 0, PerRound);

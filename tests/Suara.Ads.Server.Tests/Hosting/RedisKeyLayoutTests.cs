@@ -44,9 +44,10 @@ public sealed partial class RedisKeyLayoutTests
             Goal = new CampaignGoal { Impressions = 1_000, Per = "flight" },
             FrequencyCap = new FrequencyCap { Impressions = 3, Per = "day" },
         };
-        // Every request sampled, so that the traffic sample's keys are written too.
-        // Every request sampled; the test runs the packing pass itself (the hourly one would race it once the clock moves on).
-        using var seeded = new AdsServerFactory(TestCatalog.Document(campaign), settings: new Dictionary<string, string?> { ["Ads:TrafficSampleRate"] = "1", ["Ads:Reports:PackingInterval"] = "00:00:00" });
+        // Every request sampled, so that the traffic sample's keys are written too; the test runs the packing pass itself
+        // (the hourly one would race it once the clock moves on). This instance counts per campaign (the counting groups
+        // off, as in the first step of an upgrade), the one below in groups.
+        using var seeded = new AdsServerFactory(TestCatalog.Document(campaign), settings: new Dictionary<string, string?> { ["Ads:TrafficSampleRate"] = "1", ["Ads:Reports:PackingInterval"] = "00:00:00", ["Ads:CountingGroups"] = "false" });
         using var server = seeded.WithWebHostBuilder(b => b.ConfigureAppConfiguration((_, config) =>
             config.AddInMemoryCollection(new Dictionary<string, string?> { ["Ads:AdminKey"] = null, ["Ads:SigningKey"] = null })));
         var db = redis.GetDatabase();
@@ -64,9 +65,9 @@ public sealed partial class RedisKeyLayoutTests
         using var asset = await admin.PostAsync("/v1/admin/assets", image);
         Assert.Equal(HttpStatusCode.Created, asset.StatusCode);
 
-        var client = server.CreateClient();
-        async Task ServeAndCountAsync()
+        async Task ServeAndCountAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> on)
         {
+            var client = on.CreateClient();
             using var decision = await client.PostAsync("/v1/decisions", new StringContent(
                 """{"site":"suara","slots":[{"id":"s","placement":"sidebar"}],"user":{"id":"reader-1"}}""", System.Text.Encoding.UTF8, "application/json"));
             var slot = JsonNode.Parse(await decision.Content.ReadAsStringAsync())!["slots"]!["s"]!;
@@ -74,17 +75,21 @@ public sealed partial class RedisKeyLayoutTests
             Assert.Equal(HttpStatusCode.NoContent, beacon.StatusCode);
 
             // And a token of version 2, issued before an upgrade (accepted for its 24 hours): its ad is counted in a set.
-            using var old = await client.GetAsync(OldTokens.Version2Like(server.Services, (string)slot["impressionUrl"]!).Impression);
+            using var old = await client.GetAsync(OldTokens.Version2Like(on.Services, (string)slot["impressionUrl"]!).Impression);
             Assert.Equal(HttpStatusCode.NoContent, old.StatusCode);
-            await server.Services.GetRequiredService<CountingFlusher>().FlushAsync();
-            await server.Services.GetRequiredService<Suara.Ads.Server.Forecasts.TrafficSampleWriter>().FlushAsync();
+            await on.Services.GetRequiredService<CountingFlusher>().FlushAsync();
+            await on.Services.GetRequiredService<Suara.Ads.Server.Forecasts.TrafficSampleWriter>().FlushAsync();
         }
 
         // A day counted, closed and packed; then today's counts.
-        await ServeAndCountAsync();
+        // Both on an instance counting per campaign and on one counting in groups (docs/redis.md, "Counting groups").
+        using var grouped = server.WithWebHostBuilder(b => b.UseSetting("Ads:CountingGroups", "true"));
+        await ServeAndCountAsync(server);
+        await ServeAndCountAsync(grouped);
         seeded.Time.Advance(TimeSpan.FromDays(2));
         Assert.True(await server.Services.GetRequiredService<CounterCompactor>().RunPassAsync(CancellationToken.None) > 0);
-        await ServeAndCountAsync();
+        await ServeAndCountAsync(server);
+        await ServeAndCountAsync(grouped);
 
         // Assert: every key written is documented, and every documented key was written.
         var server0 = redis.GetServer(redis.GetEndPoints()[0]);

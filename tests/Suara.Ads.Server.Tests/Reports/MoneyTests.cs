@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 using Suara.Ads.Core.Catalog;
 using Suara.Ads.Server.Events;
 using Suara.Ads.Server.Tests.Support;
@@ -395,24 +396,38 @@ public sealed class MoneyTests
         Assert.Equal(202L, (long)report["totals"]!["requested"]!);
     }
 
-    [Fact]
-    public async Task Retention_HourlyForTheConfiguredTime_DailyFor400Days()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Retention_HourlyForTheConfiguredTime_DailyFor400Days(bool groups)
     {
         using var redis = TestRedis.Connect();
         using var server = new AdsServerFactory(
             TestCatalog.Document(TestCatalog.Campaign("kept")),
-            settings: new Dictionary<string, string?>(AdsServerFactory.GenerousLimits) { ["Ads:Reports:HourlyRetention"] = "10.00:00:00" });
+            settings: new Dictionary<string, string?>(AdsServerFactory.GenerousLimits) { ["Ads:Reports:HourlyRetention"] = "10.00:00:00", ["Ads:CountingGroups"] = groups ? "true" : "false" });
         var client = server.CreateClient();
         await TrafficAsync(client, impressions: 1, clicks: 0, viewer: "reader-1");
         await server.Services.GetRequiredService<CountingFlusher>().FlushAsync();
 
+        // Per campaign (and site), or in their counting groups (docs/redis.md, "Counting groups"), with the month's index.
         var keys = server.Services.GetRequiredService<CounterKeys>();
         var db = redis.GetDatabase();
         var utcDay = server.Time.GetUtcNow().ToUnixTimeSeconds() / 86_400;
-        Assert.InRange((await db.KeyTimeToLiveAsync(keys.Counters("kept", utcDay)))!.Value, TimeSpan.FromDays(9.9), TimeSpan.FromDays(10));
-        Assert.InRange((await db.KeyTimeToLiveAsync(keys.DailyCounters("kept", 202611)))!.Value, TimeSpan.FromDays(399.9), TimeSpan.FromDays(400));
-        Assert.InRange((await db.KeyTimeToLiveAsync(keys.Reach("kept", new DateOnly(2026, 11, 30))))!.Value, TimeSpan.FromDays(399.9), TimeSpan.FromDays(400));
-        Assert.InRange((await db.KeyTimeToLiveAsync(keys.DailyCounters(Core.Counting.EventAggregate.SiteOwner("suara"), 202611)))!.Value, TimeSpan.FromDays(399.9), TimeSpan.FromDays(400));
+        var site = Core.Counting.EventAggregate.SiteOwner("suara");
+        var (campaignGroup, siteGroup) = (Core.Counting.CounterGroups.Of("kept"), Core.Counting.CounterGroups.Of("suara"));
+        RedisKey[] hourlyKeys = groups ? [keys.GroupCounters(campaignGroup, utcDay)] : [keys.Counters("kept", utcDay)];
+        RedisKey[] dailyKeys = groups
+            ? [keys.GroupDailyCounters(campaignGroup, 202611), keys.GroupDailyIndex(campaignGroup, 202611), keys.GroupDailyCounters(siteGroup, 202611), keys.GroupDailyIndex(siteGroup, 202611)]
+            : [keys.DailyCounters("kept", 202611), keys.DailyCounters(site, 202611)];
+        foreach (var key in hourlyKeys)
+        {
+            Assert.InRange((await db.KeyTimeToLiveAsync(key))!.Value, TimeSpan.FromDays(9.9), TimeSpan.FromDays(10));
+        }
+
+        foreach (var key in dailyKeys.Append(keys.Reach("kept", new DateOnly(2026, 11, 30))))
+        {
+            Assert.InRange((await db.KeyTimeToLiveAsync(key))!.Value, TimeSpan.FromDays(399.9), TimeSpan.FromDays(400));
+        }
 
         // An hourly report may not reach back beyond the hourly retention; a daily one may.
         using var hourly = await client.SendAsync(Get("/v1/reports/campaigns/kept?from=2026-11-15&to=2026-11-30&granularity=hour"));

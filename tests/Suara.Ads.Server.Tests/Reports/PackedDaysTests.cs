@@ -27,6 +27,23 @@ public sealed class PackedDaysTests
 
     private const string Report = "/v1/reports/campaigns/priced?from=2026-11-29&to=2026-12-03&granularity=hour";
 
+    /// <summary>
+    /// Where a day of campaign "priced" is counted: its own keys (tokens of versions 1-3, and an instance with the counting
+    /// groups off) or its counting group's (docs/redis.md, "Counting groups"), whose packing pass owner is the group.
+    /// </summary>
+    private sealed record DayKeys(Func<long, RedisKey> Hash, Func<long, RedisKey> Packing, Func<long, RedisKey> Packed, string Owner, string FieldPrefix);
+
+    private static DayKeys KeysOf(AdsServerFactory server, bool groups)
+    {
+        var keys = server.Services.GetRequiredService<CounterKeys>();
+        var group = Core.Counting.CounterGroups.Of("priced");
+        return groups
+            ? new(day => keys.GroupCounters(group, day), day => keys.GroupPacking(group, day), day => keys.GroupPacked(group, "priced", day), Core.Counting.CounterGroups.Owner(group), "priced|")
+            : new(day => keys.Counters("priced", day), day => keys.Packing("priced", day), day => keys.Packed("priced", day), "priced", "");
+    }
+
+    private static Dictionary<string, string?> Settings(bool groups) => new(NoPackingPass) { ["Ads:CountingGroups"] = groups ? "true" : "false" };
+
     private static Campaign Priced() =>
         TestCatalog.Campaign("priced") with { Rate = new CampaignRate { Model = "cpm", Amount = 12.5m, Currency = "MYR" } };
 
@@ -63,11 +80,13 @@ public sealed class PackedDaysTests
         return utcDay;
     }
 
-    [Fact]
-    public async Task APackedDay_ReportsWhatItsHashDid_AndACountThatCameLaterAddsUp()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task APackedDay_ReportsWhatItsHashDid_AndACountThatCameLaterAddsUp(bool groups)
     {
         using var redis = TestRedis.Connect();
-        using var server = new AdsServerFactory(TestCatalog.Document(Priced()), settings: NoPackingPass);
+        using var server = new AdsServerFactory(TestCatalog.Document(Priced()), settings: Settings(groups));
         var client = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var day = await TrafficAsync(server, client);
         var before = await ReportAsync(client);
@@ -76,79 +95,147 @@ public sealed class PackedDaysTests
         // Two days on the day is closed: the pass packs it, and the report is the same to the byte.
         server.Time.Advance(TimeSpan.FromDays(2));
         var compactor = server.Services.GetRequiredService<CounterCompactor>();
-        var keys = server.Services.GetRequiredService<CounterKeys>();
+        var keys = KeysOf(server, groups);
         var db = redis.GetDatabase();
-        var ttl = await db.KeyTimeToLiveAsync(keys.Counters("priced", day));
-        Assert.True(await compactor.PackAsync("priced", day));
-        Assert.False(await db.KeyExistsAsync(keys.Counters("priced", day)));
-        Assert.False(await db.KeyExistsAsync(keys.Packing("priced", day)));
-        Assert.InRange((await db.KeyTimeToLiveAsync(keys.Packed("priced", day)))!.Value, ttl!.Value - TimeSpan.FromMinutes(1), ttl.Value);
+        var ttl = await db.KeyTimeToLiveAsync(keys.Hash(day));
+        Assert.True(await compactor.PackAsync(keys.Owner, day));
+        Assert.False(await db.KeyExistsAsync(keys.Hash(day)));
+        Assert.False(await db.KeyExistsAsync(keys.Packing(day)));
+        Assert.InRange((await db.KeyTimeToLiveAsync(keys.Packed(day)))!.Value, ttl!.Value - TimeSpan.FromMinutes(1), ttl.Value);
         Assert.Equal(before, await ReportAsync(client));
 
         // A count written after the packing (held through an outage, say) starts a new hash: read beside the packed day,
         // then packed as a second part; the report adds it up either way.
-        var field = (await db.HashGetAllAsync(keys.Counters("priced", day))).Length == 0
-            ? FirstImpressionField(await db.StringGetAsync(keys.Packed("priced", day)))
+        var field = (await db.HashGetAllAsync(keys.Hash(day))).Length == 0
+            ? FirstImpressionField(await db.StringGetAsync(keys.Packed(day)))
             : throw new InvalidOperationException("the day's hash should be gone");
-        await db.HashIncrementAsync(keys.Counters("priced", day), field, 5);
+        await db.HashIncrementAsync(keys.Hash(day), keys.FieldPrefix + field, 5);
         var late = await ReportAsync(client);
         Assert.Contains("\"impressions\":14,", late, StringComparison.Ordinal);
-        await compactor.PackAsync("priced", day); // or the report's request did it first
-        Assert.False(await db.KeyExistsAsync(keys.Counters("priced", day)));
-        Assert.Equal(2, Encoding.UTF8.GetString((await db.StringGetAsync(keys.Packed("priced", day)))!).Split('\n').Count(l => l.StartsWith('=')));
+        await compactor.PackAsync(keys.Owner, day); // or the report's request did it first
+        Assert.False(await db.KeyExistsAsync(keys.Hash(day)));
+        Assert.Equal(2, Encoding.UTF8.GetString((await db.StringGetAsync(keys.Packed(day)))!).Split('\n').Count(l => l.StartsWith('=')));
         Assert.Equal(late, await ReportAsync(client));
-        Assert.False(await compactor.PackAsync("priced", day)); // nothing left to pack
+        Assert.False(await compactor.PackAsync(keys.Owner, day)); // nothing left to pack
     }
 
     [Fact]
-    public async Task APackingStoppedHalfWay_IsStillCounted_AndTheNextPassFinishesIt()
+    public async Task AGroupDay_PackedPerOwner_ReportsWhatItsHashDid_AlsoWhenAPassStoppedHalfWay()
+    {
+        // Arrange: the day counted in the campaign's counting group (docs/redis.md, "Counting groups").
+        using var redis = TestRedis.Connect();
+        using var server = new AdsServerFactory(TestCatalog.Document(Priced()), settings: Settings(groups: true));
+        var client = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var day = await TrafficAsync(server, client);
+        var before = await ReportAsync(client);
+        Assert.Contains("\"impressions\":9,", before, StringComparison.Ordinal);
+        var keys = server.Services.GetRequiredService<CounterKeys>();
+        var db = redis.GetDatabase();
+        var group = Core.Counting.CounterGroups.Of("priced");
+        Assert.True(await db.KeyExistsAsync(keys.GroupCounters(group, day)));
+
+        // A pass renamed the group's day and stopped before it moved anything: still counted.
+        await db.KeyRenameAsync(keys.GroupCounters(group, day), keys.GroupPacking(group, day));
+        await db.HashSetAsync(keys.GroupPacking(group, day), PackedCounters.PassField, "a-pass-that-stopped");
+        Assert.Equal(before, await ReportAsync(client));
+
+        // Act: the next pass, once the day is closed.
+        server.Time.Advance(TimeSpan.FromDays(2));
+        Assert.True(await server.Services.GetRequiredService<CounterCompactor>().RunPassAsync(CancellationToken.None) >= 1);
+
+        // Assert: the campaign's counts in its packed string, the group's hashes gone, the same report.
+        Assert.False(await db.KeyExistsAsync(keys.GroupPacking(group, day)));
+        Assert.False(await db.KeyExistsAsync(keys.GroupCounters(group, day)));
+        Assert.True(await db.KeyExistsAsync(keys.GroupPacked(group, "priced", day)));
+        Assert.Equal(before, await ReportAsync(client));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task APackingStoppedHalfWay_IsStillCounted_AndTheNextPassFinishesIt(bool groups)
     {
         using var redis = TestRedis.Connect();
-        using var server = new AdsServerFactory(TestCatalog.Document(Priced()), settings: NoPackingPass);
+        using var server = new AdsServerFactory(TestCatalog.Document(Priced()), settings: Settings(groups));
         var client = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var day = await TrafficAsync(server, client);
         var before = await ReportAsync(client);
 
         // A pass renamed the day's hash and stopped before it wrote the packed day.
-        var keys = server.Services.GetRequiredService<CounterKeys>();
+        var keys = KeysOf(server, groups);
         var db = redis.GetDatabase();
-        await db.KeyRenameAsync(keys.Counters("priced", day), keys.Packing("priced", day));
-        await db.HashSetAsync(keys.Packing("priced", day), PackedCounters.PassField, "a-pass-that-stopped");
+        await db.KeyRenameAsync(keys.Hash(day), keys.Packing(day));
+        await db.HashSetAsync(keys.Packing(day), PackedCounters.PassField, "a-pass-that-stopped");
         Assert.Equal(before, await ReportAsync(client));
 
         // The next pass (once the day is closed) finishes it: the same report, from the packed day alone.
         server.Time.Advance(TimeSpan.FromDays(2));
         var packed = await server.Services.GetRequiredService<CounterCompactor>().RunPassAsync(CancellationToken.None);
         Assert.True(packed >= 1);
-        Assert.False(await db.KeyExistsAsync(keys.Packing("priced", day)));
-        Assert.True(await db.KeyExistsAsync(keys.Packed("priced", day)));
+        Assert.False(await db.KeyExistsAsync(keys.Packing(day)));
+        Assert.False(await db.KeyExistsAsync(keys.Hash(day)));
+        Assert.True(await db.KeyExistsAsync(keys.Packed(day)));
         Assert.Equal(before, await ReportAsync(client));
 
         // The day is marked packed: a second pass has nothing to do.
         Assert.Equal(0, await server.Services.GetRequiredService<CounterCompactor>().RunPassAsync(CancellationToken.None));
     }
 
-    [Fact]
-    public async Task AReportOfAClosedDayStillInItsHash_AsksForItToBePacked()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AReportOfAClosedDayStillInItsHash_AsksForItToBePacked(bool groups)
     {
         using var redis = TestRedis.Connect();
-        using var server = new AdsServerFactory(TestCatalog.Document(Priced()), settings: NoPackingPass);
+        using var server = new AdsServerFactory(TestCatalog.Document(Priced()), settings: Settings(groups));
         var client = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var day = await TrafficAsync(server, client);
         server.Time.Advance(TimeSpan.FromDays(2));
         var before = await ReportAsync(client);
 
         // Packed in the background, soon after the report that met it.
-        var keys = server.Services.GetRequiredService<CounterKeys>();
+        var keys = KeysOf(server, groups);
         var db = redis.GetDatabase();
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await db.KeyExistsAsync(keys.Packed("priced", day)) && DateTime.UtcNow < deadline)
+        while (!await db.KeyExistsAsync(keys.Packed(day)) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }
 
-        Assert.True(await db.KeyExistsAsync(keys.Packed("priced", day)));
+        Assert.True(await db.KeyExistsAsync(keys.Packed(day)));
         Assert.Equal(before, await ReportAsync(client));
+    }
+
+    [Fact]
+    public async Task WithTheGroupsOn_ThePassTriesTheOwnersRecordedWithADayOfTheirOwn_NotTheWholeCatalog()
+    {
+        // Arrange: a day counted in groups, and an old token (version 2, counted per campaign): priced's own hash, recorded
+        // by the per-campaign path; and a site's own hash written behind its back (nothing records it).
+        using var redis = TestRedis.Connect();
+        using var server = new AdsServerFactory(TestCatalog.Document(Priced()), settings: Settings(groups: true));
+        var client = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var day = await TrafficAsync(server, client);
+        var slot = await Pages.ServeAsync(client);
+        Assert.NotNull(slot);
+        Assert.Equal(HttpStatusCode.NoContent, await Pages.BeaconAsync(client, OldTokens.Version2Like(server.Services, slot.ImpressionUrl).Impression));
+        await server.Services.GetRequiredService<CountingFlusher>().FlushAsync();
+        var report = await ReportAsync(client);
+        Assert.Contains("\"impressions\":10,", report, StringComparison.Ordinal);
+        var keys = server.Services.GetRequiredService<CounterKeys>();
+        var db = redis.GetDatabase();
+        Assert.Equal(["priced"], (await db.SetMembersAsync(keys.PerCampaignOwners(day))).Select(m => (string)m!));
+        await db.HashIncrementAsync(keys.Counters("@suara", day), $"{(day * 24) + 5}|sidebar||r", 3);
+
+        // Act: the pass, once the day is closed.
+        server.Time.Advance(TimeSpan.FromDays(2));
+        Assert.True(await server.Services.GetRequiredService<CounterCompactor>().RunPassAsync(CancellationToken.None) >= 2);
+
+        // Assert: priced's own day and its group's day packed; the unrecorded site's hash not tried (still read by reports).
+        Assert.False(await db.KeyExistsAsync(keys.Counters("priced", day)));
+        Assert.True(await db.KeyExistsAsync(keys.Packed("priced", day)));
+        Assert.True(await db.KeyExistsAsync(keys.GroupPacked(Core.Counting.CounterGroups.Of("priced"), "priced", day)));
+        Assert.True(await db.KeyExistsAsync(keys.Counters("@suara", day)));
+        Assert.Equal(report, await ReportAsync(client));
     }
 
     [Fact]

@@ -106,6 +106,41 @@ public static class CounterReader
             cells.AddRange(Unpack(packed ?? []));
         }
 
+        // The counting groups' hashes (docs/redis.md, "Counting groups"): fields OWNER|HOUR|PLACEMENT|CREATIVE|KIND.
+        var groups = campaign is null ? Enumerable.Range(0, Core.Counting.CounterGroups.Count) : [Core.Counting.CounterGroups.Of(campaign)];
+        foreach (var group in groups)
+        {
+            // The day's hash, the hash being packed, and the owners' packed days.
+            foreach (var hash in new[] { $"{prefix}{{g:{group}}}:n:{utcDay}", $"{prefix}{{g:{group}}}:n:{utcDay}:x" })
+            {
+                await foreach (var entry in db.HashScanAsync(hash, campaign is null ? "*" : campaign + "|*"))
+                {
+                    var field = entry.Name.ToString();
+                    if (!field.StartsWith('@') && field.Contains('|', StringComparison.Ordinal))
+                    {
+                        cells.Add((field[(field.LastIndexOf('|') + 1)..], (long)entry.Value));
+                    }
+                }
+            }
+
+            var server = db.Multiplexer.GetServers()[0];
+            await foreach (var key in server.KeysAsync(db.Database, $"{prefix}{{g:{group}}}:p:{campaign ?? "*"}:{utcDay}"))
+            {
+                if (!key.ToString().Contains(":p:@", StringComparison.Ordinal))
+                {
+                    cells.AddRange(Unpack((byte[]?)await db.StringGetAsync(key) ?? []));
+                }
+            }
+        }
+
         return cells;
+    }
+
+    /// <summary>A campaign's counted impressions in the flight as the delivery hashes hold them: its own hash's and its group's.</summary>
+    public static async Task<long> DeliveredAsync(IDatabase db, string prefix, string campaign)
+    {
+        var own = await db.HashGetAsync($"{prefix}{{c:{campaign}}}:dlv", "total");
+        var inGroup = await db.HashGetAsync($"{prefix}{{g:{Core.Counting.CounterGroups.Of(campaign)}}}:dlv", campaign + "|t");
+        return (own.TryParse(out long a) ? a : 0) + (inGroup.TryParse(out long b) ? b : 0);
     }
 }
