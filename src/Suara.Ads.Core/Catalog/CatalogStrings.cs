@@ -16,8 +16,19 @@ public sealed class CatalogStrings
     /// <summary>Longest string looked up; longer ones are kept as they are.</summary>
     public const int MaxSharedLength = 128;
 
-    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string[]> _lists = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _strings;
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _stringsBySpan;
+    private readonly Dictionary<string, string[]> _lists;
+    private readonly Dictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> _listsBySpan;
+
+    /// <summary>An empty set of shared strings, for one load.</summary>
+    public CatalogStrings()
+    {
+        _strings = new(StringComparer.Ordinal);
+        _stringsBySpan = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+        _lists = new(StringComparer.Ordinal);
+        _listsBySpan = _lists.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>The shared instance equal to <paramref name="value"/>.</summary>
     public string Share(string value)
@@ -34,6 +45,74 @@ public sealed class CatalogStrings
 
         _strings[value] = value;
         return value;
+    }
+
+    /// <summary>
+    /// The shared string equal to <paramref name="value"/>, allocated only the first time (a reader that decodes
+    /// straight from UTF-8 passes the characters on the stack).
+    /// </summary>
+    public string Share(ReadOnlySpan<char> value)
+    {
+        if (value.Length > MaxSharedLength)
+        {
+            return value.ToString();
+        }
+
+        if (_stringsBySpan.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+
+        shared = value.ToString();
+        _strings[shared] = shared;
+        return shared;
+    }
+
+    /// <summary>
+    /// <see cref="Share(IReadOnlyList{string})"/> of items already shared (by <see cref="Share(ReadOnlySpan{char})"/>),
+    /// without a list of them: the equal array when there is one, else a new one.
+    /// </summary>
+    public IReadOnlyList<string> ShareList(ReadOnlySpan<string> values)
+    {
+        if (values.Length == 0)
+        {
+            return [];
+        }
+
+        var length = values.Length - 1;
+        foreach (var value in values)
+        {
+            length += value.Length;
+        }
+
+        string[] items;
+        if (length > MaxSharedLength * 4)
+        {
+            items = values.ToArray();
+            return items;
+        }
+
+        Span<char> key = stackalloc char[length];
+        var at = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (i > 0)
+            {
+                key[at++] = '\u0001';
+            }
+
+            values[i].CopyTo(key[at..]);
+            at += values[i].Length;
+        }
+
+        if (_listsBySpan.TryGetValue(key, out var shared) && shared.AsSpan().SequenceEqual(values))
+        {
+            return shared;
+        }
+
+        items = values.ToArray();
+        _lists[key.ToString()] = items;
+        return items;
     }
 
     /// <summary>An exact-size array of shared strings, itself shared with every equal list.</summary>
@@ -119,9 +198,11 @@ public sealed class CatalogStrings
                         var creative = creatives[i];
                         if (creative is not null)
                         {
+                            creative.Id = Share(creative.Id);
                             creative.Format = Share(creative.Format);
                             creative.Size = Share(creative.Size);
                             creative.ClickUrl = Share(creative.ClickUrl);
+                            creative.Alt = Share(creative.Alt!);
                         }
 
                         shared[i] = creative!;

@@ -365,7 +365,20 @@ public static class CatalogValidator
     /// </summary>
     /// <param name="document">The document.</param>
     /// <param name="rules">The compiled targeting rule of each campaign, by index; entries are <c>null</c> where invalid.</param>
-    public static ValidationErrors ValidateDocument(CatalogDocument document, out TargetingRule?[] rules)
+    public static ValidationErrors ValidateDocument(CatalogDocument document, out TargetingRule?[] rules) =>
+        ValidateDocument(document, out rules, ParallelFrom);
+
+    /// <summary>Catalogs from this many campaigns on have their campaigns validated on every core.</summary>
+    public const int ParallelFrom = 2_000;
+
+    /// <summary>Campaigns validated by one task of a parallel validation, their errors kept apart until merged in order.</summary>
+    private const int ParallelChunk = 1_024;
+
+    /// <inheritdoc cref="ValidateDocument(CatalogDocument, out TargetingRule?[])"/>
+    /// <param name="document">The document.</param>
+    /// <param name="rules">The compiled targeting rule of each campaign, by index; entries are <c>null</c> where invalid.</param>
+    /// <param name="parallelFrom">From how many campaigns on they are validated on every core (tests compare both ways).</param>
+    internal static ValidationErrors ValidateDocument(CatalogDocument document, out TargetingRule?[] rules, int parallelFrom)
     {
         var errors = new ValidationErrors();
         var sites = Unique(document.Sites, "sites", s => s?.Id, errors);
@@ -381,7 +394,40 @@ public static class CatalogValidator
         var compiled = new TargetingRule?[campaigns.Count];
         Func<string, bool> advertiserExists = advertisers.ContainsKey;
         Func<string, Placement?> findPlacement = id => placements.GetValueOrDefault(id);
-        Each(campaigns, "campaigns", errors, (c, i, p) => compiled[i] = ValidateCampaign(c, p, errors, advertiserExists, findPlacement));
+        if (campaigns.Count < parallelFrom || Environment.ProcessorCount < 2)
+        {
+            Each(campaigns, "campaigns", errors, (c, i, p) => compiled[i] = ValidateCampaign(c, p, errors, advertiserExists, findPlacement));
+        }
+        else
+        {
+            // Each campaign is validated on its own (it reads only the lookups above and the shared rule cache): chunks
+            // on every core, each into errors of its own, then merged in campaign order, which gives the errors (and
+            // their order) of the loop above.
+            var chunks = new ValidationErrors[(campaigns.Count + ParallelChunk - 1) / ParallelChunk];
+            Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, k =>
+            {
+                var chunkErrors = new ValidationErrors();
+                var end = Math.Min(campaigns.Count, (k + 1) * ParallelChunk);
+                for (var i = k * ParallelChunk; i < end; i++)
+                {
+                    if (campaigns[i] is { } campaign)
+                    {
+                        compiled[i] = ValidateCampaign(campaign, $"campaigns[{i}].", chunkErrors, advertiserExists, findPlacement);
+                    }
+                    else
+                    {
+                        chunkErrors.Add($"campaigns[{i}]", "must be an object");
+                    }
+                }
+
+                chunks[k] = chunkErrors;
+            });
+            foreach (var chunkErrors in chunks)
+            {
+                errors.AddRange(chunkErrors);
+            }
+        }
+
         rules = compiled;
         return errors;
     }

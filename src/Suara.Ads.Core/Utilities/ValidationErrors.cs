@@ -25,6 +25,19 @@ public sealed class ValidationErrors
         list.Add(message);
     }
 
+    /// <summary>Adds every message of <paramref name="other"/>, in its order, as if each were added here in turn.</summary>
+    public void AddRange(ValidationErrors other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach (var (field, messages) in other._errors ?? [])
+        {
+            foreach (var message in messages)
+            {
+                Add(field, message);
+            }
+        }
+    }
+
     /// <summary>Whether <paramref name="field"/> has a message.</summary>
     public bool Contains(string field) => _errors?.ContainsKey(field) == true;
 

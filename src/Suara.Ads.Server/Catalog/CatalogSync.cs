@@ -263,6 +263,7 @@ internal sealed class CatalogSync : BackgroundService
             var cpuBefore = Environment.CpuUsage.TotalTime;
             var pausedBefore = GC.GetTotalPauseDuration();
             var collectionsBefore = GC.CollectionCount(0);
+            var allocatedBefore = GC.GetTotalAllocatedBytes();
             CatalogDocument document;
             long version;
             try
@@ -286,6 +287,7 @@ internal sealed class CatalogSync : BackgroundService
             }
 
             var read = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            var allocatedRead = GC.GetTotalAllocatedBytes();
             if (!CatalogSnapshotBuilder.TryBuild(document, version, out var snapshot, out var errors))
             {
                 LastError = $"catalog version {version} does not build; version {_holder.Current.Version} keeps serving: {errors}";
@@ -299,6 +301,7 @@ internal sealed class CatalogSync : BackgroundService
             }
 
             var built = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            var allocatedBuilt = GC.GetTotalAllocatedBytes();
 
             if (!_holder.IsLoaded)
             {
@@ -321,7 +324,9 @@ internal sealed class CatalogSync : BackgroundService
                 (System.Diagnostics.Stopwatch.GetElapsedTime(started) - built).TotalMilliseconds,
                 (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds,
                 (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds,
-                GC.CollectionCount(0) - collectionsBefore);
+                GC.CollectionCount(0) - collectionsBefore,
+                (allocatedRead - allocatedBefore) >> 20,
+                (allocatedBuilt - allocatedRead) >> 20);
             return true;
         }
         finally

@@ -30,8 +30,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 46, Level = LogLevel.Information, Message = "Catalog version {Version} in force, changed from version {From} by the change log in {Milliseconds} ms")]
     public static partial void CatalogChangesApplied(this ILogger logger, long version, long from, double milliseconds);
 
-    [LoggerMessage(EventId = 47, Level = LogLevel.Information, Message = "Catalog version {Version} read whole in {ReadMilliseconds} ms, validated and built in {BuildMilliseconds} ms, in force {PublishMilliseconds} ms later; {CpuMilliseconds} ms of process CPU, the GC paused {GcPauseMilliseconds} ms in {Collections} collections")]
-    public static partial void CatalogLoadTimes(this ILogger logger, long version, double readMilliseconds, double buildMilliseconds, double publishMilliseconds, double cpuMilliseconds, double gcPauseMilliseconds, int collections);
+    [LoggerMessage(EventId = 47, Level = LogLevel.Information, Message = "Catalog version {Version} read whole in {ReadMilliseconds} ms, validated and built in {BuildMilliseconds} ms, in force {PublishMilliseconds} ms later; {CpuMilliseconds} ms of process CPU, the GC paused {GcPauseMilliseconds} ms in {Collections} collections; {ReadMegabytes} MB allocated reading, {BuildMegabytes} MB building")]
+    public static partial void CatalogLoadTimes(this ILogger logger, long version, double readMilliseconds, double buildMilliseconds, double publishMilliseconds, double cpuMilliseconds, double gcPauseMilliseconds, int collections, long readMegabytes, long buildMegabytes);
 
     // Next free id in this area: 48.
 }

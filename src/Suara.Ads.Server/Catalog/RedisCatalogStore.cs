@@ -239,10 +239,21 @@ internal sealed class RedisCatalogStore
         return new StoredChanges(version, changes);
     }
 
-    /// <summary>Deserializes one stored entity, its strings shared through <paramref name="strings"/>.</summary>
+    /// <summary>
+    /// Deserializes one stored entity, its strings shared through <paramref name="strings"/>. A campaign in the shape
+    /// the catalog writes is read by <see cref="CampaignJsonReader"/> (the same campaign, without the serializer's
+    /// garbage); anything else by the serializer.
+    /// </summary>
     public static T Deserialize<T>(ReadOnlySpan<byte> json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CatalogStrings strings)
-        where T : class =>
-        strings.Share(JsonSerializer.Deserialize(json, type) ?? throw new JsonException("The stored value is null."));
+        where T : class
+    {
+        if (ReferenceEquals(type, CatalogJsonContext.Default.Campaign) && CampaignJsonReader.TryRead(json, strings) is { } campaign)
+        {
+            return (T)(object)campaign;
+        }
+
+        return strings.Share(JsonSerializer.Deserialize(json, type) ?? throw new JsonException("The stored value is null."));
+    }
 
     /// <summary>
     /// Every entity of a hash, by id. <paramref name="prepare"/>, when given, is called for each entity of a page as it

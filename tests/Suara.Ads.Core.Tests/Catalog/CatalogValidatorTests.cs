@@ -142,4 +142,35 @@ public sealed class CatalogValidatorTests
         Assert.False(Ids.IsValid(new string('a', 65)));
         Assert.True(Ids.IsValid(new string('a', 64)));
     }
+
+    [Fact]
+    public void ValidateDocument_OnEveryCore_GivesTheErrorsInTheOrderOfOneCore()
+    {
+        // More campaigns than one chunk of a parallel validation, with errors spread over several chunks, in fields a
+        // campaign reports more than once and in one (a duplicate id) that the whole-document checks report first.
+        var campaigns = new Campaign?[5_000];
+        for (var i = 0; i < campaigns.Length; i++)
+        {
+            var campaign = Campaign($"c-{i:D5}") with { Targeting = i % 7 == 0 ? "device == 'mobile'" : null };
+            campaigns[i] = (i % 997) switch
+            {
+                3 => campaign with { AdvertiserId = "nobody", Weight = 0 },
+                5 => campaign with { Targeting = "country ==", Placements = ["sidebar", "sidebar"] },
+                7 => campaign with { Id = "c-00001", Name = " " },
+                11 => null,
+                _ => campaign,
+            };
+        }
+
+        var document = Document() with { Campaigns = campaigns! };
+        var oneCore = CatalogValidator.ValidateDocument(document, out var oneCoreRules, int.MaxValue);
+        var everyCore = CatalogValidator.ValidateDocument(document, out var everyCoreRules, 1);
+
+        Assert.False(oneCore.IsEmpty);
+        Assert.Contains("campaigns[1004].id", oneCore.ToDictionary().Keys);
+        Assert.Equal(oneCore.ToString(), everyCore.ToString());
+        Assert.Equal(oneCore.ToDictionary().Keys, everyCore.ToDictionary().Keys);
+        Assert.Equal(oneCoreRules.Select(r => r?.Source), everyCoreRules.Select(r => r?.Source));
+        Assert.Equal(oneCore.ToString(), CatalogValidator.ValidateDocument(document, out _).ToString());
+    }
 }
