@@ -43,7 +43,18 @@ public sealed class CampaignBatch
     internal long Order { get; init; }
 
     /// <summary>Beacon events, each counted once per token id across all instances.</summary>
-    public List<TokenEvent> Events { get; } = [];
+    public List<TokenEvent> Events { get; private set; } = [];
+
+    /// <summary>Gives the batch <paramref name="events"/> (empty) to fill (a list of a written batch, reused).</summary>
+    internal void UseEvents(List<TokenEvent> events) => Events = events;
+
+    /// <summary>Takes the batch's events away (it keeps an empty list), for the list to be reused.</summary>
+    internal List<TokenEvent> DetachEvents()
+    {
+        var events = Events;
+        Events = [];
+        return events;
+    }
 
     /// <summary>When its first event was added (<see cref="TimeProvider.GetTimestamp"/> of the aggregate's clock).</summary>
     internal long OpenedAt { get; init; }

@@ -18,6 +18,7 @@ public sealed class EventAggregate
     private Dictionary<string, CampaignBatch> _open = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seenTokens = new(StringComparer.Ordinal);
     private readonly List<CampaignBatch> _retry = [];
+    private readonly Stack<List<TokenEvent>> _spareEvents = new(); // event lists of written group batches, to fill new ones
     private readonly HashSet<CampaignBatch> _writing = [];
     private readonly TimeProvider _time;
     private long _pending;
@@ -223,6 +224,27 @@ public sealed class EventAggregate
         }
     }
 
+    /// <summary>
+    /// Takes back the event list of a group's batch that was written (<see cref="Complete"/>d), to fill a later batch: a
+    /// group's batch holds thousands of events, and a new list of that size every flush would be garbage on the
+    /// large-object heap, which only full collections free. The batch is left with an empty list; nothing may read its
+    /// events afterwards. A batch still being written or to be retried keeps its events.
+    /// </summary>
+    public void Recycle(CampaignBatch batch)
+    {
+        lock (_lock)
+        {
+            if (CounterGroups.GroupOf(batch.Campaign) < 0 || _writing.Contains(batch) || _retry.Contains(batch) || _spareEvents.Count >= 2 * CounterGroups.Count)
+            {
+                return;
+            }
+
+            var events = batch.DetachEvents();
+            events.Clear();
+            _spareEvents.Push(events);
+        }
+    }
+
     /// <summary>Hands back a batch that could not be written; it is retried, unchanged, before anything newer.</summary>
     public void Return(CampaignBatch batch)
     {
@@ -292,6 +314,11 @@ public sealed class EventAggregate
                 Run = _instance,
                 Sequence = group >= 0 ? ++_groupSequences[group] : 0,
             };
+            if (group >= 0 && _spareEvents.TryPop(out var events))
+            {
+                batch.UseEvents(events);
+            }
+
             _open[campaign] = batch;
         }
 

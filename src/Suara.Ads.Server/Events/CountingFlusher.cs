@@ -170,6 +170,8 @@ internal sealed class CountingFlusher : BackgroundService
                                     _unmarked.Add(RedisDeliveryLedger.GroupMark(e.Key.Campaign));
                                 }
                             }
+
+                            _aggregate.Recycle(batches[i]); // its events are written and marked: the list fills a later batch
                         }
                         else if (EventAggregate.SiteOf(batches[i].Campaign) is null)
                         {

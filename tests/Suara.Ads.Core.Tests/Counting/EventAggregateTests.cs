@@ -131,4 +131,46 @@ public sealed class EventAggregateTests
         Assert.Equal(TimeSpan.Zero, aggregate.OldestPendingAge);
         Assert.Equal(0, aggregate.Pending);
     }
+    private static TokenEvent GroupEvent(string campaign, string token) => new(Key(campaign), token, 1) { SequencePerGroup = true, Sequence = 1 };
+
+    [Fact]
+    public void Recycle_AWrittenGroupBatchsList_FillsTheGroupsNextBatch_Empty()
+    {
+        var aggregate = new EventAggregate(groups: true);
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.True(aggregate.AddEvent(GroupEvent("c1", "t" + i)));
+        }
+
+        var first = Assert.Single(aggregate.TakeBatches());
+        Assert.Equal(EventAggregate.GroupOwner("c1"), first.Campaign);
+        var list = first.Events;
+        Assert.Equal(300, list.Count);
+        aggregate.Complete(first);
+        aggregate.Recycle(first);
+        Assert.Empty(first.Events); // the written batch keeps nothing of what the list will hold next
+        Assert.NotSame(list, first.Events);
+
+        Assert.True(aggregate.AddEvent(GroupEvent("c1", "u1")));
+        var second = Assert.Single(aggregate.TakeBatches());
+        Assert.Same(list, second.Events);
+        Assert.Equal("u1", Assert.Single(second.Events).TokenId);
+    }
+
+    [Fact]
+    public void Recycle_ABatchStillBeingWrittenOrToBeRetried_KeepsItsEvents()
+    {
+        var aggregate = new EventAggregate(groups: true);
+        Assert.True(aggregate.AddEvent(GroupEvent("c1", "t1")));
+        var batch = Assert.Single(aggregate.TakeBatches());
+
+        aggregate.Recycle(batch); // not completed: still being written
+        Assert.Single(batch.Events);
+
+        aggregate.Return(batch);
+        aggregate.Recycle(batch); // to be retried
+        var retried = Assert.Single(aggregate.TakeBatches());
+        Assert.Same(batch, retried);
+        Assert.Equal("t1", Assert.Single(retried.Events).TokenId);
+    }
 }

@@ -89,11 +89,13 @@ public sealed class DeliveryApiTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(50, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["campaigns"]!.AsArray().Count);
 
-        // Every read of the page was written before the first answer came back: one round trip, not fifty.
+        // Every read of the page was handed to the connection before the first answer came back: one round trip, not
+        // fifty. (Handed over, not sent: the connection's writer may still be sending the last ones of the pipeline
+        // when the first answer is read, on a busy machine; what would show an await between reads is the handing.)
         var reads = session.FinishProfiling().Where(c => c.Command == "HMGET").ToList();
         Assert.InRange(reads.Count, 51, 50 + Core.Counting.CounterGroups.Count); // each campaign's own hash, and each group's
-        var lastSent = reads.Max(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending);
+        var lastSent = reads.Max(c => c.CommandCreated + c.CreationToEnqueued);
         var firstAnswer = reads.Min(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending + c.SentToResponse);
-        Assert.True(lastSent <= firstAnswer, $"the last read went out {(lastSent - firstAnswer).TotalMilliseconds:0.000} ms after the first answer");
+        Assert.True(lastSent <= firstAnswer, $"the last read was handed over {(lastSent - firstAnswer).TotalMilliseconds:0.000} ms after the first answer");
     }
 }
