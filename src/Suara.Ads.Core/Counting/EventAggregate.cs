@@ -19,6 +19,7 @@ public sealed class EventAggregate
     private readonly HashSet<string> _seenTokens = new(StringComparer.Ordinal);
     private readonly List<CampaignBatch> _retry = [];
     private readonly Stack<List<TokenEvent>> _spareEvents = new(); // event lists of written group batches, to fill new ones
+    private const int MaxSpareEvents = 16_384; // the largest list kept for reuse (about 2 MB of events)
     private readonly HashSet<CampaignBatch> _writing = [];
     private readonly TimeProvider _time;
     private long _pending;
@@ -240,6 +241,11 @@ public sealed class EventAggregate
             }
 
             var events = batch.DetachEvents();
+            if (events.Capacity > MaxSpareEvents)
+            {
+                return; // a list grown by a burst (a backlog written after an outage) is not kept: it would hold its memory
+            }
+
             events.Clear();
             _spareEvents.Push(events);
         }

@@ -173,4 +173,21 @@ public sealed class EventAggregateTests
         Assert.Same(batch, retried);
         Assert.Equal("t1", Assert.Single(retried.Events).TokenId);
     }
+    [Fact]
+    public void Recycle_AListGrownByABurst_IsNotKept()
+    {
+        var aggregate = new EventAggregate(groups: true);
+        for (var i = 0; i < 20_000; i++)
+        {
+            Assert.True(aggregate.AddEvent(GroupEvent("c1", "t" + i)));
+        }
+
+        var burst = Assert.Single(aggregate.TakeBatches());
+        var list = burst.Events;
+        aggregate.Complete(burst);
+        aggregate.Recycle(burst);
+
+        Assert.True(aggregate.AddEvent(GroupEvent("c1", "u1")));
+        Assert.NotSame(list, Assert.Single(aggregate.TakeBatches()).Events);
+    }
 }
