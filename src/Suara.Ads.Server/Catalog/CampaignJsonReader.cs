@@ -213,24 +213,8 @@ internal static class CampaignJsonReader
     private static bool TryReadCreatives(ref Utf8JsonReader reader, CatalogStrings strings, out IReadOnlyList<Creative> creatives)
     {
         creatives = [];
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            return false;
-        }
-
         var list = t_creatives ??= [];
-        list.Clear();
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-        {
-            if (!TryReadCreative(ref reader, strings, out var creative))
-            {
-                return false;
-            }
-
-            list.Add(creative);
-        }
-
-        if (reader.TokenType != JsonTokenType.EndArray)
+        if (!TryArray(ref reader, strings, JsonTokenType.StartObject, TryReadCreative, list))
         {
             return false;
         }
@@ -239,6 +223,34 @@ internal static class CampaignJsonReader
         creatives = list.Count == 0 ? Array.Empty<Creative>() : list.ToArray();
         list.Clear();
         return true;
+    }
+
+    /// <summary>Reads one element of an array (the reader on its first token) into <paramref name="value"/>.</summary>
+    private delegate bool ElementReader<T>(ref Utf8JsonReader reader, CatalogStrings strings, out T value);
+
+    /// <summary>
+    /// Reads an array whose elements all start with <paramref name="first"/> into <paramref name="into"/> (cleared
+    /// first); <c>false</c> for anything else.
+    /// </summary>
+    private static bool TryArray<T>(ref Utf8JsonReader reader, CatalogStrings strings, JsonTokenType first, ElementReader<T> read, List<T> into)
+    {
+        into.Clear();
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == first)
+        {
+            if (!read(ref reader, strings, out var value))
+            {
+                return false;
+            }
+
+            into.Add(value);
+        }
+
+        return reader.TokenType == JsonTokenType.EndArray;
     }
 
     private static bool TryReadCreative(ref Utf8JsonReader reader, CatalogStrings strings, out Creative creative)
@@ -291,24 +303,8 @@ internal static class CampaignJsonReader
     private static bool TryList(ref Utf8JsonReader reader, CatalogStrings strings, out IReadOnlyList<string> values)
     {
         values = [];
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            return false;
-        }
-
         var list = t_strings ??= [];
-        list.Clear();
-        while (reader.Read() && reader.TokenType == JsonTokenType.String)
-        {
-            if (!TryShared(ref reader, strings, out var value))
-            {
-                return false;
-            }
-
-            list.Add(value);
-        }
-
-        if (reader.TokenType != JsonTokenType.EndArray)
+        if (!TryArray(ref reader, strings, JsonTokenType.String, TryShared, list))
         {
             return false;
         }
