@@ -49,15 +49,25 @@ trap cleanup EXIT
 die() { echo "cluster.sh: $1" >&2; exit 1; }
 
 # The Cluster: three primaries, no replicas, all 16,384 slots.
+# A shard also listens on its port + 10,000 (the Cluster bus): a port is taken only when both are free and neither is a
+# port or a bus port of a shard already chosen (30000-49999 + 10,000 can meet another shard's port).
+taken() {
+  local p
+  for p in "${shards[@]}"; do
+    [ "$1" = "$p" ] || [ "$1" = $((p + 10000)) ] || [ $(($1 + 10000)) = "$p" ] && return 0
+  done
+  (exec 3<>"/dev/tcp/127.0.0.1/$(($1 + 10000))") 2>/dev/null
+}
 for _ in 1 2 3; do
   port=$(free_port)
-  while printf '%s\n' "${shards[@]}" | grep -qx "$port"; do port=$(free_port); done
+  while taken "$port"; do port=$(free_port); done
   redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$work/nodes-$port.conf" \
     --save '' --appendonly no --dir "$work" --daemonize yes --logfile "$work/redis-$port.log"
   shards+=("$port")
 done
 for port in "${shards[@]}"; do
   for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  redis-cli -p "$port" ping >/dev/null 2>&1 || { cat "$work/redis-$port.log" >&2; die "the shard on port $port did not start"; }
 done
 redis-cli --cluster create "${shards[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes >"$work/create.log" 2>&1 \
   || { cat "$work/create.log" >&2; die "the Cluster could not be created"; }
