@@ -43,171 +43,129 @@ internal static class CampaignJsonReader
         }
     }
 
-    private static bool TryReadCampaign(ref Utf8JsonReader reader, CatalogStrings strings, out Campaign campaign)
+    /// <summary>Reads a property's value (the reader on it) into <paramref name="target"/>; <c>false</c> when it is not of the written shape.</summary>
+    private delegate bool PropertyReader<T>(ref Utf8JsonReader reader, CatalogStrings strings, T target, int property);
+
+    /// <summary>
+    /// Reads an object of the written shape into <paramref name="target"/>: only the <paramref name="names"/> (property
+    /// K is <c>names[K]</c>), each at most once, each value read by <paramref name="read"/>; <c>false</c> for anything else.
+    /// </summary>
+    private static bool TryObject<T>(ref Utf8JsonReader reader, CatalogStrings strings, T target, byte[][] names, PropertyReader<T> read)
     {
-        campaign = new Campaign();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
         var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property =
-                reader.ValueTextEquals("id"u8) ? 0 :
-                reader.ValueTextEquals("advertiserId"u8) ? 1 :
-                reader.ValueTextEquals("name"u8) ? 2 :
-                reader.ValueTextEquals("status"u8) ? 3 :
-                reader.ValueTextEquals("start"u8) ? 4 :
-                reader.ValueTextEquals("end"u8) ? 5 :
-                reader.ValueTextEquals("priority"u8) ? 6 :
-                reader.ValueTextEquals("weight"u8) ? 7 :
-                reader.ValueTextEquals("goal"u8) ? 8 :
-                reader.ValueTextEquals("rate"u8) ? 9 :
-                reader.ValueTextEquals("pacing"u8) ? 10 :
-                reader.ValueTextEquals("frequencyCap"u8) ? 11 :
-                reader.ValueTextEquals("exclusionLabels"u8) ? 12 :
-                reader.ValueTextEquals("placements"u8) ? 13 :
-                reader.ValueTextEquals("targeting"u8) ? 14 :
-                reader.ValueTextEquals("creatives"u8) ? 15 :
-                reader.ValueTextEquals("roadblock"u8) ? 16 : -1;
-            if (property < 0 || (seen & (1 << property)) != 0 || !reader.Read())
+            var property = -1;
+            for (var k = 0; k < names.Length && property < 0; k++)
+            {
+                if (reader.ValueTextEquals(names[k]))
+                {
+                    property = k;
+                }
+            }
+
+            if (property < 0 || (seen & (1 << property)) != 0 || !reader.Read() || !read(ref reader, strings, target, property))
             {
                 return false;
             }
 
             seen |= 1 << property;
-            string text;
-            var ok = property switch
-            {
-                0 => TryText(ref reader, out text) && Set(campaign.Id = text),
-                1 => TryShared(ref reader, strings, out text) && Set(campaign.AdvertiserId = text),
-                2 => TryText(ref reader, out text) && Set(campaign.Name = text),
-                3 => TryShared(ref reader, strings, out text) && Set(campaign.Status = text),
-                4 => TryDate(ref reader, out var start) && Set(campaign.Start = start),
-                5 => TryDate(ref reader, out var end) && Set(campaign.End = end),
-                6 => TryShared(ref reader, strings, out text) && Set(campaign.Priority = text),
-                7 => reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var weight) && Set(campaign.Weight = weight),
-                8 => TryReadGoal(ref reader, strings, out var goal) && Set(campaign.Goal = goal),
-                9 => TryReadRate(ref reader, strings, out var rate) && Set(campaign.Rate = rate),
-                10 => TryShared(ref reader, strings, out text) && Set(campaign.Pacing = text),
-                11 => TryReadCap(ref reader, strings, out var cap) && Set(campaign.FrequencyCap = cap),
-                12 => TryList(ref reader, strings, out var labels) && Set(campaign.ExclusionLabels = labels),
-                13 => TryList(ref reader, strings, out var placements) && Set(campaign.Placements = placements),
-                14 => TryText(ref reader, out text) && Set(campaign.Targeting = text),
-                15 => TryReadCreatives(ref reader, strings, out var creatives) && Set(campaign.Creatives = creatives),
-                _ => (reader.TokenType is JsonTokenType.True or JsonTokenType.False) && Set(campaign.Roadblock = reader.GetBoolean()),
-            };
-            if (!ok)
-            {
-                return false;
-            }
         }
 
         return reader.TokenType == JsonTokenType.EndObject;
     }
+
+    private static byte[][] Names(params string[] names) => [.. names.Select(System.Text.Encoding.UTF8.GetBytes)];
+
+    private static readonly byte[][] s_campaignNames = Names("id", "advertiserId", "name", "status", "start", "end", "priority", "weight", "goal", "rate", "pacing", "frequencyCap", "exclusionLabels", "placements", "targeting", "creatives", "roadblock");
+
+    private static bool TryReadCampaign(ref Utf8JsonReader reader, CatalogStrings strings, out Campaign campaign)
+    {
+        campaign = new Campaign();
+        return TryObject(ref reader, strings, campaign, s_campaignNames, ReadCampaignProperty);
+    }
+
+    private static bool ReadCampaignProperty(ref Utf8JsonReader reader, CatalogStrings strings, Campaign campaign, int property)
+    {
+        string text;
+        return property switch
+        {
+            0 => TryText(ref reader, out text) && Set(campaign.Id = text),
+            1 => TryShared(ref reader, strings, out text) && Set(campaign.AdvertiserId = text),
+            2 => TryText(ref reader, out text) && Set(campaign.Name = text),
+            3 => TryShared(ref reader, strings, out text) && Set(campaign.Status = text),
+            4 => TryDate(ref reader, out var start) && Set(campaign.Start = start),
+            5 => TryDate(ref reader, out var end) && Set(campaign.End = end),
+            6 => TryShared(ref reader, strings, out text) && Set(campaign.Priority = text),
+            7 => reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var weight) && Set(campaign.Weight = weight),
+            8 => TryReadGoal(ref reader, strings, out var goal) && Set(campaign.Goal = goal),
+            9 => TryReadRate(ref reader, strings, out var rate) && Set(campaign.Rate = rate),
+            10 => TryShared(ref reader, strings, out text) && Set(campaign.Pacing = text),
+            11 => TryReadCap(ref reader, strings, out var cap) && Set(campaign.FrequencyCap = cap),
+            12 => TryList(ref reader, strings, out var labels) && Set(campaign.ExclusionLabels = labels),
+            13 => TryList(ref reader, strings, out var placements) && Set(campaign.Placements = placements),
+            14 => TryText(ref reader, out text) && Set(campaign.Targeting = text),
+            15 => TryReadCreatives(ref reader, strings, out var creatives) && Set(campaign.Creatives = creatives),
+            _ => (reader.TokenType is JsonTokenType.True or JsonTokenType.False) && Set(campaign.Roadblock = reader.GetBoolean()),
+        };
+    }
+
+    private static readonly byte[][] s_goalNames = Names("impressions", "clicks", "spend", "per");
 
     private static bool TryReadGoal(ref Utf8JsonReader reader, CatalogStrings strings, out CampaignGoal goal)
     {
         goal = new CampaignGoal();
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
-        }
-
-        var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var property =
-                reader.ValueTextEquals("impressions"u8) ? 0 :
-                reader.ValueTextEquals("clicks"u8) ? 1 :
-                reader.ValueTextEquals("spend"u8) ? 2 :
-                reader.ValueTextEquals("per"u8) ? 3 : -1;
-            if (property < 0 || (seen & (1 << property)) != 0 || !reader.Read())
-            {
-                return false;
-            }
-
-            seen |= 1 << property;
-            var ok = property switch
-            {
-                0 => reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var impressions) && Set(goal.Impressions = impressions),
-                1 => reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var clicks) && Set(goal.Clicks = clicks),
-                2 => reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out var spend) && Set(goal.Spend = spend),
-                _ => TryShared(ref reader, strings, out var per) && Set(goal.Per = per),
-            };
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return reader.TokenType == JsonTokenType.EndObject;
+        return TryObject(ref reader, strings, goal, s_goalNames, ReadGoalProperty);
     }
+
+    private static bool ReadGoalProperty(ref Utf8JsonReader reader, CatalogStrings strings, CampaignGoal goal, int property)
+    {
+        return property switch
+        {
+            0 => reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var impressions) && Set(goal.Impressions = impressions),
+            1 => reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var clicks) && Set(goal.Clicks = clicks),
+            2 => reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out var spend) && Set(goal.Spend = spend),
+            _ => TryShared(ref reader, strings, out var per) && Set(goal.Per = per),
+        };
+    }
+
+    private static readonly byte[][] s_rateNames = Names("model", "amount", "currency");
 
     private static bool TryReadRate(ref Utf8JsonReader reader, CatalogStrings strings, out CampaignRate rate)
     {
         rate = new CampaignRate();
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
-        }
-
-        var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var property =
-                reader.ValueTextEquals("model"u8) ? 0 :
-                reader.ValueTextEquals("amount"u8) ? 1 :
-                reader.ValueTextEquals("currency"u8) ? 2 : -1;
-            if (property < 0 || (seen & (1 << property)) != 0 || !reader.Read())
-            {
-                return false;
-            }
-
-            seen |= 1 << property;
-            string text;
-            var ok = property switch
-            {
-                0 => TryShared(ref reader, strings, out text) && Set(rate.Model = text),
-                1 => reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out var amount) && Set(rate.Amount = amount),
-                _ => TryShared(ref reader, strings, out text) && Set(rate.Currency = text),
-            };
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return reader.TokenType == JsonTokenType.EndObject;
+        return TryObject(ref reader, strings, rate, s_rateNames, ReadRateProperty);
     }
+
+    private static bool ReadRateProperty(ref Utf8JsonReader reader, CatalogStrings strings, CampaignRate rate, int property)
+    {
+        string text;
+        return property switch
+        {
+            0 => TryShared(ref reader, strings, out text) && Set(rate.Model = text),
+            1 => reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out var amount) && Set(rate.Amount = amount),
+            _ => TryShared(ref reader, strings, out text) && Set(rate.Currency = text),
+        };
+    }
+
+    private static readonly byte[][] s_capNames = Names("impressions", "per");
 
     private static bool TryReadCap(ref Utf8JsonReader reader, CatalogStrings strings, out FrequencyCap cap)
     {
         cap = new FrequencyCap();
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
-        }
+        return TryObject(ref reader, strings, cap, s_capNames, ReadCapProperty);
+    }
 
-        var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var property =
-                reader.ValueTextEquals("impressions"u8) ? 0 :
-                reader.ValueTextEquals("per"u8) ? 1 : -1;
-            if (property < 0 || (seen & (1 << property)) != 0 || !reader.Read())
-            {
-                return false;
-            }
-
-            seen |= 1 << property;
-            var ok = property == 0
-                ? reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var impressions) && Set(cap.Impressions = impressions)
-                : TryShared(ref reader, strings, out var per) && Set(cap.Per = per);
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return reader.TokenType == JsonTokenType.EndObject;
+    private static bool ReadCapProperty(ref Utf8JsonReader reader, CatalogStrings strings, FrequencyCap cap, int property)
+    {
+        return property == 0
+            ? reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var impressions) && Set(cap.Impressions = impressions)
+            : TryShared(ref reader, strings, out var per) && Set(cap.Per = per);
     }
 
     private static bool TryReadCreatives(ref Utf8JsonReader reader, CatalogStrings strings, out IReadOnlyList<Creative> creatives)
@@ -253,50 +211,30 @@ internal static class CampaignJsonReader
         return reader.TokenType == JsonTokenType.EndArray;
     }
 
+    private static readonly byte[][] s_creativeNames = Names("id", "format", "size", "imageUrl", "alt", "headline", "body", "html", "clickUrl", "weight");
+
     private static bool TryReadCreative(ref Utf8JsonReader reader, CatalogStrings strings, out Creative creative)
     {
         creative = new Creative();
-        var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        return TryObject(ref reader, strings, creative, s_creativeNames, ReadCreativeProperty);
+    }
+
+    private static bool ReadCreativeProperty(ref Utf8JsonReader reader, CatalogStrings strings, Creative creative, int property)
+    {
+        string text;
+        return property switch
         {
-            var property =
-                reader.ValueTextEquals("id"u8) ? 0 :
-                reader.ValueTextEquals("format"u8) ? 1 :
-                reader.ValueTextEquals("size"u8) ? 2 :
-                reader.ValueTextEquals("imageUrl"u8) ? 3 :
-                reader.ValueTextEquals("alt"u8) ? 4 :
-                reader.ValueTextEquals("headline"u8) ? 5 :
-                reader.ValueTextEquals("body"u8) ? 6 :
-                reader.ValueTextEquals("html"u8) ? 7 :
-                reader.ValueTextEquals("clickUrl"u8) ? 8 :
-                reader.ValueTextEquals("weight"u8) ? 9 : -1;
-            if (property < 0 || (seen & (1 << property)) != 0 || !reader.Read())
-            {
-                return false;
-            }
-
-            seen |= 1 << property;
-            string text;
-            var ok = property switch
-            {
-                0 => TryShared(ref reader, strings, out text) && Set(creative.Id = text),
-                1 => TryShared(ref reader, strings, out text) && Set(creative.Format = text),
-                2 => TryShared(ref reader, strings, out text) && Set(creative.Size = text),
-                3 => TryText(ref reader, out text) && Set(creative.ImageUrl = text),
-                4 => TryShared(ref reader, strings, out text) && Set(creative.Alt = text),
-                5 => TryText(ref reader, out text) && Set(creative.Headline = text),
-                6 => TryText(ref reader, out text) && Set(creative.Body = text),
-                7 => TryText(ref reader, out text) && Set(creative.Html = text),
-                8 => TryShared(ref reader, strings, out text) && Set(creative.ClickUrl = text),
-                _ => reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var weight) && Set(creative.Weight = weight),
-            };
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return reader.TokenType == JsonTokenType.EndObject;
+            0 => TryShared(ref reader, strings, out text) && Set(creative.Id = text),
+            1 => TryShared(ref reader, strings, out text) && Set(creative.Format = text),
+            2 => TryShared(ref reader, strings, out text) && Set(creative.Size = text),
+            3 => TryText(ref reader, out text) && Set(creative.ImageUrl = text),
+            4 => TryShared(ref reader, strings, out text) && Set(creative.Alt = text),
+            5 => TryText(ref reader, out text) && Set(creative.Headline = text),
+            6 => TryText(ref reader, out text) && Set(creative.Body = text),
+            7 => TryText(ref reader, out text) && Set(creative.Html = text),
+            8 => TryShared(ref reader, strings, out text) && Set(creative.ClickUrl = text),
+            _ => reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var weight) && Set(creative.Weight = weight),
+        };
     }
 
     /// <summary>A list of strings, as <see cref="CatalogStrings.Share(IReadOnlyList{string})"/> shares it.</summary>
