@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -124,9 +125,15 @@ internal static class HostingServiceCollectionExtensions
                     context.Response.StatusCode = ex.StatusCode;
                 }
             }
-            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            catch (Exception ex) when (ex is ConnectionResetException
+                || (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested))
             {
+                // A reset (RST) mid-body surfaces as ConnectionResetException from the body read, sometimes before the
+                // request's abort token is set; it is the client's leaving, not the server's fault. Aborting tells
+                // Kestrel the connection is done, so it does not try to drain a body whose read failed (that logs an
+                // error of its own: "Reading is already in progress", dotnet/aspnetcore#17840).
                 clientLog.ClientWentAway(context.Request.Method, context.Request.Path.ToString());
+                context.Abort();
             }
         });
 

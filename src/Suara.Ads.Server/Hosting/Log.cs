@@ -27,11 +27,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Client {Client} presented more than {Limit} unknown keys in a minute: its keys get 429 until a quieter minute")]
     public static partial void KeysHeldOff(this ILogger logger, string client, int limit);
 
-    // Next free id in this area: 9.
-
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "{Method} {Path}: a bad request from the client, answered {Status}: {Reason}")]
     public static partial void BadClientRequest(this ILogger logger, string method, string path, int status, string reason);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "{Method} {Path}: the client went away before the answer")]
     public static partial void ClientWentAway(this ILogger logger, string method, string path);
+
+    // Next free id in this area: 11.
 }
