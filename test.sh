@@ -34,7 +34,8 @@ fi
 
 dotnet build Suara.Ads.sln -c Release -nologo -clp:ErrorsOnly
 # What docs/deployment.md deploys: the published output, run by PublishedBuildTests.
-dotnet publish src/Suara.Ads.Server -c Release --no-build -nologo -o "$work/publish" >/dev/null
+# Precompiled for this machine's runtime (ReadyToRun), which is a build of its own (about 20 s).
+dotnet publish src/Suara.Ads.Server -c Release --use-current-runtime --self-contained false -nologo -o "$work/publish" >/dev/null
 export SUARA_PUBLISHED="$work/publish"
 mkdir -p test-artifacts
 set +e
@@ -80,7 +81,7 @@ smoke http benchmarks/http.sh --smoke --no-build
 # unchanged, and every beacon sent to another instance than the one that served it is counted once.
 smoke cluster benchmarks/cluster.sh --smoke --no-build
 # The catalog harness (2,000 campaigns, one restart, two changes seen by a second instance).
-smoke catalog benchmarks/catalog.sh --smoke --no-build
+smoke catalog benchmarks/catalog.sh --smoke --no-build --server "$work/publish"
 
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"

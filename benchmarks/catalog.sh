@@ -4,9 +4,11 @@
 # (PATCH on one instance): how long the change takes to answer, and to be in force on a second instance.
 # With --baseline DIR (another build's Suara.Ads.Server output folder) the starts alternate between that build and this
 # one, so that both are measured in the same run on the same machine; the ratio is printed.
+# "current" is this tree published as docs/deployment.md publishes it (precompiled for this machine's runtime), or the
+# server build in --server DIR.
 # --append adds the table to benchmarks/RESULTS.md with the commit and the machine.
 #
-#   benchmarks/catalog.sh [--campaigns N] [--starts N] [--changes N] [--baseline DIR] [--smoke] [--append] [--no-build]
+#   benchmarks/catalog.sh [--campaigns N] [--starts N] [--changes N] [--baseline DIR] [--server DIR] [--smoke] [--append] [--no-build]
 #
 # Exits non-zero for a broken run (an instance never ready, a change refused or never in force elsewhere).
 set -euo pipefail
@@ -14,17 +16,18 @@ cd "$(dirname "$0")/.."
 . scripts/redis.sh
 . scripts/bench.sh
 
-campaigns=100000 starts=5 changes=10 baseline="" append=0 build=1 settle=5
+campaigns=100000 starts=5 changes=10 baseline="" server="" append=0 build=1 settle=5
 while [ $# -gt 0 ]; do
   case $1 in
     --campaigns) campaigns=$2; shift 2 ;;
     --starts) starts=$2; shift 2 ;;
     --changes) changes=$2; shift 2 ;;
     --baseline) baseline=$2; shift 2 ;;
+    --server) server=$2; shift 2 ;;
     --smoke) campaigns=2000; starts=1; changes=2; settle=0; shift ;;
     --append) append=1; shift ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "catalog.sh: unknown option '$1' (--help lists them)" >&2; exit 2 ;;
   esac
 done
@@ -32,6 +35,7 @@ for n in "$campaigns" "$starts" "$changes"; do
   [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] || { echo "catalog.sh: '$n' is not a whole number >= 1" >&2; exit 2; }
 done
 [ -z "$baseline" ] || [ -f "$baseline/Suara.Ads.Server.dll" ] || { echo "catalog.sh: no Suara.Ads.Server.dll in '$baseline'" >&2; exit 2; }
+[ -z "$server" ] || [ -f "$server/Suara.Ads.Server.dll" ] || { echo "catalog.sh: no Suara.Ads.Server.dll in '$server'" >&2; exit 2; }
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 ensure_redis_installed
@@ -48,6 +52,12 @@ cleanup() {
 trap cleanup EXIT
 die() { echo "catalog.sh: $1" >&2; exit 1; }
 start_redis "$redis_port" "$work/redis" --save '' --appendonly no
+server_given=$server
+if [ -z "$server" ]; then
+  # As docs/deployment.md publishes it.
+  dotnet publish src/Suara.Ads.Server -c Release --use-current-runtime --self-contained false -nologo -o "$work/publish" >/dev/null
+  server=$work/publish
+fi
 admin_key=catalog-bench-admin-key-0123456789
 
 # start NAME DIR [ENV...]: a server from DIR's build on a free port; sets $pid and $url (not yet ready).
@@ -83,7 +93,7 @@ version_of() { curl -s "$1/readyz" | sed -n 's/.*"catalogVersion":\([0-9]*\).*/\
 
 # The catalog, imported once by a server seeded with it; every measured start then reads it from Redis.
 dotnet "$fixtures_dll" --write-catalog "$campaigns" "$work/catalog.json" >/dev/null
-start import "${server_dll%/*}" Ads__Seed="$work/catalog.json"
+start import "$server" Ads__Seed="$work/catalog.json"
 wait_ready import 600 >/dev/null
 stop "$pid"
 stored=$(redis-cli -p "$redis_port" info memory | tr -d '\r' | sed -n 's/^used_memory_human://p')
@@ -98,7 +108,7 @@ for n in $(seq "$starts"); do
   order=("${builds[@]}")
   if [ "${#builds[@]}" -eq 2 ] && [ $((n % 2)) -eq 0 ]; then order=(current baseline); fi
   for build_name in "${order[@]}"; do
-    dir=${server_dll%/*}
+    dir=$server
     [ "$build_name" = current ] || dir=$baseline
     start "start-$n-$build_name" "$dir"
     seconds=$(wait_ready "start-$n-$build_name" 600)
@@ -114,10 +124,10 @@ for n in $(seq "$starts"); do
 done
 
 # One campaign changed at a time: PATCH on one instance, then poll a second one's /readyz for the new version.
-start first "${server_dll%/*}"
+start first "$server"
 first_pid=$pid first_url=$url
 wait_ready first 600 >/dev/null
-start second "${server_dll%/*}"
+start second "$server"
 second_url=$url
 wait_ready second 600 >/dev/null
 id=$(sed -n 's/.*"id": *"\(c-[0-9]*\)".*/\1/p' "$work/catalog.json" | head -1)
@@ -145,8 +155,8 @@ column() { awk -v b="$1" -v c="$2" '$1 == b { print $c }' "$work/starts"; }
 {
   echo "### $(date -u '+%Y-%m-%d %H:%M') UTC, commit \`$commit\`, $machine"
   echo
-  echo "\`benchmarks/catalog.sh --campaigns $campaigns --starts $starts --changes $changes${baseline:+ --baseline $baseline}\`: $(printf "%'d" "$campaigns") generated"
-  echo "campaigns ($stored in Redis), each start a fresh server reading them from Redis; \"ready\" is the first 200 of \`/readyz\`"
+  echo "\`benchmarks/catalog.sh --campaigns $campaigns --starts $starts --changes $changes${baseline:+ --baseline $baseline}${server_given:+ --server $server}\`: $(printf "%'d" "$campaigns") generated"
+  echo "campaigns ($stored in Redis), each start a fresh server reading them from Redis (\"current\": ${server_given:-this tree published as docs/deployment.md does, precompiled}); \"ready\" is the first 200 of \`/readyz\`"
   echo "(polled every 50 ms); the last five columns are the server's own log of the load (event 47; \"-\" for a build that"
   echo "logs less): reading, validating and building, then the compacting collection and the warm-ups before it is in force."
   echo

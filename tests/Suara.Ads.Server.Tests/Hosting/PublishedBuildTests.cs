@@ -8,7 +8,7 @@ namespace Suara.Ads.Server.Tests.Hosting;
 /// <summary>
 /// The output of <c>dotnet publish</c>, as docs/deployment.md runs it: started from another working directory, in
 /// Production, it serves ads.js, the console and the reports (static files included), not the demo, and stops
-/// gracefully on SIGTERM. ./test.sh publishes once and names the directory in <c>SUARA_PUBLISHED</c>; without it the
+/// gracefully on SIGTERM; its assemblies are precompiled (ReadyToRun). ./test.sh publishes once and names the directory in <c>SUARA_PUBLISHED</c>; without it the
 /// test publishes the built server itself.
 /// </summary>
 public sealed class PublishedBuildTests
@@ -23,7 +23,7 @@ public sealed class PublishedBuildTests
         var output = Path.Combine(Path.GetTempPath(), $"suara-publish-{Guid.NewGuid():N}");
         var info = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { "publish", RepositoryFiles.PathOf("src", "Suara.Ads.Server"), "-c", "Release", "--no-build", "-o", output, "-nologo" },
+            ArgumentList = { "publish", RepositoryFiles.PathOf("src", "Suara.Ads.Server"), "-c", "Release", "--use-current-runtime", "--self-contained", "false", "-o", output, "-nologo" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -34,11 +34,24 @@ public sealed class PublishedBuildTests
         return output;
     }
 
+    // A ReadyToRun assembly carries native code: its CLI header names a managed native header (an IL-only one does not).
+    private static bool IsReadyToRun(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        return pe.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
+    }
+
     [Fact]
     public async Task ThePublishedServer_ServesTheScriptAndThePages_NotTheDemo_AndStopsOnSigterm()
     {
         var published = await PublishedAsync();
         Assert.True(Directory.Exists(Path.Combine(published, "wwwroot", "console")), "the published output has no wwwroot/console");
+        foreach (var assembly in new[] { "Suara.Ads.Server.dll", "Suara.Ads.Core.dll" })
+        {
+            Assert.True(IsReadyToRun(Path.Combine(published, assembly)), $"the published {assembly} is not precompiled (ReadyToRun)");
+        }
+
         var elsewhere = Directory.CreateTempSubdirectory("suara-cwd-").FullName;
         using var server = new ServerProcess(TestCatalog.Document(TestCatalog.Campaign("london")), new Dictionary<string, string>
         {
