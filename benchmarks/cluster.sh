@@ -49,18 +49,30 @@ trap cleanup EXIT
 die() { echo "cluster.sh: $1" >&2; exit 1; }
 
 # The Cluster: three primaries, no replicas, all 16,384 slots.
-# A shard also listens on its port + 10,000 (the Cluster bus): a port is taken only when both are free and neither is a
-# port or a bus port of a shard already chosen (30000-49999 + 10,000 can meet another shard's port).
+# A shard also listens on its port + 10,000 (the Cluster bus). Both are drawn below the kernel's range of ephemeral
+# ports (from 32,768 here), where an outgoing connection can take a port between the check and the bind (it did once:
+# "Failed listening on port … (cluster)"); a port is taken only when both are free and neither is a port or a bus
+# port of a shard already chosen.
+ephemeral_low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+span=$(( ephemeral_low - 10000 - 20000 ))
+[ "$span" -ge 500 ] || span=2768   # an unusual range: take Linux's default one's room and hope
+shard_port() {
+  local p
+  for _ in $(seq 200); do
+    p=$(( 20000 + RANDOM % span ))
+    taken "$p" || { echo "$p"; return 0; }
+  done
+  die "no free pair of ports for a shard below $ephemeral_low"
+}
 taken() {
   local p
   for p in "${shards[@]}"; do
     [ "$1" = "$p" ] || [ "$1" = $((p + 10000)) ] || [ $(($1 + 10000)) = "$p" ] && return 0
   done
-  (exec 3<>"/dev/tcp/127.0.0.1/$(($1 + 10000))") 2>/dev/null
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null || (exec 3<>"/dev/tcp/127.0.0.1/$(($1 + 10000))") 2>/dev/null
 }
 for _ in 1 2 3; do
-  port=$(free_port)
-  while taken "$port"; do port=$(free_port); done
+  port=$(shard_port)
   redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$work/nodes-$port.conf" \
     --save '' --appendonly no --dir "$work" --daemonize yes --logfile "$work/redis-$port.log"
   shards+=("$port")

@@ -188,6 +188,8 @@ wait_ready "$baseline" "$baseline_pid" baseline || { broken "the baseline never 
 [ "$warmup" -eq 0 ] || drive warmup-decisions-baseline decisions "$baseline" "$warmup"
 drive decisions-baseline decisions "$baseline" "$duration"
 
+# group N: N with thousands separated by commas.
+group() { echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
 # The paced runs: both targets at the same fixed rate, --paced times the baseline's rate just measured (by default half
 # of it, the goal's throughput), spread over wrk's threads.
 paced_rate=0
@@ -265,7 +267,6 @@ row() {
     "$(group "$(awk -v r="$(get "$1-$2" rps)" 'BEGIN { printf "%.0f", r }')")" "$(ms "$(get "$1-$2" p50_us)")" \
     "$(ms "$(get "$1-$2" p99_us)")" "$(ms "$(get "$1-$2" p999_us)")" "$(get "$1-$2" status_errors)" "$(get "$1-$2" socket_errors)"
 }
-group() { echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
 
 decisions_ratio=$(ratio decisions)
 beacons_ratio=$(ratio beacons)
