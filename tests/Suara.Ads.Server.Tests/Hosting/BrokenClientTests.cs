@@ -22,6 +22,7 @@ public sealed class BrokenClientTests
         });
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         await server.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(60));
+        var started = server.Output.Count; // what the broken requests log comes after this (a readiness poll may log before)
 
         for (var i = 0; i < 3; i++)
         {
@@ -67,7 +68,7 @@ public sealed class BrokenClientTests
         }
 
         Assert.Equal(0, server.Output.Count(l => l.Contains("a bad request from the client", StringComparison.Ordinal) && !l.Contains(badRequest, StringComparison.Ordinal)));
-        var traces = server.Output.Count(l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal)
+        var traces = server.Output.Skip(started).Count(l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal)
             || l.Contains("An unhandled exception", StringComparison.Ordinal)
             || l.StartsWith("fail:", StringComparison.Ordinal));
         Assert.True(traces == 0, "The server logged an error or a stack trace:\n" + string.Join("\n", server.Output));
