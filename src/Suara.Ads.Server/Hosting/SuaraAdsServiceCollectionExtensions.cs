@@ -26,7 +26,29 @@ public static class SuaraAdsServiceCollectionExtensions
             .AddAdsCatalog()
             .AddAdsDecisions()
             .AddAdsReports()
-            .AddAdsForecasts();
+            .AddAdsForecasts()
+            .WithoutDataProtectionAtStart();
+
+    /// <summary>
+    /// Removes Data Protection's start-up service, which <c>AddAuthentication</c> brings along: it reads (on a new machine,
+    /// creates and stores unencrypted, with a warning) a key ring at every start, about 0.1 s before the catalog's load
+    /// can begin, for nothing: keys here are API keys, and no cookie or antiforgery token is ever protected. Data
+    /// Protection itself stays registered and would read its keys on first use. Last, so that no later registration
+    /// adds the service back.
+    /// </summary>
+    internal static IServiceCollection WithoutDataProtectionAtStart(this IServiceCollection services)
+    {
+        foreach (var descriptor in services.Where(IsDataProtectionAtStart).ToArray())
+        {
+            services.Remove(descriptor);
+        }
+
+        return services;
+    }
+
+    internal static bool IsDataProtectionAtStart(ServiceDescriptor descriptor) =>
+        descriptor.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService)
+        && descriptor.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
 
     /// <summary>Adds the middleware and maps every endpoint.</summary>
     public static WebApplication UseSuaraAds(this WebApplication app)
