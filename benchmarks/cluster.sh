@@ -54,8 +54,10 @@ die() { echo "cluster.sh: $1" >&2; exit 1; }
 # "Failed listening on port … (cluster)"); a port is taken only when both are free and neither is a port or a bus
 # port of a shard already chosen.
 ephemeral_low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+# 20000-22767 (bus ports 30000-32767): below Linux's default range, and apart from scripts/redis.sh's free_port.
 span=$(( ephemeral_low - 10000 - 20000 ))
-[ "$span" -ge 500 ] || span=2768   # an unusual range: take Linux's default one's room and hope
+[ "$span" -le 2768 ] || span=2768
+[ "$span" -ge 500 ] || span=2768   # an unusual range starting lower: take the default one's room and hope
 shard_port() {
   local p
   for _ in $(seq 200); do

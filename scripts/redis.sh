@@ -11,11 +11,13 @@ ensure_redis_installed() {
   fi
 }
 
-# free_port: prints a TCP port nobody listens on.
+# free_port: prints a TCP port nobody listens on. Drawn from 23000-29999: below the kernel's ephemeral ports (from
+# 32768 on Linux by default), which an outgoing connection could take between this check and the bind, and apart
+# from benchmarks/cluster.sh's shards (20000-22767, their Cluster bus ports 30000-32767).
 free_port() {
   local port
   for _ in $(seq 1 50); do
-    port=$(( (RANDOM % 20000) + 30000 ))
+    port=$(( (RANDOM % 7000) + 23000 ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0
