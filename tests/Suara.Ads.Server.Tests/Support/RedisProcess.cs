@@ -62,6 +62,20 @@ public sealed class RedisProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Freezes the server (SIGSTOP): its connections stay open and take what is sent, but nothing is answered, until
+    /// <see cref="Stop"/>. Unlike <c>CLIENT PAUSE</c>, nothing inside Redis decides what still runs.
+    /// </summary>
+    public void Freeze()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-STOP", _process!.Id.ToString(CultureInfo.InvariantCulture) } })!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -STOP {_process.Id} failed ({kill.ExitCode})");
+        }
+    }
+
     public void Stop()
     {
         if (_process is { HasExited: false })
