@@ -29,7 +29,7 @@ internal static class CampaignJsonReader
         try
         {
             var reader = new Utf8JsonReader(json, s_options);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject || !TryReadCampaign(ref reader, strings, out var campaign))
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject || !TryObject(ref reader, strings, s_campaignNames, ReadCampaignProperty, out Campaign campaign))
             {
                 return null;
             }
@@ -47,11 +47,14 @@ internal static class CampaignJsonReader
     private delegate bool PropertyReader<T>(ref Utf8JsonReader reader, CatalogStrings strings, T target, int property);
 
     /// <summary>
-    /// Reads an object of the written shape into <paramref name="target"/>: only the <paramref name="names"/> (property
-    /// K is <c>names[K]</c>), each at most once, each value read by <paramref name="read"/>; <c>false</c> for anything else.
+    /// Reads an object of the written shape into a new <paramref name="target"/>: only the <paramref name="names"/>
+    /// (property K is <c>names[K]</c>), each at most once, each value read by <paramref name="read"/>; <c>false</c> for
+    /// anything else.
     /// </summary>
-    private static bool TryObject<T>(ref Utf8JsonReader reader, CatalogStrings strings, T target, byte[][] names, PropertyReader<T> read)
+    private static bool TryObject<T>(ref Utf8JsonReader reader, CatalogStrings strings, byte[][] names, PropertyReader<T> read, out T target)
+        where T : new()
     {
+        target = new T();
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
@@ -84,12 +87,6 @@ internal static class CampaignJsonReader
 
     private static readonly byte[][] s_campaignNames = Names("id", "advertiserId", "name", "status", "start", "end", "priority", "weight", "goal", "rate", "pacing", "frequencyCap", "exclusionLabels", "placements", "targeting", "creatives", "roadblock");
 
-    private static bool TryReadCampaign(ref Utf8JsonReader reader, CatalogStrings strings, out Campaign campaign)
-    {
-        campaign = new Campaign();
-        return TryObject(ref reader, strings, campaign, s_campaignNames, ReadCampaignProperty);
-    }
-
     private static bool ReadCampaignProperty(ref Utf8JsonReader reader, CatalogStrings strings, Campaign campaign, int property)
     {
         string text;
@@ -103,10 +100,10 @@ internal static class CampaignJsonReader
             5 => TryDate(ref reader, out var end) && Set(campaign.End = end),
             6 => TryShared(ref reader, strings, out text) && Set(campaign.Priority = text),
             7 => reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var weight) && Set(campaign.Weight = weight),
-            8 => TryReadGoal(ref reader, strings, out var goal) && Set(campaign.Goal = goal),
-            9 => TryReadRate(ref reader, strings, out var rate) && Set(campaign.Rate = rate),
+            8 => TryObject(ref reader, strings, s_goalNames, ReadGoalProperty, out CampaignGoal goal) && Set(campaign.Goal = goal),
+            9 => TryObject(ref reader, strings, s_rateNames, ReadRateProperty, out CampaignRate rate) && Set(campaign.Rate = rate),
             10 => TryShared(ref reader, strings, out text) && Set(campaign.Pacing = text),
-            11 => TryReadCap(ref reader, strings, out var cap) && Set(campaign.FrequencyCap = cap),
+            11 => TryObject(ref reader, strings, s_capNames, ReadCapProperty, out FrequencyCap cap) && Set(campaign.FrequencyCap = cap),
             12 => TryList(ref reader, strings, out var labels) && Set(campaign.ExclusionLabels = labels),
             13 => TryList(ref reader, strings, out var placements) && Set(campaign.Placements = placements),
             14 => TryText(ref reader, out text) && Set(campaign.Targeting = text),
@@ -116,12 +113,6 @@ internal static class CampaignJsonReader
     }
 
     private static readonly byte[][] s_goalNames = Names("impressions", "clicks", "spend", "per");
-
-    private static bool TryReadGoal(ref Utf8JsonReader reader, CatalogStrings strings, out CampaignGoal goal)
-    {
-        goal = new CampaignGoal();
-        return TryObject(ref reader, strings, goal, s_goalNames, ReadGoalProperty);
-    }
 
     private static bool ReadGoalProperty(ref Utf8JsonReader reader, CatalogStrings strings, CampaignGoal goal, int property)
     {
@@ -136,12 +127,6 @@ internal static class CampaignJsonReader
 
     private static readonly byte[][] s_rateNames = Names("model", "amount", "currency");
 
-    private static bool TryReadRate(ref Utf8JsonReader reader, CatalogStrings strings, out CampaignRate rate)
-    {
-        rate = new CampaignRate();
-        return TryObject(ref reader, strings, rate, s_rateNames, ReadRateProperty);
-    }
-
     private static bool ReadRateProperty(ref Utf8JsonReader reader, CatalogStrings strings, CampaignRate rate, int property)
     {
         string text;
@@ -154,12 +139,6 @@ internal static class CampaignJsonReader
     }
 
     private static readonly byte[][] s_capNames = Names("impressions", "per");
-
-    private static bool TryReadCap(ref Utf8JsonReader reader, CatalogStrings strings, out FrequencyCap cap)
-    {
-        cap = new FrequencyCap();
-        return TryObject(ref reader, strings, cap, s_capNames, ReadCapProperty);
-    }
 
     private static bool ReadCapProperty(ref Utf8JsonReader reader, CatalogStrings strings, FrequencyCap cap, int property)
     {
@@ -213,11 +192,8 @@ internal static class CampaignJsonReader
 
     private static readonly byte[][] s_creativeNames = Names("id", "format", "size", "imageUrl", "alt", "headline", "body", "html", "clickUrl", "weight");
 
-    private static bool TryReadCreative(ref Utf8JsonReader reader, CatalogStrings strings, out Creative creative)
-    {
-        creative = new Creative();
-        return TryObject(ref reader, strings, creative, s_creativeNames, ReadCreativeProperty);
-    }
+    private static bool TryReadCreative(ref Utf8JsonReader reader, CatalogStrings strings, out Creative creative) =>
+        TryObject(ref reader, strings, s_creativeNames, ReadCreativeProperty, out creative);
 
     private static bool ReadCreativeProperty(ref Utf8JsonReader reader, CatalogStrings strings, Creative creative, int property)
     {
