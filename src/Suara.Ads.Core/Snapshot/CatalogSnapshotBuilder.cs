@@ -417,7 +417,7 @@ public static class CatalogSnapshotBuilder
     }
 
     /// <summary>Binary search by id in a list ordered by id: the index, or the complement of where it would go.</summary>
-    private static int IndexOf<T>(IReadOnlyList<T> items, string id, Func<T, string> idOf)
+    internal static int IndexOf<T>(IReadOnlyList<T> items, string id, Func<T, string> idOf)
     {
         int low = 0, high = items.Count - 1;
         while (low <= high)

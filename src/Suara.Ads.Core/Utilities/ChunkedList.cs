@@ -171,6 +171,22 @@ internal sealed class ChunkedList<T> : IReadOnlyList<T>
         return result;
     }
 
+    /// <summary>
+    /// The items of this list's chunks that <paramref name="other"/> does not share (every item when it is <c>null</c>
+    /// or shares none), in order: for a list derived from <paramref name="other"/> by a few changes, those changes'
+    /// chunks, so every item not in <paramref name="other"/> is among them, found without walking the shared chunks.
+    /// </summary>
+    public IEnumerable<T> NotSharedWith(ChunkedList<T>? other)
+    {
+        if (other is null || ReferenceEquals(other, this))
+        {
+            return other is null ? this : [];
+        }
+
+        var shared = new HashSet<T[]>(other._chunks, ReferenceEqualityComparer.Instance);
+        return _chunks.Where(chunk => !shared.Contains(chunk)).SelectMany(chunk => chunk);
+    }
+
     /// <summary>Walks the items in order, chunk by chunk.</summary>
     public Enumerator GetEnumerator() => new(_chunks);
 

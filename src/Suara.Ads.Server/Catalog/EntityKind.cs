@@ -42,7 +42,22 @@ internal sealed class EntityKind<T>
     /// <summary>The change that takes the entity with id out.</summary>
     public required Func<string, CatalogDelta> Removed { get; init; }
 
-    public T? Find(CatalogDocument document, string id) => List(document).FirstOrDefault(e => IdOf(e) == id);
+    /// <summary>
+    /// The entity with this id, or <c>null</c>. A snapshot's document is ordered by id, its campaigns (the one list that
+    /// grows large) in a <see cref="ChunkedList{T}"/>: found by binary search there (at 100k campaigns a walk cost a
+    /// change 10-25 ms); any other list is walked.
+    /// </summary>
+    public T? Find(CatalogDocument document, string id)
+    {
+        var items = List(document);
+        if (items is ChunkedList<T>)
+        {
+            var at = CatalogSnapshotBuilder.IndexOf(items, id, IdOf);
+            return at >= 0 ? items[at] : null;
+        }
+
+        return items.FirstOrDefault(e => IdOf(e) == id);
+    }
 
     public string Serialize(T entity) => JsonSerializer.Serialize(entity, Json);
 

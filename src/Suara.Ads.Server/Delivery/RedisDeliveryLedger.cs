@@ -5,6 +5,7 @@ using StackExchange.Redis;
 using Suara.Ads.Core.Counting;
 using Suara.Ads.Core.Delivery;
 using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Core.Utilities;
 using Suara.Ads.Server.Hosting;
 
 namespace Suara.Ads.Server.Delivery;
@@ -29,7 +30,12 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
     private readonly CatalogSnapshotHolder _catalog;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, PendingHolds> _pending = new(StringComparer.Ordinal);
-    private volatile Totals _shared = new([], [], []);
+    // Each campaign's totals as last read, updated in place for the campaigns a read covers (so a refresh costs what
+    // changed, not the catalog's size); a campaign not in it is unknown.
+    private readonly ConcurrentDictionary<string, Parts> _totals = new(StringComparer.Ordinal);
+    // The newest catalog whose every campaign with a goal is in _totals (and stays there: none is ever dropped), so a
+    // catalog derived from it by a change has its unknown campaigns among the changed chunks only.
+    private volatile CatalogSnapshot? _complete;
     private volatile WrittenHolds[] _written = [new()];
     // Marks campaigns changed at Redis's time (so instances' clocks never disagree; one ZADD per 3,000 marks) and trims entries older than an hour.
     private const string MarkScript = """
@@ -132,13 +138,13 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
 
     public bool TryGetFlightDelivered(string campaignId, out long delivered)
     {
-        if (!_shared.Flight.TryGetValue(campaignId, out var shared))
+        if (!_totals.TryGetValue(campaignId, out var shared))
         {
             delivered = 0;
             return false;
         }
 
-        delivered = shared + (_pending.TryGetValue(campaignId, out var pending) ? pending.Flight : 0);
+        delivered = shared.Flight + (_pending.TryGetValue(campaignId, out var pending) ? pending.Flight : 0);
         foreach (var written in _written)
         {
             delivered += written.Flight.GetValueOrDefault(campaignId);
@@ -149,13 +155,14 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
 
     public bool TryGetDayDelivered(string campaignId, int siteDay, out long delivered)
     {
-        if (!_shared.Day.TryGetValue((campaignId, siteDay), out var shared))
+        // A day after the one last read starts at 0 (what was written on it since is marked, so read within a second).
+        if (!_totals.TryGetValue(campaignId, out var shared) || siteDay < shared.Day)
         {
             delivered = 0;
             return false;
         }
 
-        delivered = shared + (_pending.TryGetValue(campaignId, out var pending) ? pending.Day(siteDay) : 0);
+        delivered = (siteDay == shared.Day ? shared.OwnDay + shared.GroupDay : 0) + (_pending.TryGetValue(campaignId, out var pending) ? pending.Day(siteDay) : 0);
         foreach (var written in _written)
         {
             delivered += written.Day.GetValueOrDefault((campaignId, siteDay));
@@ -234,10 +241,15 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
             return false;
         }
 
-        // Campaigns this read did not cover (prepared for a newer catalog while it ran) keep their values.
-        read.Merge(_shared, otherWins: false);
-        _shared = read;
+        // What this read covered replaces what was known; the other campaigns keep their totals. Until the written holds
+        // it saw are dropped (just below), those are counted twice: too much delivered for a moment, never too little.
+        foreach (var (campaign, parts) in read)
+        {
+            _totals[campaign] = parts;
+        }
+
         _written = [rotated[0]];
+        Completed(snapshot);
 
         Interlocked.Exchange(ref _loadedVersion, snapshot.Version);
         Interlocked.Exchange(ref _refreshedTimestamp, _time.GetTimestamp());
@@ -256,33 +268,25 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
     /// <summary>
     /// A refresh's read: every campaign with a goal the first time (or after a long gap), after that only those marked
     /// changed since the last read or within <see cref="ChangedWindow"/>, those this instance wrote since, those not
-    /// known yet and the next <see cref="SweepPerRefresh"/> in turn; the others keep their totals (and a new site day starts at 0: nothing was written for it). So an idle
-    /// instance sends a few commands a second whatever the size of the catalog. Each layout is read for what changed in
-    /// it: a mark <c>CAMPAIGN</c> re-reads the campaign's own hash, <c>g:CAMPAIGN</c> its fields in its group's hash
-    /// (one <c>HMGET</c> per group for all of them).
+    /// known yet (looked for once per catalog version) and the next <see cref="SweepPerRefresh"/> in turn; the others
+    /// keep their totals (and a new site day starts at 0: nothing was written for it). So an idle instance sends a few
+    /// commands a second, and does work in proportion to what changed, whatever the size of the catalog. Each layout
+    /// is read for what changed in it: a mark <c>CAMPAIGN</c> re-reads the campaign's own hash, <c>g:CAMPAIGN</c> its
+    /// fields in its group's hash (one <c>HMGET</c> per group for all of them).
     /// </summary>
-    private async Task<Totals?> ReadChangedAsync(CatalogSnapshot snapshot, WrittenHolds[] writtenHere)
+    private async Task<Dictionary<string, Parts>?> ReadChangedAsync(CatalogSnapshot snapshot, WrittenHolds[] writtenHere)
     {
-        var known = _shared;
         var last = Interlocked.Read(ref _changesReadAt);
-        RedisResult[] changed;
-        try
-        {
-            changed = (RedisResult[])(await _redis.Database.ScriptEvaluateAsync(
-                ChangedScript,
-                [_keys.Changed()],
-                [last, (long)ChangedWindow.TotalMilliseconds]).ConfigureAwait(false))!;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        if (await ChangedSinceAsync(last).ConfigureAwait(false) is not { } changed)
         {
             return null;
         }
 
         var now = (long)changed[0];
-        Totals? read;
+        Dictionary<string, Parts>? read;
         if (last <= 0 || now - last > FullReadAfter.TotalMilliseconds)
         {
-            read = await ReadAsync(snapshot, static _ => true, static _ => true).ConfigureAwait(false);
+            read = await ReadAsync(snapshot, snapshot.Campaigns, static _ => true, static _ => true).ConfigureAwait(false);
         }
         else
         {
@@ -329,11 +333,23 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
 
             _groupSweeps[group] = campaigns.Count == 0 ? 0 : cursor % campaigns.Count;
 
-            read = await ReadAsync(
-                snapshot,
-                c => own.Contains(c.Id) || !known.Parts.ContainsKey(c.Id),
-                c => grouped.Contains(c.Id) || !known.Parts.ContainsKey(c.Id),
-                known).ConfigureAwait(false);
+            // Campaigns not known yet (new in a catalog whose preparation could not read them): both layouts.
+            foreach (var campaign in Unknown(snapshot))
+            {
+                own.Add(campaign.Id);
+                grouped.Add(campaign.Id);
+            }
+
+            var toRead = new List<CompiledCampaign>(own.Count + grouped.Count);
+            foreach (var id in own.Concat(grouped.Where(g => !own.Contains(g))))
+            {
+                if (snapshot.CampaignsById.TryGetValue(id, out var campaign))
+                {
+                    toRead.Add(campaign);
+                }
+            }
+
+            read = await ReadAsync(snapshot, toRead, c => own.Contains(c.Id), c => grouped.Contains(c.Id)).ConfigureAwait(false);
         }
 
         if (read is not null)
@@ -344,33 +360,103 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
         return read;
     }
 
+    /// <summary>Redis's time (ms), then the marks since <paramref name="last"/> (<see cref="ChangedScript"/>); <c>null</c> when Redis cannot be read.</summary>
+    private async Task<RedisResult[]?> ChangedSinceAsync(long last)
+    {
+        try
+        {
+            return (RedisResult[])(await _redis.Database.ScriptEvaluateAsync(
+                ChangedScript,
+                [_keys.Changed()],
+                [last, (long)ChangedWindow.TotalMilliseconds]).ConfigureAwait(false))!;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The campaigns of <paramref name="snapshot"/> with a goal whose totals are not known yet, looked for only where it
+    /// differs from the last catalog known complete (<see cref="ChunkedList{T}.NotSharedWith"/>): a change costs its
+    /// chunk, not a walk over every campaign.
+    /// </summary>
+    private List<CompiledCampaign> Unknown(CatalogSnapshot snapshot)
+    {
+        var unknown = new List<CompiledCampaign>();
+        var complete = _complete;
+        if (complete is not null && complete.Version == snapshot.Version)
+        {
+            return unknown;
+        }
+
+        foreach (var campaign in snapshot.Campaigns.NotSharedWith(complete?.Campaigns))
+        {
+            if (campaign.GoalUnits > 0 && !_totals.ContainsKey(campaign.Id))
+            {
+                unknown.Add(campaign);
+            }
+        }
+
+        return unknown;
+    }
+
     /// <summary>Before a catalog comes into force: reads the totals of its campaigns with a goal that are not known yet.</summary>
     public async Task PrepareAsync(CatalogSnapshot next)
     {
-        var known = _shared;
-        if (!_redis.IsConnected || next.Campaigns.All(c => c.GoalUnits <= 0 || known.Flight.ContainsKey(c.Id)))
+        if (!_redis.IsConnected)
         {
             return;
         }
 
-        var read = await ReadAsync(next, c => !known.Flight.ContainsKey(c.Id), c => !known.Flight.ContainsKey(c.Id)).ConfigureAwait(false);
-        if (read is null)
+        var unknown = Unknown(next);
+        if (unknown.Count > 0)
         {
-            return;
+            // The first catalog's read covers every campaign: taken from Redis's time before it, the first refresh reads
+            // only what was marked changed since (as every later one does) rather than every campaign again.
+            var first = _complete is null && Interlocked.Read(ref _changesReadAt) <= 0;
+            var since = first && await ChangedSinceAsync(0).ConfigureAwait(false) is { } changed ? (long)changed[0] : 0;
+            if (await ReadAsync(next, unknown, static _ => true, static _ => true).ConfigureAwait(false) is not { } read)
+            {
+                return;
+            }
+
+            // A refresh that ran meanwhile read them no earlier than this: its values stay.
+            foreach (var (campaign, parts) in read)
+            {
+                _totals.TryAdd(campaign, parts);
+            }
+
+            if (since > 0)
+            {
+                Interlocked.CompareExchange(ref _changesReadAt, since, 0);
+            }
         }
 
-        // Merge with whatever is current now (a refresh may have run meanwhile): its values win.
-        read.Merge(_shared, otherWins: true);
-        _shared = read;
+        Completed(next);
+    }
+
+    /// <summary>Every campaign with a goal in <paramref name="snapshot"/> is known now (and stays so: none is ever dropped).</summary>
+    private void Completed(CatalogSnapshot snapshot)
+    {
+        CatalogSnapshot? seen;
+        while ((seen = _complete) is null || seen.Version < snapshot.Version)
+        {
+            if (Interlocked.CompareExchange(ref _complete, snapshot, seen) == seen)
+            {
+                return;
+            }
+        }
     }
 
     private long CurrentBucket() => DeliveryHolds.Bucket(_time.GetUtcNow());
 
-    /// <param name="snapshot">The catalog whose campaigns with a goal are read.</param>
+    /// <param name="snapshot">The catalog the campaigns are from (their days are counted in its sites' time zones).</param>
+    /// <param name="campaigns">The campaigns to read; those without a goal are passed over.</param>
     /// <param name="includeOwn">Which of them to read in their own (per-campaign) hash.</param>
     /// <param name="includeGroup">Which of them to read in their group's hash.</param>
-    /// <param name="unchanged">Where the parts not read come from (their site day's from 0 when it is a new one); none: campaigns not read at all are left out.</param>
-    private async Task<Totals?> ReadAsync(CatalogSnapshot snapshot, Func<CompiledCampaign, bool> includeOwn, Func<CompiledCampaign, bool> includeGroup, Totals? unchanged = null)
+    /// <returns>The parts of the campaigns read (a layout not read keeps what was known; a new site day's from 0); <c>null</c> when Redis could not be read.</returns>
+    private async Task<Dictionary<string, Parts>?> ReadAsync(CatalogSnapshot snapshot, IEnumerable<CompiledCampaign> campaigns, Func<CompiledCampaign, bool> includeOwn, Func<CompiledCampaign, bool> includeGroup)
     {
         var now = _time.GetUtcNow();
         var bucket = DeliveryHolds.Bucket(now);
@@ -388,32 +474,22 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
         var groupFields = new List<RedisValue>[CounterGroups.Count];
         var groupReads = new List<(string Campaign, int Day, bool Held, int Group, int First)>();
         var parts = new Dictionary<string, Parts>(StringComparer.Ordinal);
-        foreach (var campaign in snapshot.Campaigns)
+        foreach (var campaign in campaigns)
         {
             if (campaign.GoalUnits <= 0)
             {
                 continue;
             }
 
-            var day = (int)(TimeZoneInfo.ConvertTime(now, snapshot.ZoneOf(campaign)).DateTime.Ticks / TimeSpan.TicksPerDay);
             var (own, grouped) = (includeOwn(campaign), includeGroup(campaign));
-            if (!own && !grouped && unchanged is null)
-            {
-                continue;
-            }
-
-            // What is not read keeps its value (a new site day starts at 0).
-            var before = unchanged is not null && unchanged.Parts.TryGetValue(campaign.Id, out var p) ? p.On(day) : new Parts(day, 0, 0, 0, 0);
             if (!own && !grouped)
             {
-                if (unchanged!.Parts.ContainsKey(campaign.Id))
-                {
-                    parts[campaign.Id] = before;
-                }
-
                 continue;
             }
 
+            // The layout not read keeps its value (a new site day starts at 0).
+            var day = (int)(TimeZoneInfo.ConvertTime(now, snapshot.ZoneOf(campaign)).DateTime.Ticks / TimeSpan.TicksPerDay);
+            var before = _totals.TryGetValue(campaign.Id, out var p) ? p.On(day) : new Parts(day, 0, 0, 0, 0);
             parts[campaign.Id] = before;
             if (own)
             {
@@ -499,15 +575,7 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
             parts[campaign] = parts[campaign] with { GroupFlight = Long(result[first]) + held, GroupDay = DeliveryKeys.GroupDayCount(result[first + 1], day) + held };
         }
 
-        var flight = new Dictionary<string, long>(StringComparer.Ordinal);
-        var days = new Dictionary<(string, int), long>();
-        foreach (var (campaign, p) in parts)
-        {
-            flight[campaign] = p.OwnFlight + p.GroupFlight;
-            days[(campaign, p.Day)] = p.OwnDay + p.GroupDay;
-        }
-
-        return new Totals(flight, days, parts);
+        return parts;
     }
 
     private static long Long(RedisValue value) => value.TryParse(out long n) ? n : 0;
@@ -520,38 +588,9 @@ internal sealed class RedisDeliveryLedger : IDeliveryLedger, ICatalogWarmup
     {
         /// <summary>These parts on <paramref name="siteDay"/>: a new day's counts start at 0.</summary>
         public Parts On(int siteDay) => siteDay == Day ? this : new Parts(siteDay, OwnFlight, 0, GroupFlight, 0);
-    }
 
-    /// <summary>Delivered totals as read; built by one read, then only ever replaced whole.</summary>
-    private sealed record Totals(Dictionary<string, long> Flight, Dictionary<(string, int), long> Day, Dictionary<string, Parts> Parts)
-    {
-        /// <summary>Adds <paramref name="other"/>'s campaigns to this (not yet published) read; for those in both, whose value stays is said.</summary>
-        public void Merge(Totals other, bool otherWins)
-        {
-            foreach (var (campaign, delivered) in other.Flight)
-            {
-                if (otherWins || !Flight.ContainsKey(campaign))
-                {
-                    Flight[campaign] = delivered;
-                }
-            }
-
-            foreach (var (key, delivered) in other.Day)
-            {
-                if (otherWins || !Day.ContainsKey(key))
-                {
-                    Day[key] = delivered;
-                }
-            }
-
-            foreach (var (campaign, parts) in other.Parts)
-            {
-                if (otherWins || !Parts.ContainsKey(campaign))
-                {
-                    Parts[campaign] = parts;
-                }
-            }
-        }
+        /// <summary>Delivered in the whole flight, both layouts.</summary>
+        public long Flight => OwnFlight + GroupFlight;
     }
 
     /// <summary>Holds written to Redis and perhaps not yet in the last read.</summary>

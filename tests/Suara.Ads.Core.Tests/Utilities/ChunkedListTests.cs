@@ -110,6 +110,25 @@ public sealed class ChunkedListTests
         Assert.Equal(items.Length, changed.Count);
     }
 
+    [Fact]
+    public void NotSharedWith_AfterEdits_IsTheEditedChunksOnly_AndHoldsEveryNewItem()
+    {
+        var list = ChunkedList<string>.From(Enumerable.Range(0, 10_000).Select(i => $"i{i}").ToArray().AsSpan());
+        Assert.Equal(list.ToArray(), list.NotSharedWith(null));
+        Assert.Empty(list.NotSharedWith(list));
+
+        // A replaced item and an inserted one, in different chunks: their chunks, nothing else.
+        var changed = list.SetItem(2_500, "x").Insert(7_000, "y");
+        var notShared = changed.NotSharedWith(list).ToList();
+        Assert.Contains("x", notShared);
+        Assert.Contains("y", notShared);
+        Assert.InRange(notShared.Count, 2, 3 * ChunkedList<string>.MaxChunkLength);
+        Assert.DoesNotContain(notShared, item => item is not ("x" or "y") && !list.Contains(item));
+
+        // A list built afresh shares nothing, whatever it holds.
+        Assert.Equal(10_000, ChunkedList<string>.From(list.ToArray().AsSpan()).NotSharedWith(list).Count());
+    }
+
     private static void AssertSame(IReadOnlyList<Wide> model, ChunkedList<Wide> list)
     {
         Assert.Equal(model.Count, list.Count);
