@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Suara.Ads.Core.Catalog;
 using Suara.Ads.Core.Snapshot;
+using Suara.Ads.Core.Utilities;
 using Suara.Ads.Server.Hosting;
 
 namespace Suara.Ads.Server.Catalog;
@@ -303,7 +304,8 @@ internal sealed class CatalogSync : BackgroundService
             var built = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             var allocatedBuilt = GC.GetTotalAllocatedBytes();
 
-            if (!_holder.IsLoaded)
+            var first = !_holder.IsLoaded;
+            if (first)
             {
                 // The first load, before this instance is ready (no decision waits on it): reading and compiling a big
                 // catalog leaves several times its size in garbage (about 1 GB at 100k campaigns), which the server GC
@@ -327,11 +329,38 @@ internal sealed class CatalogSync : BackgroundService
                 GC.CollectionCount(0) - collectionsBefore,
                 (allocatedRead - allocatedBefore) >> 20,
                 (allocatedBuilt - allocatedRead) >> 20);
+            if (first)
+            {
+                _ = Task.Run(() => WarmUpChanges(snapshot!));
+            }
+
             return true;
         }
         finally
         {
             _rebuilding.Release();
         }
+    }
+
+    /// <summary>
+    /// Once the first catalog is in force, in the background: what a change of a campaign does in this process, done
+    /// once and thrown away (its first campaign patched to what it is, validated, diffed, applied to the snapshot), so
+    /// that code is compiled before the first real change needs it. Without it the first PATCH at 100k campaigns took
+    /// about 90 ms, the next ones under 15. Nothing is written.
+    /// </summary>
+    private static void WarmUpChanges(CatalogSnapshot snapshot)
+    {
+        if (snapshot.Document.Campaigns is not [var campaign, ..])
+        {
+            return;
+        }
+
+        var kind = EntityKinds.Campaigns;
+        var json = kind.Serialize(campaign);
+        var patched = JsonSerializer.Deserialize(MergePatch.Apply(System.Text.Json.Nodes.JsonNode.Parse(json), new System.Text.Json.Nodes.JsonObject { ["weight"] = campaign.Weight }), kind.Json) ?? campaign;
+        kind.Validate(patched, snapshot.Document, new ValidationErrors());
+        _ = kind.ETag(patched);
+        _ = AuditDiff.Of(json, kind.Serialize(patched));
+        CatalogSnapshotBuilder.TryApply(snapshot, kind.Upserted(patched), snapshot.Version + 1, out _, out _);
     }
 }

@@ -3,6 +3,7 @@ using StackExchange.Redis.Profiling;
 using Suara.Ads.Core.Catalog;
 using Suara.Ads.Server.Delivery;
 using Suara.Ads.Server.Hosting;
+using Suara.Ads.Server.Tests.Catalog;
 using Suara.Ads.Server.Tests.Support;
 
 namespace Suara.Ads.Server.Tests.Delivery;
@@ -137,6 +138,57 @@ public sealed class DeliveryRefreshTests
         while (delivered == 0 && refreshes <= Campaigns / ledger.OwnSweepPerRefresh + 1);
 
         Assert.Equal(5, delivered);
+    }
+
+    [Fact]
+    public async Task AStart_ReadsEveryCampaignOnce_AndItsFirstRefreshOnlyWhatChanged()
+    {
+        using var factory = new AdsServerFactory(ManyGoals());
+        _ = factory.CreateClient();
+        var snapshot = factory.Services.GetRequiredService<Core.Snapshot.CatalogSnapshotHolder>().Current;
+
+        // A ledger as a fresh start has it: the first catalog's preparation reads every campaign with a goal (its own
+        // hash each, and the groups' hashes)...
+        var fresh = ActivatorUtilities.CreateInstance<RedisDeliveryLedger>(factory.Services);
+        var prepared = await ProfileAsync(factory, async () =>
+        {
+            await fresh.PrepareAsync(snapshot);
+            return true;
+        });
+        Assert.InRange(prepared.Reads, Campaigns, Campaigns + Core.Counting.CounterGroups.Count);
+        Assert.False(fresh.IsLoaded); // ready only once a refresh has read (the health check's rule)
+
+        // ...and the first refresh, which makes it ready, reads only what changed since (nothing: the sweep's few), not
+        // every campaign again.
+        var first = await ProfileAsync(factory, fresh.RefreshAsync);
+        Assert.True(first.Refreshed);
+        Assert.True(first.Reads <= IdleReads(fresh) + 2, $"the first refresh after the preparation read {first.Reads} times");
+        Assert.True(fresh.IsLoaded);
+        foreach (var id in (string[])["c000", "c150", "c299"])
+        {
+            Assert.True(fresh.TryGetFlightDelivered(id, out var delivered), id);
+            Assert.Equal(0, delivered);
+        }
+    }
+
+    [Fact]
+    public async Task ACampaignAddedWithAGoal_IsKnownOnceItsChangeAnswers_ReadAlone()
+    {
+        using var factory = new AdsServerFactory(ManyGoals());
+        var admin = factory.CreateAdminClient();
+        var ledger = factory.Services.GetRequiredService<RedisDeliveryLedger>();
+        Assert.False(ledger.TryGetFlightDelivered("c150x", out _));
+
+        // Its preparation finds it in the one chunk of the catalog that changed and reads it alone; the others keep
+        // what they had.
+        var campaign = AdminHttp.Campaign();
+        campaign["goal"] = new System.Text.Json.Nodes.JsonObject { ["impressions"] = 1_000, ["per"] = "flight" };
+        var put = await ProfileAsync(factory, async () => (await admin.PutAsync("/v1/admin/campaigns/c150x", campaign)).Status == System.Net.HttpStatusCode.Created);
+        Assert.True(put.Refreshed);
+        Assert.InRange(put.Reads, 1, 1 + Core.Counting.CounterGroups.Count);
+        Assert.True(ledger.TryGetFlightDelivered("c150x", out var delivered));
+        Assert.Equal(0, delivered);
+        Assert.True(ledger.TryGetFlightDelivered("c299", out _));
     }
 
     /// <summary>Runs <paramref name="refresh"/> with the instance's Redis commands profiled: its result, the HMGETs (one per campaign read) and all commands.</summary>
