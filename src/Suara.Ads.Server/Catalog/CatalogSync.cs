@@ -315,6 +315,15 @@ internal sealed class CatalogSync : BackgroundService
             }
 
             await _publisher.PublishAsync(snapshot!).ConfigureAwait(false);
+            if (first)
+            {
+                // What the load left young (the compacting collection moves gen0's survivors to gen1 only: about 28 MB
+                // at 100k campaigns, the last structures built, then the delivery totals just read) goes to gen2 now,
+                // while no decision waits: left there, the first gen1 collection under traffic promoted it, one pause
+                // of 95-136 ms a few seconds after ready (31-38 ms with this). Without compacting: about 80 ms.
+                GC.Collect(1, GCCollectionMode.Forced, blocking: true, compacting: false);
+            }
+
             LastError = null;
             Interlocked.Exchange(ref _confirmedTimestamp, System.Diagnostics.Stopwatch.GetTimestamp());
             _metrics.CatalogRebuilt(System.Diagnostics.Stopwatch.GetElapsedTime(started));
