@@ -1,37 +1,43 @@
 #!/usr/bin/env bash
 # Issue 13's catalog goals, measured: a restarted server with a big catalog already in Redis (as a restart sees it),
 # from its start to the first 200 of /readyz, with its CPU and resident memory; then one campaign changed at a time
-# (PATCH on one instance): how long the change takes to answer, and to be in force on a second instance.
+# (PATCH on one instance): how long the change takes to answer, and to be in force on a second instance; then
+# decisions at a steady rate on that instance for --load seconds, without changes and then while a random campaign
+# changes every 50 ms (issue 13 goal 3: no decision paused more than 5 ms): their latency in both, the first being the
+# same run's baseline.
 # With --baseline DIR (another build's Suara.Ads.Server output folder) the starts alternate between that build and this
 # one, so that both are measured in the same run on the same machine; the ratio is printed.
 # "current" is this tree published as docs/deployment.md publishes it (precompiled for this machine's runtime), or the
 # server build in --server DIR.
 # --append adds the table to benchmarks/RESULTS.md with the commit and the machine.
 #
-#   benchmarks/catalog.sh [--campaigns N] [--starts N] [--changes N] [--baseline DIR] [--server DIR] [--smoke] [--append] [--no-build]
+#   benchmarks/catalog.sh [--campaigns N] [--starts N] [--changes N] [--load SECONDS] [--rate N] [--baseline DIR] [--server DIR] [--smoke] [--append] [--no-build]
 #
-# Exits non-zero for a broken run (an instance never ready, a change refused or never in force elsewhere).
+# Exits non-zero for a broken run (an instance never ready, a change refused or never in force elsewhere, a decision
+# answered with an error).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/redis.sh
 . scripts/bench.sh
 
-campaigns=100000 starts=5 changes=10 baseline="" server="" append=0 build=1 settle=5
+campaigns=100000 starts=5 changes=10 load=20 rate=1000 baseline="" server="" append=0 build=1 settle=5
 while [ $# -gt 0 ]; do
   case $1 in
     --campaigns) campaigns=$2; shift 2 ;;
     --starts) starts=$2; shift 2 ;;
     --changes) changes=$2; shift 2 ;;
+    --load) load=$2; shift 2 ;;
+    --rate) rate=$2; shift 2 ;;
     --baseline) baseline=$2; shift 2 ;;
     --server) server=$2; shift 2 ;;
-    --smoke) campaigns=2000; starts=1; changes=2; settle=0; shift ;;
+    --smoke) campaigns=2000; starts=1; changes=2; load=2; rate=200; settle=0; shift ;;
     --append) append=1; shift ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "catalog.sh: unknown option '$1' (--help lists them)" >&2; exit 2 ;;
   esac
 done
-for n in "$campaigns" "$starts" "$changes"; do
+for n in "$campaigns" "$starts" "$changes" "$load" "$rate"; do
   [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] || { echo "catalog.sh: '$n' is not a whole number >= 1" >&2; exit 2; }
 done
 [ -z "$baseline" ] || [ -f "$baseline/Suara.Ads.Server.dll" ] || { echo "catalog.sh: no Suara.Ads.Server.dll in '$baseline'" >&2; exit 2; }
@@ -39,6 +45,7 @@ done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 ensure_redis_installed
+ensure_wrk catalog.sh
 bench_build catalog.sh "$build"
 bench_context
 work=$(mktemp -d /tmp/suara-catalog.XXXXXX)
@@ -124,7 +131,9 @@ for n in $(seq "$starts"); do
 done
 
 # One campaign changed at a time: PATCH on one instance, then poll a second one's /readyz for the new version.
-start first "$server"
+# The first instance takes the decisions of the last phase from one address: its traffic limits out of the way.
+limit=10000000
+start first "$server" Ads__Traffic__DecisionsPerMinute=$limit Ads__Traffic__FloodDecisionsPerViewer=$limit Ads__Traffic__FloodDecisionsPerAddress=$limit
 first_pid=$pid first_url=$url
 wait_ready first 600 >/dev/null
 start second "$server"
@@ -148,6 +157,37 @@ for n in $(seq "$changes"); do
   done
   t2=$(date +%s%N)
   echo "$(awk -v s="$answered" 'BEGIN { printf "%.0f", s * 1000 }') $(( (t2 - t0) / 1000000 ))" >>"$work/changes"
+done
+
+# Decisions at $rate a second for $load s on the first instance (wrk paced: benchmarks/wrk/suara.lua, 4-slot anonymous
+# pages), first without changes, then while a PATCH of a random campaign's weight is sent every 50 ms (plus the time
+# curl takes to start).
+dotnet "$fixtures_dll" --write-requests 4096 "$work/requests.tsv" >/dev/null
+grep -o '"id":"c-[0-9]*"' "$work/catalog.json" | cut -d'"' -f4 >"$work/ids"
+mapfile -t ids <"$work/ids"
+paced() {
+  SUARA_REQUESTS="$work/requests.tsv" SUARA_MODE=decisions SUARA_RATE=$rate \
+    wrk -t 1 -c 8 -d "$1" --timeout 5s -s benchmarks/wrk/suara.lua "$first_url" 2>&1 | grep '^RESULT' || true
+}
+paced "$(( load < 5 ? 1 : 10 ))s" >/dev/null # warm-up (past the first seconds after a start: tier-up, the first gen1 collection)
+paced "${load}s" >"$work/quiet.result"
+paced "${load}s" >"$work/busy.result" &
+wrk_pid=$!
+made=0
+while kill -0 "$wrk_pid" 2>/dev/null; do
+  target=${ids[$(( (RANDOM * 32768 + RANDOM) % ${#ids[@]} ))]}
+  code=$(curl -s -o "$work/patch.out" -w '%{http_code}' -X PATCH "$first_url/v1/admin/campaigns/$target" \
+    -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/merge-patch+json' -d "{\"weight\":$((1 + RANDOM % 900))}")
+  [ "$code" = 200 ] || { cat "$work/patch.out" >&2; die "PATCH $target answered $code under load"; }
+  made=$((made + 1))
+  sleep 0.05
+done
+wait "$wrk_pid" || true
+field() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" "$1"; }
+for f in quiet busy; do
+  [ -s "$work/$f.result" ] || die "wrk gave no result for the decisions $f"
+  [ "$(field "$work/$f.result" status_errors)" = 0 ] && [ "$(field "$work/$f.result" socket_errors)" = 0 ] \
+    || die "decisions answered with errors ($f): $(cat "$work/$f.result")"
 done
 kill -0 "$first_pid" 2>/dev/null || die "the first instance died"
 
@@ -174,6 +214,16 @@ column() { awk -v b="$1" -v c="$2" '$1 == b { print $c }' "$work/starts"; }
   echo
   echo "One campaign changed ($changes PATCHes of \`$id\`'s weight, one after the other): answered in $(awk '{ print $1 }' "$work/changes" | median) ms (curl's time)"
   echo "(median; $(awk '{ print $1 }' "$work/changes" | range) ms), in force on a second instance $(awk '{ print $2 }' "$work/changes" | median) ms after it was sent ($(awk '{ print $2 }' "$work/changes" | range) ms)."
+  echo
+  echo "Decisions at $rate a second on one instance for $load s (wrk paced, 8 connections), without changes and then while $made"
+  echo "PATCHes of random campaigns were answered (one every 50 ms plus curl's start), latency in ms:"
+  echo
+  echo "| | decisions | p50 | p99 | p99.9 | max | sent late (over 1 ms) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for f in quiet busy; do
+    label=$([ "$f" = quiet ] && echo "no changes" || echo "a change every 50 ms")
+    echo "| $label | $(field "$work/$f.result" requests) | $(awk -v u="$(field "$work/$f.result" p50_us)" 'BEGIN { printf "%.2f", u / 1000 }') | $(awk -v u="$(field "$work/$f.result" p99_us)" 'BEGIN { printf "%.2f", u / 1000 }') | $(awk -v u="$(field "$work/$f.result" p999_us)" 'BEGIN { printf "%.2f", u / 1000 }') | $(awk -v u="$(field "$work/$f.result" max_us)" 'BEGIN { printf "%.2f", u / 1000 }') | $(field "$work/$f.result" late) |"
+  done
 } >"$work/section.md"
 
 bench_report 'Catalog at scale: restarts and changes (`benchmarks/catalog.sh`)' "$work/section.md" "$append"

@@ -34,7 +34,7 @@ done
 [ "$instances" -ge 2 ] || { echo "cluster.sh: --instances must be at least 2 (beacons go to another instance)" >&2; exit 2; }
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-command -v wrk >/dev/null || { echo "cluster.sh: wrk is missing (apt-get install wrk)" >&2; exit 1; }
+ensure_wrk cluster.sh
 ensure_redis_installed
 bench_build cluster.sh "$build"
 bench_context

@@ -47,12 +47,7 @@ if [ "$duration" -lt 1 ] || [ "$collect" -lt 1 ] || [ "$threads" -lt 1 ] || [ "$
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-if ! command -v wrk >/dev/null; then
-  echo "Installing wrk from the distribution's packages..."
-  apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null || true
-fi
-command -v wrk >/dev/null || { echo "http.sh: wrk is missing and could not be installed" >&2; exit 1; }
+ensure_wrk http.sh
 ensure_redis_installed
 
 baseline_dll=benchmarks/Suara.Ads.Baseline/bin/Release/net10.0/Suara.Ads.Baseline.dll

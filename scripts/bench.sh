@@ -16,6 +16,17 @@ bench_build() {
   done
 }
 
+# ensure_wrk NAME: installs wrk from the distribution's packages when it is missing (we run as root); exits when it
+# cannot be had (NAME says who asks).
+ensure_wrk() {
+  if ! command -v wrk >/dev/null; then
+    echo "Installing wrk from the distribution's packages..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null || true
+  fi
+  command -v wrk >/dev/null || { echo "$1: wrk is missing and could not be installed" >&2; exit 1; }
+}
+
 # bench_context: sets $commit (with +dirty for uncommitted changes) and $machine (cores, CPU model, load) for a table.
 bench_context() {
   commit=$(git rev-parse --short HEAD)
