@@ -364,12 +364,19 @@ internal sealed class CatalogSync : BackgroundService
             return;
         }
 
-        var kind = EntityKinds.Campaigns;
-        var json = kind.Serialize(campaign);
-        var patched = JsonSerializer.Deserialize(MergePatch.Apply(System.Text.Json.Nodes.JsonNode.Parse(json), new System.Text.Json.Nodes.JsonObject { ["weight"] = campaign.Weight }), kind.Json) ?? campaign;
-        kind.Validate(patched, snapshot.Document, new ValidationErrors());
-        _ = kind.ETag(patched);
-        _ = AuditDiff.Of(json, kind.Serialize(patched));
-        CatalogSnapshotBuilder.TryApply(snapshot, kind.Upserted(patched), snapshot.Version + 1, out _, out _);
+        try
+        {
+            var kind = EntityKinds.Campaigns;
+            var json = kind.Serialize(campaign);
+            var patched = JsonSerializer.Deserialize(MergePatch.Apply(System.Text.Json.Nodes.JsonNode.Parse(json), new System.Text.Json.Nodes.JsonObject { ["weight"] = campaign.Weight }), kind.Json) ?? campaign;
+            kind.Validate(patched, snapshot.Document, new ValidationErrors());
+            _ = kind.ETag(patched);
+            _ = AuditDiff.Of(json, kind.Serialize(patched));
+            CatalogSnapshotBuilder.TryApply(snapshot, kind.Upserted(patched), snapshot.Version + 1, out _, out _);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        {
+            // Only a warm-up: if it cannot run, the first real change compiles what it needs, as before.
+        }
     }
 }
