@@ -304,7 +304,7 @@ internal static class AdminApi
                 T? patched;
                 try
                 {
-                    patched = System.Text.Json.JsonSerializer.Deserialize(MergePatch.Apply(System.Text.Json.Nodes.JsonNode.Parse(kind.Serialize(existing)), patch!), kind.Json);
+                    patched = kind.Patched(existing, patch!);
                 }
                 catch (System.Text.Json.JsonException ex)
                 {

@@ -368,7 +368,7 @@ internal sealed class CatalogSync : BackgroundService
         {
             var kind = EntityKinds.Campaigns;
             var json = kind.Serialize(campaign);
-            var patched = JsonSerializer.Deserialize(MergePatch.Apply(System.Text.Json.Nodes.JsonNode.Parse(json), new System.Text.Json.Nodes.JsonObject { ["weight"] = campaign.Weight }), kind.Json) ?? campaign;
+            var patched = kind.Patched(campaign, new System.Text.Json.Nodes.JsonObject { ["weight"] = campaign.Weight }) ?? campaign;
             kind.Validate(patched, snapshot.Document, new ValidationErrors());
             _ = kind.ETag(patched);
             _ = AuditDiff.Of(json, kind.Serialize(patched));

@@ -61,6 +61,13 @@ internal sealed class EntityKind<T>
 
     public string Serialize(T entity) => JsonSerializer.Serialize(entity, Json);
 
+    /// <summary>
+    /// <paramref name="entity"/> with a JSON merge patch (RFC 7396) applied: <c>null</c> when the patch removes it whole.
+    /// Throws <see cref="JsonException"/> when the result is not this kind's JSON.
+    /// </summary>
+    public T? Patched(T entity, System.Text.Json.Nodes.JsonNode patch) =>
+        JsonSerializer.Deserialize(MergePatch.Apply(System.Text.Json.Nodes.JsonNode.Parse(Serialize(entity)), patch), Json);
+
     /// <summary>A strong validator of the entity's current content.</summary>
     public string ETag(T entity)
     {
