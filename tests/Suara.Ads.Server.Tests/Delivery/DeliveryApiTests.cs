@@ -73,10 +73,14 @@ public sealed class DeliveryApiTests
     [Fact]
     public async Task Delivery_OnePageOfFiftyIsOnePipelinedRoundTrip()
     {
-        TestRedis.Connect().Dispose();
+        // A Redis of this test's own, frozen while the page is asked for: a page that sends its reads one after another
+        // gets no answer to its first until the thaw, so it cannot hand over the rest before; one that pipelines them
+        // hands them all over meanwhile. (Against a Redis that answers at once, a busy machine could pause the handing
+        // for longer than a round trip, and a correct page looked sequential.)
+        using var redis = new RedisProcess();
         // Sixty campaigns without goals (so the delivery refresher reads none of them meanwhile).
         var campaigns = Enumerable.Range(0, 60).Select(i => TestCatalog.Campaign($"c{i:000}")).ToArray();
-        using var factory = new AdsServerFactory(TestCatalog.Document(campaigns));
+        using var factory = new AdsServerFactory(TestCatalog.Document(campaigns), redis: redis.Configuration);
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdsServerFactory.AdminKey);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/admin/delivery?limit=50")).StatusCode); // warm
@@ -84,18 +88,46 @@ public sealed class DeliveryApiTests
         var multiplexer = factory.Services.GetRequiredService<Suara.Ads.Server.Hosting.RedisConnection>().Multiplexer;
         var session = new StackExchange.Redis.Profiling.ProfilingSession();
         multiplexer.RegisterProfiler(() => session);
-        using var response = await client.GetAsync("/v1/admin/delivery?limit=50");
-        multiplexer.RegisterProfiler(() => null);
+        HttpResponseMessage response;
+        redis.Freeze();
+        try
+        {
+            var asked = client.GetAsync("/v1/admin/delivery?limit=50");
+
+            // Until 50 commands wait on the connection (a pipelining page's reads), or, for one that sends one at a
+            // time and never gets there, for a while: a guard, not a timing assertion (the assertion below decides).
+            using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            while (!guard.IsCancellationRequested && Waiting(multiplexer) < 50)
+            {
+                await Task.Delay(5, CancellationToken.None);
+            }
+
+            redis.Thaw();
+            response = await asked;
+        }
+        finally
+        {
+            redis.Thaw();
+            multiplexer.RegisterProfiler(() => null);
+        }
+
+        using var _ = response;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(50, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["campaigns"]!.AsArray().Count);
 
         // Every read of the page was handed to the connection before the first answer came back: one round trip, not
-        // fifty. (Handed over, not sent: the connection's writer may still be sending the last ones of the pipeline
-        // when the first answer is read, on a busy machine; what would show an await between reads is the handing.)
+        // fifty.
         var reads = session.FinishProfiling().Where(c => c.Command == "HMGET").ToList();
         Assert.InRange(reads.Count, 51, 50 + Core.Counting.CounterGroups.Count); // each campaign's own hash, and each group's
         var lastSent = reads.Max(c => c.CommandCreated + c.CreationToEnqueued);
         var firstAnswer = reads.Min(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending + c.SentToResponse);
         Assert.True(lastSent <= firstAnswer, $"the last read was handed over {(lastSent - firstAnswer).TotalMilliseconds:0.000} ms after the first answer");
+    }
+
+    /// <summary>Commands handed to the connection and not yet answered (queued, or sent and awaiting their response).</summary>
+    private static long Waiting(StackExchange.Redis.IConnectionMultiplexer multiplexer)
+    {
+        var counters = multiplexer.GetCounters().Interactive;
+        return counters.PendingUnsentItems + counters.SentItemsAwaitingResponse;
     }
 }

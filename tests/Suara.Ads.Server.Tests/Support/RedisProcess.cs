@@ -66,13 +66,18 @@ public sealed class RedisProcess : IDisposable
     /// Freezes the server (SIGSTOP): its connections stay open and take what is sent, but nothing is answered, until
     /// <see cref="Stop"/>. Unlike <c>CLIENT PAUSE</c>, nothing inside Redis decides what still runs.
     /// </summary>
-    public void Freeze()
+    public void Freeze() => Signal("-STOP");
+
+    /// <summary>Lets a frozen server (<see cref="Freeze"/>) run again (SIGCONT): it answers what it was sent meanwhile.</summary>
+    public void Thaw() => Signal("-CONT");
+
+    private void Signal(string signal)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-STOP", _process!.Id.ToString(CultureInfo.InvariantCulture) } })!;
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { signal, _process!.Id.ToString(CultureInfo.InvariantCulture) } })!;
         kill.WaitForExit();
         if (kill.ExitCode != 0)
         {
-            throw new InvalidOperationException($"kill -STOP {_process.Id} failed ({kill.ExitCode})");
+            throw new InvalidOperationException($"kill {signal} {_process.Id} failed ({kill.ExitCode})");
         }
     }
 
